@@ -1,0 +1,53 @@
+//! The error type of the core library: one enum with a stable code per variant
+//! and a message in plain words.
+
+use std::path::PathBuf;
+
+/// Result with the core [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the core library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite failed.
+    #[error("databasefejl: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// The search index failed.
+    #[error("søgeindeksfejl: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// Input (a folder, a JSON file, a query) was not understood.
+    #[error("{0}")]
+    Invalid(String),
+    /// Something asked for was not there.
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl Error {
+    /// A stable code for callers that must branch on the kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Db(_) => "db",
+            Error::Index(_) => "index",
+            Error::Io { .. } => "io",
+            Error::Invalid(_) => "invalid",
+            Error::NotFound(_) => "not_found",
+        }
+    }
+
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

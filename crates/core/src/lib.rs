@@ -1,0 +1,28 @@
+//! Mødemappe core: every piece of behaviour of the app lives here, and every
+//! caller (the `moedemappe` CLI, the HTTP and MCP servers, the desktop shell)
+//! goes through [`api`].
+//!
+//! - [`model`]: the domain nouns (bodies, meetings, items, cases, attachments).
+//! - [`store`]: the SQLite store, the source of truth, and its migrations.
+//! - [`blobs`]: attachment files kept by content hash inside the data directory.
+//! - [`folder`]: the on-disk folder format and its `meeting.json` / `body.json`.
+//! - [`extract`]: PDF text extraction, isolated in worker processes.
+//! - [`ingest`]: importing folders and files into the store and the index.
+//! - [`index`]: the tantivy index (derived, rebuildable) and its Danish analyzer.
+//! - [`demo`]: the seeded generator of the demo corpus.
+//! - [`progress`]: progress events that long operations report.
+//! - [`api`]: the single surface callers use.
+
+pub mod api;
+pub mod blobs;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod folder;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod progress;
+pub mod store;
+
+pub use error::{Error, Result};
