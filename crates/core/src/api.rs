@@ -1,1 +1,210 @@
-//! api (being written).
+//! The single surface every caller uses: the CLI today, the HTTP and MCP
+//! servers and the desktop shell later. Callers hold a [`Mappe`] (one data
+//! directory) and call its methods; nothing else in the crate is needed.
+
+use crate::blobs::BlobStore;
+use crate::extract::{ExtractOptions, WorkerCommand};
+use crate::index::{SearchIndex, SearchQuery, SearchResults};
+use crate::ingest::{self, ImportReport};
+use crate::progress::Progress;
+use crate::store::{FailedFile, Store, StoreCounts};
+use crate::{demo, Error, Result};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Name of the environment variable that selects the data directory.
+pub const DATA_DIR_ENV: &str = "MOEDEMAPPE_DATA";
+
+/// The default data directory: the OS's per-user application-data folder.
+pub fn default_data_dir() -> Result<PathBuf> {
+    directories::ProjectDirs::from("dk", "Moedemappe", "Moedemappe")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            Error::Invalid("kunne ikke finde en mappe til programdata; angiv --data-dir".into())
+        })
+}
+
+/// How text extraction runs during imports.
+#[derive(Debug, Clone)]
+pub struct IngestSettings {
+    /// How long one file may take before its worker is stopped.
+    pub deadline: Duration,
+    /// Worker processes (default: one per core).
+    pub workers: usize,
+    /// The program that runs a worker.
+    pub worker: WorkerCommand,
+}
+
+impl IngestSettings {
+    /// Defaults: 60 s per file, one worker per core, this executable as worker.
+    pub fn new(worker: WorkerCommand) -> Self {
+        IngestSettings {
+            deadline: Duration::from_secs(60),
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            worker,
+        }
+    }
+
+    fn extract_options(&self) -> ExtractOptions {
+        ExtractOptions {
+            deadline: self.deadline,
+            workers: self.workers.max(1),
+            command: self.worker.clone(),
+        }
+    }
+}
+
+/// A search as a caller asks it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The query text.
+    pub text: String,
+    /// Only this body (name, former name or abbreviation).
+    pub body: Option<String>,
+    /// Only this year.
+    pub year: Option<i32>,
+    /// At most this many hits.
+    pub limit: usize,
+}
+
+/// What `status` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// Counts of what is stored.
+    #[serde(flatten)]
+    pub counts: StoreCounts,
+    /// Documents in the search index.
+    pub index_documents: u64,
+    /// Files that could not be read fully, with reasons.
+    pub failed_files: Vec<FailedFile>,
+}
+
+/// What `demo` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoReport {
+    /// Where the corpus was written.
+    pub folder: PathBuf,
+    /// What was generated.
+    pub generated: demo::DemoSummary,
+    /// What the import did.
+    pub import: ImportReport,
+}
+
+/// One data directory: the store, the attachment files and the index.
+pub struct Mappe {
+    dir: PathBuf,
+    store: Store,
+    blobs: BlobStore,
+    index: SearchIndex,
+}
+
+impl Mappe {
+    /// Opens (creating when needed) the data directory `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let store = Store::open(&dir.join("moedemappe.sqlite"))?;
+        let index = SearchIndex::open_or_create(&dir.join("index"))?;
+        Ok(Mappe {
+            dir: dir.to_path_buf(),
+            store,
+            blobs: BlobStore::new(dir.join("files")),
+            index,
+        })
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Imports folders in the folder format, plain folders of PDFs, or single PDFs.
+    pub fn import(
+        &mut self,
+        paths: &[PathBuf],
+        settings: &IngestSettings,
+        progress: &dyn Progress,
+    ) -> Result<ImportReport> {
+        ingest::import(
+            &mut self.store,
+            &self.blobs,
+            &self.index,
+            paths,
+            &settings.extract_options(),
+            progress,
+        )
+    }
+
+    /// Full-text search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let body_ids = match &request.body {
+            Some(name) => self
+                .store
+                .read()
+                .find_bodies(name)?
+                .into_iter()
+                .map(|b| b.0)
+                .collect(),
+            None => Vec::new(),
+        };
+        self.index.search(&SearchQuery {
+            text: request.text.clone(),
+            body_ids,
+            year: request.year,
+            include_closed: true,
+            limit: request.limit.max(1),
+        })
+    }
+
+    /// What is stored, and which files failed.
+    pub fn status(&self) -> Result<Status> {
+        let read = self.store.read();
+        Ok(Status {
+            data_dir: self.dir.clone(),
+            counts: read.counts()?,
+            index_documents: self.index.doc_count()?,
+            failed_files: read.failed_files()?,
+        })
+    }
+
+    /// Rebuilds the search index from the store; returns the documents written.
+    pub fn reindex(&mut self, progress: &dyn Progress) -> Result<u64> {
+        {
+            let mut writer = self.index.writer()?;
+            writer.delete_all()?;
+            writer.commit()?;
+        }
+        self.store.write(|w| w.queue_everything())?;
+        ingest::update_index(&mut self.store, &self.index, progress)
+    }
+
+    /// Generates the demo corpus at `scale` into `<data>/demo` and imports it.
+    pub fn demo(
+        &mut self,
+        scale: f64,
+        settings: &IngestSettings,
+        progress: &dyn Progress,
+    ) -> Result<DemoReport> {
+        if !(scale > 0.0 && scale <= 10.0) {
+            return Err(Error::Invalid(format!(
+                "skalaen skal være over 0 og højst 10 (fik {scale})"
+            )));
+        }
+        let folder = self.dir.join("demo");
+        let opts = demo::DemoOptions {
+            scale,
+            ..demo::DemoOptions::default()
+        };
+        progress.begin("Skriver demodata", 0);
+        let generated = demo::generate(&folder, &opts)?;
+        progress.end();
+        let import = self.import(std::slice::from_ref(&folder), settings, progress)?;
+        Ok(DemoReport {
+            folder,
+            generated,
+            import,
+        })
+    }
+}

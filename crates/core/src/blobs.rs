@@ -1,1 +1,102 @@
-//! blobs (being written).
+//! Attachment files kept by content: `<data>/files/<aa>/<sha256>.pdf`, so a PDF
+//! that appears in three meetings is stored once. Files are written to a
+//! temporary name and renamed into place, so a killed process leaves no half file.
+
+use crate::{Error, Result};
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The content-addressed file store of one data directory.
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+/// What was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// SHA-256 of the content, lowercase hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+impl BlobStore {
+    /// A store rooted at `root` (created on first write).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BlobStore { root: root.into() }
+    }
+
+    /// Where the content with this hash is (or would be) kept.
+    pub fn path_of(&self, sha256: &str) -> PathBuf {
+        let prefix = sha256.get(..2).unwrap_or("00");
+        self.root.join(prefix).join(format!("{sha256}.pdf"))
+    }
+
+    /// Whether the content is stored.
+    pub fn contains(&self, sha256: &str) -> bool {
+        self.path_of(sha256).is_file()
+    }
+
+    /// Copies `source` into the store while hashing it; returns its hash and size.
+    /// Content already present is not written again.
+    pub fn put_file(&self, source: &Path) -> Result<Stored> {
+        let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
+        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.root)
+            .map_err(|e| Error::io(&self.root, e))?;
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = input.read(&mut buf).map_err(|e| Error::io(source, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            tmp.write_all(&buf[..n])
+                .map_err(|e| Error::io(tmp.path(), e))?;
+            size += n as u64;
+        }
+        let sha256 = hex::encode(hasher.finalize());
+        let target = self.path_of(&sha256);
+        if !target.is_file() {
+            let dir = target.parent().unwrap_or(&self.root);
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            tmp.as_file()
+                .sync_all()
+                .map_err(|e| Error::io(tmp.path(), e))?;
+            tmp.persist(&target)
+                .map_err(|e| Error::io(&target, e.error))?;
+        }
+        Ok(Stored { sha256, size })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_content_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("files"));
+        let a = dir.path().join("a.pdf");
+        let b = dir.path().join("b.pdf");
+        fs::write(&a, b"%PDF-1.4 samme indhold").unwrap();
+        fs::write(&b, b"%PDF-1.4 samme indhold").unwrap();
+        let sa = store.put_file(&a).unwrap();
+        let sb = store.put_file(&b).unwrap();
+        assert_eq!(sa, sb);
+        assert_eq!(sa.size, 22);
+        let files: Vec<_> = walkdir::WalkDir::new(dir.path().join("files"))
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .collect();
+        assert_eq!(files.len(), 1, "one stored file, no temporaries left");
+        assert_eq!(fs::read(store.path_of(&sa.sha256)).unwrap(), fs::read(&a).unwrap());
+    }
+}

@@ -1,0 +1,150 @@
+//! Command-line arguments and the dispatch of each subcommand to `core::api`.
+
+use crate::{output, progress::TermProgress};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use moedemappe_core::api::{self, IngestSettings, Mappe, SearchRequest};
+use moedemappe_core::extract::WorkerCommand;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Mødemappe: dagsordener, bilag og søgning for byrådsmedlemmer.
+#[derive(Debug, Parser)]
+#[command(name = "moedemappe", version, about)]
+pub struct Args {
+    /// Datamappe (ellers $MOEDEMAPPE_DATA, ellers brugerens programdatamappe).
+    #[arg(long, global = true, env = api::DATA_DIR_ENV)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Importér mapper i mappeformatet, mapper med PDF-filer eller enkelte PDF-filer.
+    Import {
+        /// Mapper eller PDF-filer.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        ingest: IngestArgs,
+    },
+    /// Søg i dagsordener og bilag.
+    Search {
+        /// Søgetekst.
+        query: String,
+        /// Kun dette udvalg (navn, tidligere navn eller forkortelse som TU).
+        #[arg(long)]
+        body: Option<String>,
+        /// Kun dette år.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Højst så mange hits.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Ét JSON-objekt pr. linje.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Vis hvad der er gemt, og hvilke filer der ikke kunne læses.
+    Status {
+        /// Som JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Genopbyg søgeindekset fra databasen.
+    Reindex,
+    /// Lav demodata og importér dem.
+    Demo {
+        /// Størrelse i forhold til Aarhus' rigtige mængder (1.0 = hele 2023–2024).
+        #[arg(long, default_value_t = 0.05)]
+        scale: f64,
+        #[command(flatten)]
+        ingest: IngestArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct IngestArgs {
+    /// Højst så mange sekunder pr. PDF-fil.
+    #[arg(long, default_value_t = 60.0)]
+    deadline: f64,
+    /// Antal samtidige læseprocesser (standard: én pr. kerne).
+    #[arg(long)]
+    workers: Option<usize>,
+}
+
+impl IngestArgs {
+    fn settings(&self) -> Result<IngestSettings> {
+        if !(self.deadline > 0.0 && self.deadline.is_finite()) {
+            anyhow::bail!("--deadline skal være et positivt antal sekunder");
+        }
+        let mut settings = IngestSettings::new(WorkerCommand::current_exe()?);
+        settings.deadline = Duration::from_secs_f64(self.deadline);
+        if let Some(n) = self.workers {
+            settings.workers = n.max(1);
+        }
+        Ok(settings)
+    }
+}
+
+/// Runs one parsed command.
+pub fn run(args: Args) -> Result<()> {
+    let dir = match args.data_dir {
+        Some(dir) => dir,
+        None => api::default_data_dir()?,
+    };
+    let mut mappe =
+        Mappe::open(&dir).with_context(|| format!("kunne ikke åbne datamappen {}", dir.display()))?;
+    match args.command {
+        Command::Import { paths, ingest } => {
+            let report = mappe.import(&paths, &ingest.settings()?, &TermProgress::new())?;
+            output::import_report(&report);
+        }
+        Command::Search {
+            query,
+            body,
+            year,
+            limit,
+            json,
+        } => {
+            let results = mappe.search(&SearchRequest {
+                text: query,
+                body,
+                year,
+                limit,
+            })?;
+            if json {
+                output::hits_json(&results)?;
+            } else {
+                output::hits_text(&results);
+            }
+        }
+        Command::Status { json } => {
+            let status = mappe.status()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&status)?);
+            } else {
+                output::status_text(&status);
+            }
+        }
+        Command::Reindex => {
+            let n = mappe.reindex(&TermProgress::new())?;
+            println!("Søgeindekset er genopbygget: {n} dokumenter.");
+        }
+        Command::Demo { scale, ingest } => {
+            let report = mappe.demo(scale, &ingest.settings()?, &TermProgress::new())?;
+            println!(
+                "Demodata skrevet til {}: {} udvalg, {} møder, {} punkter, {} filer, {} sider.",
+                report.folder.display(),
+                report.generated.bodies,
+                report.generated.meetings,
+                report.generated.items,
+                report.generated.attachments,
+                report.generated.pages
+            );
+            output::import_report(&report.import);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! How results are printed: readable text for people, JSON lines for scripts.
+
+use anyhow::Result;
+use moedemappe_core::api::Status;
+use moedemappe_core::index::{Hit, SearchResults};
+use moedemappe_core::ingest::ImportReport;
+use serde_json::json;
+
+/// The summary after an import.
+pub fn import_report(r: &ImportReport) {
+    println!(
+        "Importeret: {} PDF-filer ({} nye), {} møder, {} punkter, {} dokumenter; {} sider læst; {} filer med problemer; {} dokumenter i søgeindekset opdateret.",
+        r.files, r.new_files, r.meetings, r.items, r.documents, r.pages, r.failures, r.indexed
+    );
+    if r.failures > 0 {
+        println!("Se `moedemappe status` for filerne og årsagerne.");
+    }
+}
+
+/// One JSON object per hit and line.
+pub fn hits_json(results: &SearchResults) -> Result<()> {
+    for hit in &results.hits {
+        println!("{}", serde_json::to_string(&hit_json(hit))?);
+    }
+    Ok(())
+}
+
+fn hit_json(hit: &Hit) -> serde_json::Value {
+    json!({
+        "score": hit.score,
+        "kind": hit.kind,
+        "body": hit.body,
+        "collection": hit.collection,
+        "meeting_date": hit.meeting_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        "item_number": hit.item_number,
+        "item_title": hit.item_title,
+        "case_number": hit.case_number,
+        "attachment_title": hit.attachment_title,
+        "page": hit.page,
+        "snippet": hit.snippet,
+    })
+}
+
+/// A readable list of hits.
+pub fn hits_text(results: &SearchResults) {
+    if results.hits.is_empty() {
+        println!("Ingen resultater.");
+        return;
+    }
+    println!("{} resultater; viser {}:", results.total, results.hits.len());
+    for (n, hit) in results.hits.iter().enumerate() {
+        let mut head = Vec::new();
+        if let Some(body) = &hit.body {
+            head.push(body.clone());
+        }
+        if let Some(c) = &hit.collection {
+            head.push(c.clone());
+        }
+        if let Some(d) = hit.meeting_date {
+            head.push(d.format("%d.%m.%Y").to_string());
+        }
+        if let (Some(num), Some(title)) = (hit.item_number, &hit.item_title) {
+            head.push(format!("punkt {num}: {title}"));
+        }
+        if let Some(case) = &hit.case_number {
+            head.push(case.clone());
+        }
+        println!("\n{}. {}", n + 1, head.join(" · "));
+        if let (Some(title), Some(page)) = (&hit.attachment_title, hit.page) {
+            println!("   {title}, side {page}");
+        }
+        println!("   {}", hit.snippet.replace('\n', " "));
+    }
+}
+
+/// The readable status.
+pub fn status_text(s: &Status) {
+    let c = &s.counts;
+    println!("Datamappe: {}", s.data_dir.display());
+    println!(
+        "{} udvalg, {} møder, {} punkter, {} bilagsfiler med {} sider ({} med tekst), {} samlinger med {} dokumenter.",
+        c.bodies, c.meetings, c.items, c.attachments, c.pages, c.pages_with_text, c.collections, c.documents
+    );
+    println!("Søgeindeks: {} dokumenter.", s.index_documents);
+    if c.pending_text > 0 {
+        println!("{} filer venter på at blive læst (kør import igen).", c.pending_text);
+    }
+    if s.failed_files.is_empty() {
+        println!("Ingen filer med problemer.");
+    } else {
+        println!("{} filer med problemer:", s.failed_files.len());
+        for f in &s.failed_files {
+            let pages = f.page_count.map(|p| format!(" ({p} sider)")).unwrap_or_default();
+            println!("  {}{pages}: {}", f.path, f.reason);
+        }
+    }
+}

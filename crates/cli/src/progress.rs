@@ -1,0 +1,84 @@
+//! Progress on the terminal: a bar when stderr is a terminal, otherwise a few
+//! plain lines (so logs and CI output stay readable).
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use moedemappe_core::progress::{Progress, Tick};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Draws progress on stderr.
+pub struct TermProgress {
+    state: Mutex<State>,
+    terminal: bool,
+}
+
+struct State {
+    task: String,
+    total: u64,
+    last: Tick,
+    bar: Option<ProgressBar>,
+    last_line: Instant,
+}
+
+impl TermProgress {
+    pub fn new() -> Self {
+        TermProgress {
+            state: Mutex::new(State {
+                task: String::new(),
+                total: 0,
+                last: Tick::default(),
+                bar: None,
+                last_line: Instant::now(),
+            }),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+fn counters(t: Tick) -> String {
+    format!("{} sider · {} fejl", t.pages, t.failures)
+}
+
+impl Progress for TermProgress {
+    fn begin(&self, task: &str, total: u64) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.task = task.to_string();
+        s.total = total;
+        s.last = Tick::default();
+        s.last_line = Instant::now();
+        if self.terminal {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} filer · {msg} ({eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_prefix(task.to_string());
+            bar.enable_steady_tick(Duration::from_millis(200));
+            s.bar = Some(bar);
+        } else {
+            eprintln!("{task}: {total} i alt");
+        }
+    }
+
+    fn update(&self, tick: Tick) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.last = tick;
+        if let Some(bar) = &s.bar {
+            bar.set_position(tick.done);
+            bar.set_message(counters(tick));
+        } else if s.last_line.elapsed() >= Duration::from_secs(5) {
+            s.last_line = Instant::now();
+            eprintln!("{}: {}/{} · {}", s.task, tick.done, s.total, counters(tick));
+        }
+    }
+
+    fn end(&self) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bar) = s.bar.take() {
+            bar.finish_and_clear();
+        }
+        eprintln!("{}: færdig, {}/{} · {}", s.task, s.last.done, s.total, counters(s.last));
+    }
+}

@@ -1,0 +1,315 @@
+//! Reads from the store: counts for `status`, failed files, pending work, and
+//! the rows the search index is built from.
+
+use super::Reader;
+use crate::index::{DocKind, IndexDoc};
+use crate::model::{Access, AttachmentId, BodyId, ItemKind};
+use crate::{Error, Result};
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+/// What the store holds, for `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoreCounts {
+    /// Bodies.
+    pub bodies: u64,
+    /// Meetings.
+    pub meetings: u64,
+    /// Agenda items.
+    pub items: u64,
+    /// Distinct attachment files.
+    pub attachments: u64,
+    /// Pages of all distinct attachment files (where the page count is known).
+    pub pages: u64,
+    /// Pages with some text.
+    pub pages_with_text: u64,
+    /// Document collections.
+    pub collections: u64,
+    /// Documents in collections.
+    pub documents: u64,
+    /// Attachments whose text has not been read yet.
+    pub pending_text: u64,
+}
+
+/// A file that could not be read fully, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedFile {
+    /// The file as imported.
+    pub path: String,
+    /// Plain-words reason.
+    pub reason: String,
+    /// `partial`, `no_text`, `unreadable` or `problem` (not about one PDF's text).
+    pub status: String,
+    /// Page count where a reader could tell.
+    pub page_count: Option<u32>,
+}
+
+/// An index owner and the documents it consists of.
+pub struct IndexSource {
+    /// "item:<id>" or "doc:<id>".
+    pub owner: String,
+    /// The index documents (empty when the owner no longer exists).
+    pub docs: Vec<IndexDoc>,
+}
+
+impl Reader<'_> {
+    /// Counts for `status`.
+    pub fn counts(&self) -> Result<StoreCounts> {
+        let count = |sql: &str| -> Result<u64> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(StoreCounts {
+            bodies: count("SELECT count(*) FROM bodies")?,
+            meetings: count("SELECT count(*) FROM meetings")?,
+            items: count("SELECT count(*) FROM items")?,
+            attachments: count("SELECT count(*) FROM attachments")?,
+            pages: count("SELECT coalesce(sum(page_count), 0) FROM attachments")?,
+            pages_with_text: count("SELECT count(*) FROM pages WHERE text <> ''")?,
+            collections: count("SELECT count(*) FROM collections")?,
+            documents: count("SELECT count(*) FROM documents")?,
+            pending_text: count("SELECT count(*) FROM attachments WHERE text_status IS NULL")?,
+        })
+    }
+
+    /// Every file whose text could not be read fully, and every path problem.
+    pub fn failed_files(&self) -> Result<Vec<FailedFile>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT coalesce(sf.path, 'sha256:' || a.sha256), coalesce(a.problem, ''), a.text_status, a.page_count
+               FROM attachments a LEFT JOIN source_files sf ON sf.attachment_id = a.id
+              WHERE a.text_status IN ('partial', 'no_text', 'unreadable')
+             UNION ALL
+             SELECT path, reason, 'problem', NULL FROM import_problems
+             ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FailedFile {
+                path: r.get(0)?,
+                reason: r.get(1)?,
+                status: r.get(2)?,
+                page_count: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Attachments whose text has not been read yet, with their content hash.
+    pub fn pending_text(&self) -> Result<Vec<(AttachmentId, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, sha256 FROM attachments WHERE text_status IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((AttachmentId(r.get(0)?), r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The content a file had when last seen with this size and modification time.
+    pub fn known_file(
+        &self,
+        path: &str,
+        size: u64,
+        mtime_ns: i64,
+    ) -> Result<Option<(AttachmentId, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT a.id, a.sha256 FROM source_files sf JOIN attachments a ON a.id = sf.attachment_id
+                  WHERE sf.path = ?1 AND sf.size = ?2 AND sf.mtime_ns = ?3",
+                params![path, size as i64, mtime_ns],
+                |r| Ok((AttachmentId(r.get(0)?), r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Index owners waiting to be (re)indexed, in a stable order.
+    pub fn index_queue(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT owner FROM index_queue ORDER BY owner")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Bodies whose current name, former name or abbreviation matches `name`
+    /// (case-insensitive; a unique prefix of a name also matches).
+    pub fn find_bodies(&self, name: &str) -> Result<Vec<BodyId>> {
+        let needle = name.trim().to_lowercase();
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, short FROM bodies
+             UNION ALL SELECT b.id, n.name, NULL FROM body_names n JOIN bodies b ON b.id = n.body_id",
+        )?;
+        let rows: Vec<(i64, String, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let exact: Vec<BodyId> = rows
+            .iter()
+            .filter(|(_, n, s)| {
+                n.to_lowercase() == needle || s.as_deref().map(str::to_lowercase) == Some(needle.clone())
+            })
+            .map(|(id, ..)| BodyId(*id))
+            .collect();
+        let mut found = if exact.is_empty() {
+            rows.iter()
+                .filter(|(_, n, _)| n.to_lowercase().starts_with(&needle))
+                .map(|(id, ..)| BodyId(*id))
+                .collect()
+        } else {
+            exact
+        };
+        found.sort();
+        found.dedup();
+        if found.is_empty() {
+            return Err(Error::NotFound(format!("intet udvalg hedder «{name}»")));
+        }
+        Ok(found)
+    }
+
+    /// The index documents of one owner ("item:<id>" or "doc:<id>").
+    pub fn index_source(&self, owner: &str) -> Result<IndexSource> {
+        let docs = match owner.split_once(':') {
+            Some(("item", id)) => self.item_docs(parse_id(id)?)?,
+            Some(("doc", id)) => self.document_docs(parse_id(id)?)?,
+            _ => return Err(Error::Invalid(format!("ukendt indeksnøgle «{owner}»"))),
+        };
+        Ok(IndexSource {
+            owner: owner.to_string(),
+            docs,
+        })
+    }
+
+    fn item_docs(&self, item_id: i64) -> Result<Vec<IndexDoc>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT b.id, b.name, m.id, m.date, i.number, i.title, i.kind, i.closed,
+                        i.case_number, i.case_text,
+                        (SELECT group_concat(title, '\n') FROM item_subjects WHERE item_id = i.id)
+                   FROM items i JOIN meetings m ON m.id = i.meeting_id JOIN bodies b ON b.id = m.body_id
+                  WHERE i.id = ?1",
+                [item_id],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, NaiveDate>(3)?,
+                        r.get::<_, u32>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, bool>(7)?,
+                        r.get::<_, Option<String>>(8)?,
+                        r.get::<_, Option<String>>(9)?,
+                        r.get::<_, Option<String>>(10)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((body_id, body, meeting_id, date, number, title, kind, closed, case_number, case_text, subjects)) =
+            row
+        else {
+            return Ok(Vec::new());
+        };
+        let base = IndexDoc {
+            key: format!("item:{item_id}"),
+            owner: format!("item:{item_id}"),
+            kind: DocKind::Item,
+            body_id: Some(body_id),
+            body: Some(body),
+            meeting_id: Some(meeting_id),
+            meeting_date: Some(date),
+            item_id: Some(item_id),
+            item_number: Some(number),
+            item_title: Some(title),
+            item_kind: ItemKind::parse(&kind),
+            case_number,
+            attachment_id: None,
+            attachment_title: None,
+            page: None,
+            collection: None,
+            access: if closed { Access::Closed } else { Access::Open },
+            text: [case_text, subjects]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        let mut docs = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ia.attachment_id, ia.title, p.page, p.text
+               FROM item_attachments ia JOIN pages p ON p.attachment_id = ia.attachment_id
+              WHERE ia.item_id = ?1 AND p.text <> ''
+              ORDER BY ia.ord, p.page",
+        )?;
+        let rows = stmt.query_map([item_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (attachment_id, attachment_title, page, text) = row?;
+            docs.push(IndexDoc {
+                key: format!("page:{item_id}:{attachment_id}:{page}"),
+                kind: DocKind::Page,
+                attachment_id: Some(attachment_id),
+                attachment_title: Some(attachment_title),
+                page: Some(page),
+                text,
+                ..base.clone()
+            });
+        }
+        docs.insert(0, base);
+        Ok(docs)
+    }
+
+    fn document_docs(&self, doc_id: i64) -> Result<Vec<IndexDoc>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.name, d.title, d.attachment_id, p.page, p.text
+               FROM documents d JOIN collections c ON c.id = d.collection_id
+               JOIN pages p ON p.attachment_id = d.attachment_id
+              WHERE d.id = ?1 AND p.text <> '' ORDER BY p.page",
+        )?;
+        let rows = stmt.query_map([doc_id], |r| {
+            Ok(IndexDoc {
+                key: format!("doc:{doc_id}:{}", r.get::<_, u32>(3)?),
+                owner: format!("doc:{doc_id}"),
+                kind: DocKind::Page,
+                body_id: None,
+                body: None,
+                meeting_id: None,
+                meeting_date: None,
+                item_id: None,
+                item_number: None,
+                item_title: None,
+                item_kind: None,
+                case_number: None,
+                attachment_id: Some(r.get(2)?),
+                attachment_title: Some(r.get(1)?),
+                page: Some(r.get(3)?),
+                collection: Some(r.get(0)?),
+                access: Access::Open,
+                text: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Years that have meetings (for checks and summaries).
+    pub fn meeting_years(&self) -> Result<Vec<i32>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT date FROM meetings ORDER BY date")?;
+        let mut years: Vec<i32> = stmt
+            .query_map([], |r| r.get::<_, NaiveDate>(0))?
+            .map(|d| d.map(|d| d.year()))
+            .collect::<rusqlite::Result<_>>()?;
+        years.dedup();
+        Ok(years)
+    }
+}
+
+fn parse_id(s: &str) -> Result<i64> {
+    s.parse()
+        .map_err(|_| Error::Invalid(format!("ugyldigt id «{s}»")))
+}
