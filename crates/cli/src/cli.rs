@@ -94,8 +94,8 @@ pub fn run(args: Args) -> Result<()> {
         Some(dir) => dir,
         None => api::default_data_dir()?,
     };
-    let mut mappe =
-        Mappe::open(&dir).with_context(|| format!("kunne ikke åbne datamappen {}", dir.display()))?;
+    let mut mappe = Mappe::open(&dir)
+        .with_context(|| format!("kunne ikke åbne datamappen {}", dir.display()))?;
     match args.command {
         Command::Import { paths, ingest } => {
             let report = mappe.import(&paths, &ingest.settings()?, &TermProgress::new())?;

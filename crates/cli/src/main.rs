@@ -10,7 +10,10 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    if std::env::args_os().nth(1).is_some_and(|a| a == "extract-worker") {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "extract-worker")
+    {
         moedemappe_core::extract::worker_main();
         return ExitCode::SUCCESS;
     }

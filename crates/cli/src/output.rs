@@ -47,7 +47,11 @@ pub fn hits_text(results: &SearchResults) {
         println!("Ingen resultater.");
         return;
     }
-    println!("{} resultater; viser {}:", results.total, results.hits.len());
+    println!(
+        "{} resultater; viser {}:",
+        results.total,
+        results.hits.len()
+    );
     for (n, hit) in results.hits.iter().enumerate() {
         let mut head = Vec::new();
         if let Some(body) = &hit.body {
@@ -83,14 +87,20 @@ pub fn status_text(s: &Status) {
     );
     println!("Søgeindeks: {} dokumenter.", s.index_documents);
     if c.pending_text > 0 {
-        println!("{} filer venter på at blive læst (kør import igen).", c.pending_text);
+        println!(
+            "{} filer venter på at blive læst (kør import igen).",
+            c.pending_text
+        );
     }
     if s.failed_files.is_empty() {
         println!("Ingen filer med problemer.");
     } else {
         println!("{} filer med problemer:", s.failed_files.len());
         for f in &s.failed_files {
-            let pages = f.page_count.map(|p| format!(" ({p} sider)")).unwrap_or_default();
+            let pages = f
+                .page_count
+                .map(|p| format!(" ({p} sider)"))
+                .unwrap_or_default();
             println!("  {}{pages}: {}", f.path, f.reason);
         }
     }

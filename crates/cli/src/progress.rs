@@ -50,9 +50,11 @@ impl Progress for TermProgress {
         if self.terminal {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} filer · {msg} ({eta})")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {pos}/{len} filer · {msg} ({eta})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
             );
             bar.set_prefix(task.to_string());
             bar.enable_steady_tick(Duration::from_millis(200));
@@ -79,6 +81,12 @@ impl Progress for TermProgress {
         if let Some(bar) = s.bar.take() {
             bar.finish_and_clear();
         }
-        eprintln!("{}: færdig, {}/{} · {}", s.task, s.last.done, s.total, counters(s.last));
+        eprintln!(
+            "{}: færdig, {}/{} · {}",
+            s.task,
+            s.last.done,
+            s.total,
+            counters(s.last)
+        );
     }
 }

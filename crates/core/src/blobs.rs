@@ -45,8 +45,8 @@ impl BlobStore {
     pub fn put_file(&self, source: &Path) -> Result<Stored> {
         let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
         fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.root)
-            .map_err(|e| Error::io(&self.root, e))?;
+        let mut tmp =
+            tempfile::NamedTempFile::new_in(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         let mut buf = vec![0u8; 256 * 1024];
@@ -97,6 +97,9 @@ mod tests {
             .filter(|e| e.file_type().is_file())
             .collect();
         assert_eq!(files.len(), 1, "one stored file, no temporaries left");
-        assert_eq!(fs::read(store.path_of(&sa.sha256)).unwrap(), fs::read(&a).unwrap());
+        assert_eq!(
+            fs::read(store.path_of(&sa.sha256)).unwrap(),
+            fs::read(&a).unwrap()
+        );
     }
 }

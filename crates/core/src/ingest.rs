@@ -72,7 +72,11 @@ fn store_files(
         .flat_map(|b| &b.meetings)
         .flat_map(|m| &m.items)
         .flat_map(|i| &i.attachments)
-        .chain(scan.collections.iter().flat_map(|c| c.documents.iter().map(|d| &d.1)))
+        .chain(
+            scan.collections
+                .iter()
+                .flat_map(|c| c.documents.iter().map(|d| &d.1)),
+        )
         .collect();
     report.files = files.len() as u64;
     let mut known = HashMap::new();
@@ -107,7 +111,9 @@ fn copy_parallel(
     todo: &[(PathBuf, u64, i64)],
     progress: &dyn Progress,
 ) -> Result<Vec<crate::blobs::Stored>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
     let chunk = todo.len().div_ceil(threads).max(1);
     let done = std::sync::atomic::AtomicU64::new(0);
     let results: Vec<Result<Vec<_>>> = std::thread::scope(|s| {
@@ -132,7 +138,10 @@ fn copy_parallel(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Error::Invalid("kopiering fejlede".into()))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Invalid("kopiering fejlede".into())))
+            })
             .collect()
     });
     let mut out = Vec::with_capacity(todo.len());
@@ -261,7 +270,13 @@ fn read_pending_text(
         }
         progress.update(tick);
         let stored = store.write(|w| {
-            w.store_text(id, ex.page_count, &ex.pages, ex.status, ex.problem.as_deref())
+            w.store_text(
+                id,
+                ex.page_count,
+                &ex.pages,
+                ex.status,
+                ex.problem.as_deref(),
+            )
         });
         if let Err(e) = stored {
             write_error.get_or_insert(e);
@@ -278,7 +293,11 @@ fn read_pending_text(
 }
 
 /// Rebuilds the index documents of every queued owner and commits once.
-pub fn update_index(store: &mut Store, index: &SearchIndex, progress: &dyn Progress) -> Result<u64> {
+pub fn update_index(
+    store: &mut Store,
+    index: &SearchIndex,
+    progress: &dyn Progress,
+) -> Result<u64> {
     let owners = store.read().index_queue()?;
     if owners.is_empty() {
         return Ok(0);

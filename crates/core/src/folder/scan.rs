@@ -96,11 +96,13 @@ pub fn scan(paths: &[PathBuf]) -> Result<Scan> {
             let pdf = pdf_file(&path);
             push_documents(&mut out, name, vec![(pdf.title.clone() + ".pdf", pdf)]);
         } else if has_date_dirs(&path) {
-            out.bodies.push(scan_body(&path, &mut out.problems, &mut out.clean));
+            out.bodies
+                .push(scan_body(&path, &mut out.problems, &mut out.clean));
         } else if subdirs(&path).iter().any(|d| has_date_dirs(d)) {
             for dir in subdirs(&path) {
                 if has_date_dirs(&dir) {
-                    out.bodies.push(scan_body(&dir, &mut out.problems, &mut out.clean));
+                    out.bodies
+                        .push(scan_body(&dir, &mut out.problems, &mut out.clean));
                 } else {
                     let docs = collect_pdfs(&dir);
                     if !docs.is_empty() {
@@ -125,7 +127,11 @@ fn push_documents(out: &mut Scan, name: String, docs: Vec<(String, PdfFile)>) {
     }
 }
 
-fn scan_body(dir: &Path, problems: &mut Vec<(PathBuf, String)>, clean: &mut Vec<PathBuf>) -> BodyDir {
+fn scan_body(
+    dir: &Path,
+    problems: &mut Vec<(PathBuf, String)>,
+    clean: &mut Vec<PathBuf>,
+) -> BodyDir {
     let body_json = dir.join("body.json");
     let file = if body_json.is_file() {
         match read_json::<BodyFile>(&body_json).and_then(|f| check_schema(f.schema).map(|_| f)) {
@@ -195,7 +201,10 @@ fn scan_meeting(dir: &Path, date: NaiveDate) -> std::result::Result<MeetingDir, 
     let mut entries: BTreeMap<u32, ItemEntry> = BTreeMap::new();
     for entry in &file.items {
         if entries.insert(entry.number, entry.clone()).is_some() {
-            return Err(format!("punkt {} står to gange i meeting.json", entry.number));
+            return Err(format!(
+                "punkt {} står to gange i meeting.json",
+                entry.number
+            ));
         }
         items.entry(entry.number).or_insert((None, Vec::new()));
     }
@@ -205,11 +214,9 @@ fn scan_meeting(dir: &Path, date: NaiveDate) -> std::result::Result<MeetingDir, 
             number,
             ..ItemEntry::default()
         });
-        let title = entry
-            .title
-            .clone()
-            .or(folder_title)
-            .ok_or_else(|| format!("punkt {number} i meeting.json har ingen titel og ingen mappe"))?;
+        let title = entry.title.clone().or(folder_title).ok_or_else(|| {
+            format!("punkt {number} i meeting.json har ingen titel og ingen mappe")
+        })?;
         out.push(ItemDir {
             title,
             entry,
@@ -257,7 +264,14 @@ fn parse_item_dir(dir: &Path) -> Option<(u32, String)> {
     let digits: String = name.chars().take_while(|c| c.is_ascii_digit()).collect();
     let number = digits.parse().ok()?;
     let title = name[digits.len()..].trim().to_string();
-    Some((number, if title.is_empty() { format!("Punkt {number}") } else { title }))
+    Some((
+        number,
+        if title.is_empty() {
+            format!("Punkt {number}")
+        } else {
+            title
+        },
+    ))
 }
 
 fn collect_pdfs(root: &Path) -> Vec<(String, PdfFile)> {
@@ -361,7 +375,11 @@ mod tests {
         assert_eq!(titles, ["Bilag 1", "Bilag 2"]);
         assert_eq!(scan.collections.len(), 1);
         assert_eq!(scan.collections[0].name, "Byrådshåndbogen");
-        let rels: Vec<_> = scan.collections[0].documents.iter().map(|d| d.0.as_str()).collect();
+        let rels: Vec<_> = scan.collections[0]
+            .documents
+            .iter()
+            .map(|d| d.0.as_str())
+            .collect();
         assert_eq!(rels, ["bilag/skema.pdf", "kapitel 1.pdf"]);
     }
 
@@ -371,7 +389,11 @@ mod tests {
         let root = dir.path();
         touch(&root.join("KU/2023-01-10/02 Kunststøtte/a.pdf"));
         touch(&root.join("KU/2023-01-24/02 Musikskole/a.pdf"));
-        fs::write(root.join("KU/2023-01-10/meeting.json"), "{\"schema\": 1, \"items\": [").unwrap();
+        fs::write(
+            root.join("KU/2023-01-10/meeting.json"),
+            "{\"schema\": 1, \"items\": [",
+        )
+        .unwrap();
         fs::write(root.join("KU/2023-01-24/meeting.json"), "{\"schema\": 7}").unwrap();
         let scan = scan(&[root.join("KU")]).unwrap();
         assert_eq!(scan.bodies[0].meetings.len(), 0);

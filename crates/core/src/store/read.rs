@@ -95,9 +95,9 @@ impl Reader<'_> {
 
     /// Attachments whose text has not been read yet, with their content hash.
     pub fn pending_text(&self) -> Result<Vec<(AttachmentId, String)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, sha256 FROM attachments WHERE text_status IS NULL ORDER BY id",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, sha256 FROM attachments WHERE text_status IS NULL ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((AttachmentId(r.get(0)?), r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -143,7 +143,8 @@ impl Reader<'_> {
         let exact: Vec<BodyId> = rows
             .iter()
             .filter(|(_, n, s)| {
-                n.to_lowercase() == needle || s.as_deref().map(str::to_lowercase) == Some(needle.clone())
+                n.to_lowercase() == needle
+                    || s.as_deref().map(str::to_lowercase) == Some(needle.clone())
             })
             .map(|(id, ..)| BodyId(*id))
             .collect();
@@ -203,8 +204,19 @@ impl Reader<'_> {
                 },
             )
             .optional()?;
-        let Some((body_id, body, meeting_id, date, number, title, kind, closed, case_number, case_text, subjects)) =
-            row
+        let Some((
+            body_id,
+            body,
+            meeting_id,
+            date,
+            number,
+            title,
+            kind,
+            closed,
+            case_number,
+            case_text,
+            subjects,
+        )) = row
         else {
             return Ok(Vec::new());
         };

@@ -294,8 +294,10 @@ impl Writer<'_> {
 
     /// Marks an index owner ("item:<id>", "doc:<id>") as needing re-indexing.
     pub fn queue_owner(&self, owner: &str) -> Result<()> {
-        self.tx
-            .execute("INSERT OR IGNORE INTO index_queue (owner) VALUES (?1)", [owner])?;
+        self.tx.execute(
+            "INSERT OR IGNORE INTO index_queue (owner) VALUES (?1)",
+            [owner],
+        )?;
         Ok(())
     }
 
@@ -323,7 +325,9 @@ impl Writer<'_> {
     pub fn body_id(&self, name: &str) -> Result<Option<BodyId>> {
         Ok(self
             .tx
-            .query_row("SELECT id FROM bodies WHERE name = ?1", [name], |r| r.get(0))
+            .query_row("SELECT id FROM bodies WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
             .optional()?
             .map(BodyId))
     }
