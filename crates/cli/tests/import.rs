@@ -1,0 +1,115 @@
+//! End-to-end: importing folders with good and broken PDFs through the real
+//! binary, searching them, and rebuilding the index.
+
+mod common;
+
+use common::{json_lines, moedemappe, ok, pdf, Page};
+use std::fs;
+
+/// A folder that mixes good PDFs with every kind of broken file.
+fn mixed_folder(root: &std::path::Path) {
+    fs::create_dir_all(root).unwrap();
+    let good = pdf(
+        &[
+            Page::text(&["Notat om arbejdsbelastning i hjemmeplejen", "Aarhus Kommune, 2023"]),
+            Page::text(&["Side to: budget for ældreområdet"]),
+            Page::text(&["Den samlede arbejdsbelastning er steget, især i Århus Midtby."]),
+        ],
+        None,
+    );
+    fs::write(root.join("notat.pdf"), &good).unwrap();
+    fs::write(root.join("afkortet.pdf"), &good[..good.len() / 2]).unwrap();
+    fs::write(root.join("tilfældige bytes.pdf"), (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>()).unwrap();
+    fs::write(root.join("tom.pdf"), b"").unwrap();
+    fs::write(
+        root.join("krypteret.pdf"),
+        pdf(&[Page::text(&["Fortroligt om arbejdsbelastning"])], Some(("ejer", "hemmelig"))),
+    )
+    .unwrap();
+    let mut broken_page = Page::text(&["Denne side mangler sin MediaBox"]);
+    broken_page.media_box = false;
+    fs::write(
+        root.join("får pdf-extract til at gå ned.pdf"),
+        pdf(
+            &[Page::text(&["Første side om skolestruktur"]), broken_page, Page::text(&["Tredje side om skolestrukturen"])],
+            None,
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_folder_of_good_and_broken_pdfs_imports_and_lists_each_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let folder = dir.path().join("Blandede filer");
+    mixed_folder(&folder);
+
+    ok(&data, &["import", folder.to_str().unwrap()]);
+
+    let status: serde_json::Value =
+        serde_json::from_str(&ok(&data, &["status", "--json"])).unwrap();
+    let failed = status["failed_files"].as_array().unwrap();
+    let reason_of = |name: &str| -> String {
+        failed
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} is not listed as failed: {failed:#?}"))["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(reason_of("afkortet.pdf").contains("afkortet eller beskadiget"));
+    assert!(reason_of("tilfældige bytes.pdf").contains("ikke en PDF"));
+    assert!(reason_of("tom.pdf").contains("tom"));
+    assert!(reason_of("krypteret.pdf").contains("adgangskode"));
+    assert!(reason_of("får pdf-extract til at gå ned.pdf").contains("side 2"));
+    assert_eq!(failed.len(), 5, "only the broken files fail: {failed:#?}");
+    assert_eq!(status["documents"], 6);
+
+    // The good file and the readable pages of the half-broken one are searchable.
+    let hits = json_lines(&ok(&data, &["search", "arbejdsbelastning", "--json"]));
+    let pages: Vec<(String, u64)> = hits
+        .iter()
+        .map(|h| (h["attachment_title"].as_str().unwrap().to_string(), h["page"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(pages, [("notat".to_string(), 1), ("notat".to_string(), 3)], "{hits:#?}");
+    let hits = json_lines(&ok(&data, &["search", "skolestruktur", "--json"]));
+    let mut pages: Vec<u64> = hits.iter().map(|h| h["page"].as_u64().unwrap()).collect();
+    pages.sort();
+    assert_eq!(pages, [1, 3]);
+
+    // Importing again changes nothing and reads nothing again.
+    let again = ok(&data, &["import", folder.to_str().unwrap()]);
+    assert!(again.contains("(0 nye)"), "{again}");
+}
+
+#[test]
+fn deleting_the_index_and_reindexing_gives_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let folder = dir.path().join("Notater");
+    mixed_folder(&folder);
+    ok(&data, &["import", folder.to_str().unwrap()]);
+    let before = ok(&data, &["search", "arbejdsbelastning", "--json"]);
+    fs::remove_dir_all(data.join("index")).unwrap();
+    ok(&data, &["reindex"]);
+    let after = ok(&data, &["search", "arbejdsbelastning", "--json"]);
+    assert!(!before.trim().is_empty());
+    assert_eq!(before, after);
+}
+
+#[test]
+fn usage_errors_exit_2_and_other_errors_exit_1_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = moedemappe(&data, &["søg-noget"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = moedemappe(&data, &["import", dir.path().join("findes ikke").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("fejl: "), "{stderr}");
+    let out = moedemappe(&data, &["search", "noget", "--body", "Intet Sådant Udvalg"]);
+    assert_eq!(out.status.code(), Some(1));
+}
