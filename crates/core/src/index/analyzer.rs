@@ -1,0 +1,160 @@
+//! The Danish text analyzer (`"da"`) used for every searchable text field.
+//!
+//! Pipeline: [`SimpleTokenizer`] (splits on every non-alphanumeric character, so
+//! "Børne- og Ungeudvalget" gives "Børne", "og", "Ungeudvalget") → drop tokens of
+//! 40 bytes or more → lower case → å becomes "aa" → Danish Snowball stemmer.
+//!
+//! The å→aa mapping runs *before* the stemmer, so a word spelled with "å" and the
+//! same word spelled with "aa" reach the stemmer as the same string and always get
+//! the same stem ("Århus", "Aarhus", "ÅRHUS" → "aarhus").
+
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
+};
+
+/// The name the Danish analyzer is registered under in the index.
+pub const DANISH: &str = "da";
+
+/// Longest token kept, in bytes; longer ones (hashes, URLs glued together) are dropped.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// Builds the Danish analyzer registered as [`DANISH`] (`"da"`).
+pub fn danish_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AaFolding)
+        .filter(Stemmer::new(Language::Danish))
+        .build()
+}
+
+/// Runs `text` through the Danish analyzer and returns the token texts, in order.
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut analyzer = danish_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    stream.process(&mut |t: &Token| out.push(t.text.clone()));
+    out
+}
+
+/// Token filter that rewrites "å" as "aa" (tokens are lower case by then).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AaFolding;
+
+impl TokenFilter for AaFolding {
+    type Tokenizer<T: Tokenizer> = AaFoldingFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> AaFoldingFilter<T> {
+        AaFoldingFilter { inner: tokenizer }
+    }
+}
+
+/// The tokenizer [`AaFolding`] wraps around another one.
+#[derive(Clone)]
+pub struct AaFoldingFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for AaFoldingFilter<T> {
+    type TokenStream<'a> = AaFoldingStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        AaFoldingStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// Token stream of [`AaFoldingFilter`].
+pub struct AaFoldingStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for AaFoldingStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        // Upper-case Å is already lower case here; map it too in case the filter is
+        // used without a lower caser in front.
+        if token.text.contains(['å', 'Å']) {
+            token.text = token.text.replace('å', "aa").replace('Å', "Aa");
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aarhus_spellings_give_the_same_token() {
+        let want = analyze("Aarhus");
+        assert_eq!(want, vec!["aarhus".to_string()]);
+        for s in ["Århus", "aarhus", "ÅRHUS", "AARHUS", "århus"] {
+            assert_eq!(analyze(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        let a = analyze("arbejdsbelastning");
+        assert_eq!(a.len(), 1);
+        assert_eq!(analyze("arbejdsbelastningen"), a);
+        assert_eq!(analyze("arbejdsbelastninger"), a);
+        assert_eq!(analyze("Arbejdsbelastningerne"), a);
+        assert_ne!(analyze("arbejdsmiljø"), a);
+    }
+
+    #[test]
+    fn hyphen_splits_and_committee_name_is_stemmed() {
+        let t = analyze("Børne- og Ungeudvalget");
+        assert_eq!(t.len(), 3, "{t:?}");
+        assert!(t[0].starts_with("børn"), "{t:?}");
+        assert_eq!(t[1], "og");
+        assert_eq!(t[2], "ungeudvalg");
+        assert_eq!(analyze("Ungeudvalg"), vec!["ungeudvalg".to_string()]);
+    }
+
+    #[test]
+    fn ae_and_oe_are_kept() {
+        let t = analyze("Æblehave Søndergade");
+        assert!(t[0].starts_with("æble"), "{t:?}");
+        assert!(t[1].starts_with("sønder"), "{t:?}");
+        assert!(!t.iter().any(|w| w.contains("ae") || w.contains("oe")));
+        assert_ne!(analyze("sø"), analyze("so"));
+    }
+
+    #[test]
+    fn long_tokens_are_dropped() {
+        let long = "a".repeat(60);
+        assert_eq!(analyze(&format!("plan {long} vej")).len(), 2);
+    }
+
+    #[test]
+    fn aa_folding_before_stemming_is_consistent() {
+        // Pairs that must match whichever way they are spelled.
+        for (a, b) in [
+            ("Åbyhøjs", "Aabyhøjs"),
+            ("Århusianerne", "Aarhusianerne"),
+            ("påstanden", "paastanden"),
+            ("Ålborgs", "Aalborgs"),
+            ("åens", "aaens"),
+            // Stemming first would give "aalen" for "Ålene" but "aal" for "Aalene".
+            ("Ålene", "Aalene"),
+        ] {
+            assert_eq!(analyze(a), analyze(b), "{a} / {b}");
+        }
+    }
+}

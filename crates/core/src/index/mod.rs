@@ -1,0 +1,353 @@
+//! The tantivy full-text index (derived from the store, rebuildable) and its
+//! Danish analyzer.
+//!
+//! One tantivy document per attachment page (so every hit cites a page) and one
+//! per agenda item (title and case text). Documents are grouped by `owner` (e.g.
+//! `"item:12"` or `"doc:7"`): updating an owner means [`IndexWriter::delete_owner`]
+//! followed by adding all its documents again, then [`IndexWriter::commit`].
+//!
+//! The index directory holds a schema-version file next to tantivy's files; an
+//! index written by another version is refused with a message asking the user to
+//! run `moedemappe reindex`.
+
+mod analyzer;
+mod schema;
+mod search;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError, Term};
+
+pub use analyzer::{analyze, danish_analyzer, AaFolding, DANISH};
+
+use crate::model::{Access, ItemKind};
+use crate::{Error, Result};
+use schema::{Fields, SCHEMA_VERSION};
+
+/// Name of the file in the index directory that holds the schema version.
+const VERSION_FILE: &str = "moedemappe-schema-version";
+
+/// Threads the writer indexes with.
+const WRITER_THREADS: usize = 2;
+
+/// Memory budget of the writer, all threads together.
+const WRITER_HEAP_BYTES: usize = 100_000_000;
+
+/// Most hits one search returns.
+pub const MAX_LIMIT: usize = 1000;
+
+/// What a document of the index stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// An agenda item: its title and case text.
+    Item,
+    /// One page of an attachment or of a collection document.
+    #[default]
+    Page,
+}
+
+/// One document to index.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IndexDoc {
+    /// Unique key, e.g. `"item:12"`, `"page:12:34:5"` (item 12, attachment 34,
+    /// page 5) or `"doc:7:5"`. Also breaks score ties, so results are stable.
+    pub key: String,
+    /// Unit of deletion, e.g. `"item:12"` or `"doc:7"`: all documents of an owner
+    /// are replaced together.
+    pub owner: String,
+    /// Item or page.
+    pub kind: DocKind,
+    /// The body that met, for meeting material.
+    pub body_id: Option<i64>,
+    /// The body's name.
+    pub body: Option<String>,
+    /// The meeting.
+    pub meeting_id: Option<i64>,
+    /// The meeting's date; the year filter uses it.
+    pub meeting_date: Option<NaiveDate>,
+    /// The agenda item.
+    pub item_id: Option<i64>,
+    /// The item's number on the agenda.
+    pub item_number: Option<u32>,
+    /// The item's title (searchable, boosted).
+    pub item_title: Option<String>,
+    /// The item's kind.
+    pub item_kind: Option<ItemKind>,
+    /// The case number as printed, e.g. "EMN-2023-001234" (searchable).
+    pub case_number: Option<String>,
+    /// The attachment.
+    pub attachment_id: Option<i64>,
+    /// The attachment's title (searchable, boosted a little).
+    pub attachment_title: Option<String>,
+    /// The page, 1-based.
+    pub page: Option<u32>,
+    /// The collection name, for plain document collections (no meeting).
+    pub collection: Option<String>,
+    /// Open or closed material.
+    pub access: Access,
+    /// The page text, or for item documents the case text.
+    pub text: String,
+}
+
+/// A search request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    /// What the user typed. Words must all match (AND); `"…"` searches a phrase,
+    /// `OR` and `-word` work as in tantivy's query syntax. Colons are read as spaces
+    /// (no field syntax).
+    pub text: String,
+    /// Only these bodies; empty means all.
+    pub body_ids: Vec<i64>,
+    /// Only meetings of this year (documents without a meeting date are left out).
+    pub year: Option<i32>,
+    /// Include closed material. True by default (the owner's own machine); the
+    /// HTTP and MCP servers set it to false.
+    pub include_closed: bool,
+    /// Most hits to return (capped at [`MAX_LIMIT`]).
+    pub limit: usize,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            text: String::new(),
+            body_ids: Vec::new(),
+            year: None,
+            include_closed: true,
+            limit: 20,
+        }
+    }
+}
+
+impl SearchQuery {
+    /// A query for `text` with the defaults.
+    pub fn new(text: impl Into<String>) -> Self {
+        SearchQuery {
+            text: text.into(),
+            ..SearchQuery::default()
+        }
+    }
+}
+
+/// The result of a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// How many documents matched in all.
+    pub total: usize,
+    /// The best hits, best first (ties broken by key).
+    pub hits: Vec<Hit>,
+}
+
+/// One hit: the stored fields of the document, its score and a snippet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// Relevance (BM25); only comparable within one search.
+    pub score: f32,
+    /// Item or page.
+    pub kind: DocKind,
+    /// See [`IndexDoc::key`].
+    pub key: String,
+    /// See [`IndexDoc::owner`].
+    pub owner: String,
+    /// See [`IndexDoc::body_id`].
+    pub body_id: Option<i64>,
+    /// See [`IndexDoc::body`].
+    pub body: Option<String>,
+    /// See [`IndexDoc::meeting_id`].
+    pub meeting_id: Option<i64>,
+    /// See [`IndexDoc::meeting_date`].
+    pub meeting_date: Option<NaiveDate>,
+    /// See [`IndexDoc::item_id`].
+    pub item_id: Option<i64>,
+    /// See [`IndexDoc::item_number`].
+    pub item_number: Option<u32>,
+    /// See [`IndexDoc::item_title`].
+    pub item_title: Option<String>,
+    /// See [`IndexDoc::item_kind`].
+    pub item_kind: Option<ItemKind>,
+    /// See [`IndexDoc::case_number`].
+    pub case_number: Option<String>,
+    /// See [`IndexDoc::attachment_id`].
+    pub attachment_id: Option<i64>,
+    /// See [`IndexDoc::attachment_title`].
+    pub attachment_title: Option<String>,
+    /// See [`IndexDoc::page`].
+    pub page: Option<u32>,
+    /// See [`IndexDoc::collection`].
+    pub collection: Option<String>,
+    /// See [`IndexDoc::access`].
+    pub access: Access,
+    /// About 200 characters of plain text around the matched words, whitespace
+    /// collapsed, "…" where text was cut.
+    pub snippet: String,
+    /// The same snippet, HTML-escaped, matched words in `<b>…</b>`.
+    pub snippet_html: String,
+}
+
+/// The search index in one directory.
+#[derive(Clone)]
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+fn stale_index() -> Error {
+    Error::Invalid("søgeindekset er fra en anden version; kør `moedemappe reindex`".into())
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating the directory and an empty index if
+    /// needed. An index written by another version of the program is refused with
+    /// [`Error::Invalid`] asking the user to run `moedemappe reindex`.
+    pub fn open_or_create(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let version_path = dir.join(VERSION_FILE);
+        let mmap = MmapDirectory::open(dir).map_err(TantivyError::from)?;
+        let exists = Index::exists(&mmap).map_err(TantivyError::from)?;
+        match std::fs::read_to_string(&version_path) {
+            Ok(v) if v.trim() == SCHEMA_VERSION => {}
+            Ok(_) => return Err(stale_index()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if exists {
+                    return Err(stale_index());
+                }
+                // Written before the index itself: a crash in between leaves a
+                // version file and no index, which the next open simply fills.
+                std::fs::write(&version_path, format!("{SCHEMA_VERSION}\n"))
+                    .map_err(|e| Error::io(&version_path, e))?;
+            }
+            Err(e) => return Err(Error::io(&version_path, e)),
+        }
+        let (schema, fields) = schema::build();
+        let index = if exists {
+            let index = Index::open(mmap)?;
+            if index.schema() != schema {
+                return Err(stale_index());
+            }
+            index
+        } else {
+            Index::create(mmap, schema, IndexSettings::default())?
+        };
+        index.tokenizers().register(DANISH, danish_analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// Opens the writer (two threads, about 100 MB of memory). Only one writer
+    /// can be open at a time, across all processes; a second one fails with a
+    /// plain-words [`Error::Invalid`].
+    pub fn writer(&self) -> Result<IndexWriter> {
+        let inner = self
+            .index
+            .writer_with_num_threads(WRITER_THREADS, WRITER_HEAP_BYTES)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(..) => Error::Invalid(
+                    "søgeindekset er i brug: Mødemappe skriver allerede i det (måske i et \
+                     andet vindue); vent til det er færdigt, og prøv igen"
+                        .into(),
+                ),
+                e => Error::Index(e),
+            })?;
+        Ok(IndexWriter {
+            inner,
+            reader: self.reader.clone(),
+            fields: self.fields,
+        })
+    }
+
+    /// Searches; see [`SearchQuery`]. An empty query is an [`Error::Invalid`];
+    /// syntax the parser does not understand is skipped, never an error.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        search::run(self, q)
+    }
+
+    /// Number of documents in the index (as of the last reload).
+    pub fn doc_count(&self) -> Result<u64> {
+        Ok(self.reader.searcher().num_docs())
+    }
+
+    /// Reloads the reader, to see commits made by another process.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+}
+
+/// Adds and deletes documents. Nothing is visible to searches until
+/// [`IndexWriter::commit`]; dropping the writer without committing discards the
+/// changes.
+pub struct IndexWriter {
+    inner: tantivy::IndexWriter,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for IndexWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexWriter").finish_non_exhaustive()
+    }
+}
+
+impl IndexWriter {
+    /// Adds one document. Keys must be unique: to replace documents, delete their
+    /// owner first.
+    pub fn add(&mut self, doc: &IndexDoc) -> Result<()> {
+        if doc.key.trim().is_empty() || doc.owner.trim().is_empty() {
+            return Err(Error::Invalid(
+                "et dokument til søgeindekset mangler nøgle eller ejer".into(),
+            ));
+        }
+        if doc.kind == DocKind::Page && doc.page == Some(0) {
+            return Err(Error::Invalid(format!(
+                "{}: sidetal starter ved 1",
+                doc.key
+            )));
+        }
+        self.inner.add_document(self.fields.doc_of(doc))?;
+        Ok(())
+    }
+
+    /// Deletes every document of `owner` (takes effect at commit, and only for
+    /// documents added before this call).
+    pub fn delete_owner(&mut self, owner: &str) {
+        self.inner
+            .delete_term(Term::from_field_text(self.fields.owner, owner));
+    }
+
+    /// Deletes every document, committed or added earlier through this writer
+    /// (takes effect at commit; documents added afterwards are kept).
+    pub fn delete_all(&mut self) -> Result<()> {
+        // `delete_all_documents` only drops committed segments; documents still
+        // in the indexing workers would survive it, so roll those back first.
+        self.inner.rollback()?;
+        self.inner.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Commits and makes the changes visible to this process's searches.
+    pub fn commit(&mut self) -> Result<()> {
+        self.inner.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+}

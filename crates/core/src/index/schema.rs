@@ -1,0 +1,193 @@
+//! The tantivy schema of the search index and the conversion between
+//! [`IndexDoc`] / [`Hit`] and tantivy documents.
+
+use chrono::{Datelike, NaiveDate};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    STORED, STRING,
+};
+use tantivy::TantivyDocument;
+
+use super::analyzer::DANISH;
+use super::{DocKind, Hit, IndexDoc};
+use crate::model::{Access, ItemKind};
+
+/// Bump whenever the schema or the analyzer changes: an index written with
+/// another version must be rebuilt (`moedemappe reindex`).
+pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-1";
+
+/// Handles of every field of the schema.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Fields {
+    pub key: Field,
+    pub owner: Field,
+    pub kind: Field,
+    pub body_id: Field,
+    pub body: Field,
+    pub meeting_id: Field,
+    pub meeting_date: Field,
+    pub year: Field,
+    pub item_id: Field,
+    pub item_number: Field,
+    pub item_title: Field,
+    pub item_kind: Field,
+    pub case_number: Field,
+    pub attachment_id: Field,
+    pub attachment_title: Field,
+    pub page: Field,
+    pub collection: Field,
+    pub access: Field,
+    pub text: Field,
+}
+
+/// Builds the schema and its field handles.
+pub(super) fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let danish = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(DANISH)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let stored_i64 = NumericOptions::default().set_stored();
+    let filter_i64 = NumericOptions::default().set_indexed().set_stored();
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        owner: b.add_text_field("owner", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        body_id: b.add_i64_field("body_id", filter_i64.clone()),
+        body: b.add_text_field("body", STORED),
+        meeting_id: b.add_i64_field("meeting_id", stored_i64.clone()),
+        meeting_date: b.add_text_field("meeting_date", STORED),
+        year: b.add_i64_field("year", NumericOptions::default().set_indexed()),
+        item_id: b.add_i64_field("item_id", stored_i64.clone()),
+        item_number: b.add_u64_field("item_number", stored_i64.clone()),
+        item_title: b.add_text_field("item_title", danish.clone()),
+        item_kind: b.add_text_field("item_kind", STORED),
+        case_number: b.add_text_field("case_number", danish.clone()),
+        attachment_id: b.add_i64_field("attachment_id", stored_i64.clone()),
+        attachment_title: b.add_text_field("attachment_title", danish.clone()),
+        page: b.add_u64_field("page", stored_i64),
+        collection: b.add_text_field("collection", STORED),
+        access: b.add_text_field("access", STRING | STORED),
+        text: b.add_text_field("text", danish),
+    };
+    (b.build(), fields)
+}
+
+/// The stored name of a [`DocKind`].
+pub(super) fn kind_str(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Item => "item",
+        DocKind::Page => "page",
+    }
+}
+
+/// The stored name of an [`Access`].
+pub(super) fn access_str(access: Access) -> &'static str {
+    match access {
+        Access::Open => "open",
+        Access::Closed => "closed",
+    }
+}
+
+impl Fields {
+    /// The tantivy document for `d`.
+    pub fn doc_of(&self, d: &IndexDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        doc.add_text(self.key, &d.key);
+        doc.add_text(self.owner, &d.owner);
+        doc.add_text(self.kind, kind_str(d.kind));
+        doc.add_text(self.access, access_str(d.access));
+        let text = |doc: &mut TantivyDocument, f: Field, v: &Option<String>| {
+            if let Some(v) = v {
+                doc.add_text(f, v);
+            }
+        };
+        let int = |doc: &mut TantivyDocument, f: Field, v: Option<i64>| {
+            if let Some(v) = v {
+                doc.add_i64(f, v);
+            }
+        };
+        let nat = |doc: &mut TantivyDocument, f: Field, v: Option<u32>| {
+            if let Some(v) = v {
+                doc.add_u64(f, u64::from(v));
+            }
+        };
+        int(&mut doc, self.body_id, d.body_id);
+        text(&mut doc, self.body, &d.body);
+        int(&mut doc, self.meeting_id, d.meeting_id);
+        if let Some(date) = d.meeting_date {
+            doc.add_text(self.meeting_date, date.format("%Y-%m-%d").to_string());
+            doc.add_i64(self.year, i64::from(date.year()));
+        }
+        int(&mut doc, self.item_id, d.item_id);
+        nat(&mut doc, self.item_number, d.item_number);
+        text(&mut doc, self.item_title, &d.item_title);
+        if let Some(k) = d.item_kind {
+            doc.add_text(self.item_kind, k.as_str());
+        }
+        text(&mut doc, self.case_number, &d.case_number);
+        int(&mut doc, self.attachment_id, d.attachment_id);
+        text(&mut doc, self.attachment_title, &d.attachment_title);
+        nat(&mut doc, self.page, d.page);
+        text(&mut doc, self.collection, &d.collection);
+        doc.add_text(self.text, &d.text);
+        doc
+    }
+
+    /// A stored text value.
+    pub fn str(&self, doc: &TantivyDocument, f: Field) -> Option<String> {
+        doc.get_first(f).and_then(|v| v.as_str()).map(str::to_owned)
+    }
+
+    fn i64(&self, doc: &TantivyDocument, f: Field) -> Option<i64> {
+        doc.get_first(f).and_then(|v| v.as_i64())
+    }
+
+    fn u32(&self, doc: &TantivyDocument, f: Field) -> Option<u32> {
+        doc.get_first(f)
+            .and_then(|v| v.as_u64())
+            .and_then(|v| u32::try_from(v).ok())
+    }
+
+    /// The hit for a stored document; snippets are left empty.
+    pub fn hit_of(&self, doc: &TantivyDocument, score: f32) -> Hit {
+        let kind = match self.str(doc, self.kind).as_deref() {
+            Some("item") => DocKind::Item,
+            _ => DocKind::Page,
+        };
+        let access = match self.str(doc, self.access).as_deref() {
+            Some("open") => Access::Open,
+            // Anything unexpected is treated as closed: never leak by accident.
+            _ => Access::Closed,
+        };
+        Hit {
+            score,
+            kind,
+            key: self.str(doc, self.key).unwrap_or_default(),
+            owner: self.str(doc, self.owner).unwrap_or_default(),
+            body_id: self.i64(doc, self.body_id),
+            body: self.str(doc, self.body),
+            meeting_id: self.i64(doc, self.meeting_id),
+            meeting_date: self
+                .str(doc, self.meeting_date)
+                .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
+            item_id: self.i64(doc, self.item_id),
+            item_number: self.u32(doc, self.item_number),
+            item_title: self.str(doc, self.item_title),
+            item_kind: self
+                .str(doc, self.item_kind)
+                .and_then(|s| ItemKind::parse(&s)),
+            case_number: self.str(doc, self.case_number),
+            attachment_id: self.i64(doc, self.attachment_id),
+            attachment_title: self.str(doc, self.attachment_title),
+            page: self.u32(doc, self.page),
+            collection: self.str(doc, self.collection),
+            access,
+            snippet: String::new(),
+            snippet_html: String::new(),
+        }
+    }
+}

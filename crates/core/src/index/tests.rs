@@ -1,0 +1,880 @@
+//! Tests of the search index against a small Danish corpus.
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::model::{Access, ItemKind};
+
+const TU: i64 = 1;
+const BUU: i64 = 2;
+const BR: i64 = 3;
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn body_name(id: i64) -> String {
+    match id {
+        TU => "Teknisk Udvalg",
+        BUU => "Børne- og Ungeudvalget",
+        _ => "Byrådet",
+    }
+    .to_string()
+}
+
+/// An agenda item document.
+#[allow(clippy::too_many_arguments)]
+fn item(
+    id: i64,
+    body: i64,
+    meeting: i64,
+    day: Option<NaiveDate>,
+    number: u32,
+    title: &str,
+    access: Access,
+    text: &str,
+) -> IndexDoc {
+    IndexDoc {
+        key: format!("item:{id}"),
+        owner: format!("item:{id}"),
+        kind: DocKind::Item,
+        body_id: Some(body),
+        body: Some(body_name(body)),
+        meeting_id: Some(meeting),
+        meeting_date: day,
+        item_id: Some(id),
+        item_number: Some(number),
+        item_title: Some(title.into()),
+        item_kind: Some(ItemKind::Regular),
+        case_number: Some(format!("EMN-2023-{:06}", id * 111)),
+        access,
+        text: text.into(),
+        ..IndexDoc::default()
+    }
+}
+
+/// A page of an attachment of `of` (an item document).
+fn page(of: &IndexDoc, attachment: i64, att_title: &str, page: u32, text: &str) -> IndexDoc {
+    let item_id = of.item_id.unwrap();
+    IndexDoc {
+        key: format!("page:{item_id}:{attachment}:{page}"),
+        kind: DocKind::Page,
+        attachment_id: Some(attachment),
+        attachment_title: Some(att_title.into()),
+        page: Some(page),
+        text: text.into(),
+        ..of.clone()
+    }
+}
+
+/// A page of a plain collection document.
+fn coll_page(doc: i64, page: u32, title: &str, text: &str) -> IndexDoc {
+    IndexDoc {
+        key: format!("doc:{doc}:{page}"),
+        owner: format!("doc:{doc}"),
+        kind: DocKind::Page,
+        attachment_title: Some(title.into()),
+        page: Some(page),
+        collection: Some("Budgetmateriale".into()),
+        text: text.into(),
+        ..IndexDoc::default()
+    }
+}
+
+/// About twenty documents of Danish council material.
+fn corpus() -> Vec<IndexDoc> {
+    let i1 = item(
+        1,
+        TU,
+        100,
+        date(2023, 3, 6),
+        4,
+        "Lokalplan nr. 1234, boliger ved Århus Å",
+        Access::Open,
+        "Forslag til lokalplan nr. 1234 for et boligområde ved åen i Aarhus midtby. \
+         Indstilling: at forslaget sendes i offentlig høring.",
+    );
+    let i2 = item(
+        2,
+        TU,
+        101,
+        date(2024, 5, 13),
+        2,
+        "Trafikplan for Aarhus Ø",
+        Access::Open,
+        "Teknik og Miljø foreslår en ny trafikplan. Støj fra vejene er over grænseværdien.",
+    );
+    let i3 = item(
+        3,
+        BUU,
+        200,
+        date(2023, 9, 4),
+        3,
+        "Arbejdsmiljø i dagtilbud",
+        Access::Open,
+        "Orientering om trivsel og sygefravær i dagtilbuddene.",
+    );
+    let i4 = item(
+        4,
+        BUU,
+        201,
+        date(2024, 2, 5),
+        1,
+        "Skolestruktur i Århus Vest",
+        Access::Open,
+        "Børne- og Ungeudvalget drøfter skolestrukturen. Lokalplan ikke relevant.",
+    );
+    let i5 = item(
+        5,
+        BR,
+        300,
+        date(2024, 6, 19),
+        7,
+        "Køb af grund ved Aarhus Havn",
+        Access::Closed,
+        "Fortroligt: forhandling om køb af grund. Prisen er fortrolig.",
+    );
+    let i6 = item(
+        6,
+        BR,
+        301,
+        date(2023, 11, 29),
+        12,
+        "Budget 2024, 2. behandling",
+        Access::Open,
+        "Byrådet vedtager budgettet. Arbejdsbelastningen i hjemmeplejen nævnes.",
+    );
+    vec![
+        page(
+            &i1,
+            10,
+            "Lokalplanforslag",
+            1,
+            "Lokalplan nr. 1234. Området ligger ved Århus Å. Støj fra Åboulevarden skal dæmpes.",
+        ),
+        page(
+            &i1,
+            10,
+            "Lokalplanforslag",
+            2,
+            "Bebyggelsen må opføres i højst fem etager. Parkering sker i konstruktion.",
+        ),
+        page(
+            &i1,
+            11,
+            "Miljøscreening",
+            1,
+            "Miljøscreeningen viser ingen væsentlig påvirkning. Støj fra vejen vurderes.",
+        ),
+        i1,
+        page(
+            &i2,
+            20,
+            "Trafikplan",
+            1,
+            "Trafikken i Aarhus Ø er steget. Nr. 3 af planerne: lokalplan følger senere.",
+        ),
+        page(
+            &i2,
+            20,
+            "Trafikplan",
+            2,
+            "Støjskærme langs vejen anbefales. Støj over 58 dB.",
+        ),
+        i2,
+        page(
+            &i3,
+            30,
+            "Trivselsmåling",
+            1,
+            "Medarbejderne beskriver en stor arbejdsbelastning i perioder med sygdom.",
+        ),
+        page(
+            &i3,
+            30,
+            "Trivselsmåling",
+            2,
+            "Sygefraværet er faldet siden 2022. Trivsel er høj.",
+        ),
+        i3,
+        page(
+            &i4,
+            40,
+            "Notat om skolestruktur",
+            1,
+            "Elevtallet i Aarhus Vest falder. Skolerne i Århus Vest samles måske.",
+        ),
+        i4,
+        page(
+            &i5,
+            50,
+            "Købsaftale",
+            1,
+            "Købesum for grunden ved Aarhus Havn. Lukket punkt.",
+        ),
+        page(
+            &i5,
+            50,
+            "Købsaftale",
+            2,
+            "Tinglysning og betaling af købesummen.",
+        ),
+        i5,
+        page(
+            &i6,
+            60,
+            "Budgetforlig",
+            1,
+            "Partierne er enige om budgettet. Flere penge til hjemmeplejen.",
+        ),
+        i6,
+        coll_page(
+            7,
+            1,
+            "Budgetnotat",
+            "Notat om arbejdsbelastninger i Aarhus Kommune.",
+        ),
+        coll_page(
+            7,
+            2,
+            "Budgetnotat",
+            "Bilag: tal for <udgifter> & indtægter.",
+        ),
+        coll_page(
+            8,
+            1,
+            "Høringssvar",
+            "Høringssvar fra borgere i Århus om lokalplanen.",
+        ),
+    ]
+}
+
+fn build(dir: &Path, docs: &[IndexDoc]) -> SearchIndex {
+    let idx = SearchIndex::open_or_create(dir).unwrap();
+    let mut w = idx.writer().unwrap();
+    for d in docs {
+        w.add(d).unwrap();
+    }
+    w.commit().unwrap();
+    idx
+}
+
+fn keys(idx: &SearchIndex, q: &SearchQuery) -> Vec<String> {
+    idx.search(q)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.key)
+        .collect()
+}
+
+fn k(text: &str) -> SearchQuery {
+    SearchQuery {
+        limit: 100,
+        ..SearchQuery::new(text)
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn aarhus_and_aarhus_with_aa_give_the_same_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    let a = idx.search(&k("Århus")).unwrap();
+    let b = idx.search(&k("Aarhus")).unwrap();
+    let c = idx.search(&k("ÅRHUS")).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a, c);
+    let got = sorted(a.hits.iter().map(|h| h.key.clone()).collect());
+    // Spelled "Århus" only, "Aarhus" only, and both.
+    assert!(got.contains(&"doc:8:1".to_string()), "{got:?}");
+    assert!(got.contains(&"doc:7:1".to_string()), "{got:?}");
+    assert!(got.contains(&"page:4:40:1".to_string()), "{got:?}");
+    assert!(!got.contains(&"page:3:30:1".to_string()), "{got:?}");
+    assert_eq!(a.total, a.hits.len());
+}
+
+#[test]
+fn inflected_query_finds_base_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    let got = keys(&idx, &k("arbejdsbelastningen"));
+    // "arbejdsbelastning", "Arbejdsbelastningen" and "arbejdsbelastninger".
+    assert_eq!(sorted(got), ["doc:7:1", "item:6", "page:3:30:1"]);
+}
+
+#[test]
+fn words_are_anded_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    let stoej = keys(&idx, &k("støj"));
+    let lokalplan = keys(&idx, &k("lokalplan"));
+    let both = keys(&idx, &k("lokalplan støj"));
+    assert!(!both.is_empty());
+    assert!(both.len() < stoej.len() && both.len() < lokalplan.len());
+    for key in &both {
+        assert!(stoej.contains(key) && lokalplan.contains(key), "{key}");
+    }
+    // Item 4 mentions "lokalplan" but not "støj".
+    assert!(lokalplan.contains(&"item:4".to_string()));
+    assert!(!both.contains(&"item:4".to_string()));
+    // OR widens again.
+    let either = keys(&idx, &k("lokalplan OR støj"));
+    assert!(either.len() > lokalplan.len().max(stoej.len()));
+}
+
+#[test]
+fn phrase_query_needs_adjacent_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    let phrase = sorted(keys(&idx, &k("\"lokalplan nr\"")));
+    let loose = keys(&idx, &k("lokalplan nr"));
+    // page:2:20:1 has "Nr. 3 af planerne: lokalplan" — both words, not adjacent.
+    assert!(loose.contains(&"page:2:20:1".to_string()));
+    assert!(!phrase.contains(&"page:2:20:1".to_string()));
+    assert!(phrase.contains(&"page:1:10:1".to_string()), "{phrase:?}");
+    assert!(phrase.contains(&"item:1".to_string()), "{phrase:?}");
+}
+
+#[test]
+fn body_and_year_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    let q = |bodies: Vec<i64>, year: Option<i32>| SearchQuery {
+        body_ids: bodies,
+        year,
+        ..k("Aarhus")
+    };
+    let all = idx.search(&q(vec![], None)).unwrap().hits;
+    let tu = idx.search(&q(vec![TU], None)).unwrap().hits;
+    assert!(!tu.is_empty() && tu.len() < all.len());
+    assert!(tu.iter().all(|h| h.body_id == Some(TU)));
+    let tu_buu = idx.search(&q(vec![TU, BUU], None)).unwrap().hits;
+    assert!(tu_buu.iter().any(|h| h.body_id == Some(BUU)));
+    assert!(tu_buu
+        .iter()
+        .all(|h| matches!(h.body_id, Some(TU) | Some(BUU))));
+
+    let y2023 = idx.search(&q(vec![], Some(2023))).unwrap().hits;
+    assert!(!y2023.is_empty());
+    assert!(y2023
+        .iter()
+        .all(|h| h.meeting_date.map(|d| d.format("%Y").to_string()) == Some("2023".into())));
+    // Collection pages have no date and drop out of a year filter.
+    assert!(all.iter().any(|h| h.collection.is_some()));
+    assert!(y2023.iter().all(|h| h.collection.is_none()));
+    let both = idx.search(&q(vec![BUU], Some(2024))).unwrap().hits;
+    assert_eq!(
+        sorted(both.into_iter().map(|h| h.key).collect()),
+        ["item:4", "page:4:40:1"]
+    );
+    // Filters do not change scores.
+    let filtered = idx.search(&q(vec![TU], None)).unwrap().hits;
+    for h in &filtered {
+        let same = all.iter().find(|a| a.key == h.key).unwrap();
+        assert_eq!(same.score, h.score);
+    }
+    assert!(idx.search(&q(vec![999], None)).unwrap().hits.is_empty());
+}
+
+#[test]
+fn closed_material_can_be_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    let shown = idx.search(&k("købesum")).unwrap();
+    assert!(SearchQuery::default().include_closed);
+    assert_eq!(
+        sorted(shown.hits.iter().map(|h| h.key.clone()).collect()),
+        ["page:5:50:1", "page:5:50:2"]
+    );
+    assert!(shown.hits.iter().all(|h| h.access == Access::Closed));
+    let hidden = idx
+        .search(&SearchQuery {
+            include_closed: false,
+            ..k("købesum")
+        })
+        .unwrap();
+    assert_eq!(hidden.total, 0);
+    assert!(hidden.hits.is_empty());
+    let aarhus = idx
+        .search(&SearchQuery {
+            include_closed: false,
+            ..k("Aarhus")
+        })
+        .unwrap();
+    assert!(!aarhus.hits.is_empty());
+    assert!(aarhus.hits.iter().all(|h| h.access == Access::Open));
+}
+
+#[test]
+fn delete_owner_removes_all_its_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = corpus();
+    let idx = build(dir.path(), &docs);
+    assert_eq!(idx.doc_count().unwrap(), docs.len() as u64);
+    let of_item1 = docs.iter().filter(|d| d.owner == "item:1").count() as u64;
+    assert_eq!(of_item1, 4);
+    let mut w = idx.writer().unwrap();
+    w.delete_owner("item:1");
+    w.commit().unwrap();
+    assert_eq!(idx.doc_count().unwrap(), docs.len() as u64 - of_item1);
+    let got = keys(&idx, &k("lokalplan"));
+    assert!(
+        got.iter()
+            .all(|key| !key.starts_with("page:1:") && key != "item:1"),
+        "{got:?}"
+    );
+    assert!(got.contains(&"doc:8:1".to_string()));
+    drop(w);
+
+    // Replace an owner: delete, then add its documents again in the same commit.
+    let mut w = idx.writer().unwrap();
+    w.delete_owner("doc:7");
+    w.add(&coll_page(
+        7,
+        1,
+        "Budgetnotat",
+        "Ny udgave uden det gamle ord.",
+    ))
+    .unwrap();
+    w.commit().unwrap();
+    assert!(keys(&idx, &k("arbejdsbelastninger"))
+        .iter()
+        .all(|key| !key.starts_with("doc:7")));
+    assert_eq!(keys(&idx, &k("udgave")), ["doc:7:1"]);
+    assert_eq!(idx.doc_count().unwrap(), docs.len() as u64 - of_item1 - 1);
+}
+
+#[test]
+fn delete_all_keeps_only_later_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    let mut w = idx.writer().unwrap();
+    w.add(&coll_page(9, 1, "Tidligt", "tilføjet før sletningen"))
+        .unwrap();
+    w.delete_all().unwrap();
+    w.add(&coll_page(10, 1, "Senere", "tilføjet efter sletningen"))
+        .unwrap();
+    w.commit().unwrap();
+    assert_eq!(idx.doc_count().unwrap(), 1);
+    assert_eq!(keys(&idx, &k("tilføjet")), ["doc:10:1"]);
+}
+
+#[test]
+fn schema_version_mismatch_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &corpus());
+    std::fs::write(dir.path().join(VERSION_FILE), "moedemappe-index-0\n").unwrap();
+    let err = SearchIndex::open_or_create(dir.path()).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("moedemappe reindex"), "{err}");
+
+    // An index without a version file is foreign too.
+    std::fs::remove_file(dir.path().join(VERSION_FILE)).unwrap();
+    let err = SearchIndex::open_or_create(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("anden version"), "{err}");
+
+    // A fresh directory is created, with the version file.
+    let fresh = dir.path().join("ny").join("indeks");
+    let idx = SearchIndex::open_or_create(&fresh).unwrap();
+    assert_eq!(idx.doc_count().unwrap(), 0);
+    assert!(fresh.join(VERSION_FILE).exists());
+}
+
+#[test]
+fn reopening_sees_committed_data_and_writer_is_exclusive() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = corpus();
+    let first = build(dir.path(), &docs);
+    let second = SearchIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(second.doc_count().unwrap(), docs.len() as u64);
+    assert_eq!(
+        second.search(&k("Aarhus")).unwrap(),
+        first.search(&k("Aarhus")).unwrap()
+    );
+
+    let _w = first.writer().unwrap();
+    let err = second.writer().unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("i brug"), "{err}");
+}
+
+#[test]
+fn hits_carry_the_stored_fields_and_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = corpus();
+    let idx = build(dir.path(), &docs);
+    let res = idx.search(&k("miljøscreeningen")).unwrap();
+    assert_eq!(res.hits.len(), 1);
+    let h = &res.hits[0];
+    let d = docs.iter().find(|d| d.key == "page:1:11:1").unwrap();
+    assert_eq!(h.key, d.key);
+    assert_eq!(h.owner, d.owner);
+    assert_eq!(h.kind, DocKind::Page);
+    assert_eq!(h.body_id, d.body_id);
+    assert_eq!(h.body, d.body);
+    assert_eq!(h.meeting_id, d.meeting_id);
+    assert_eq!(h.meeting_date, d.meeting_date);
+    assert_eq!(h.item_id, d.item_id);
+    assert_eq!(h.item_number, d.item_number);
+    assert_eq!(h.item_title, d.item_title);
+    assert_eq!(h.item_kind, d.item_kind);
+    assert_eq!(h.case_number, d.case_number);
+    assert_eq!(h.attachment_id, d.attachment_id);
+    assert_eq!(h.attachment_title, d.attachment_title);
+    assert_eq!(h.page, Some(1));
+    assert_eq!(h.access, Access::Open);
+    assert!(h.score > 0.0);
+    assert!(
+        h.snippet.contains("Miljøscreeningen viser"),
+        "{}",
+        h.snippet
+    );
+    assert!(
+        h.snippet_html.contains("<b>Miljøscreeningen</b>"),
+        "{}",
+        h.snippet_html
+    );
+    assert!(!h.snippet.contains('<'));
+
+    // HTML in the page text is escaped; plain text keeps it.
+    let h = &idx.search(&k("udgifter")).unwrap().hits[0];
+    assert!(
+        h.snippet.contains("<udgifter> & indtægter"),
+        "{}",
+        h.snippet
+    );
+    assert!(
+        h.snippet_html
+            .contains("&lt;<b>udgifter</b>&gt; &amp; indtægter"),
+        "{}",
+        h.snippet_html
+    );
+
+    // An item hit matched only by its title still gets a snippet (its case text).
+    let h = idx.search(&k("skolestruktur")).unwrap().hits;
+    let item = h.iter().find(|h| h.key == "item:4").unwrap();
+    assert!(
+        item.snippet_html.contains("<b>skolestrukturen</b>"),
+        "{}",
+        item.snippet_html
+    );
+    let trafik = idx.search(&k("trafikplan")).unwrap().hits;
+    let page2 = trafik.iter().find(|h| h.key == "page:2:20:2").unwrap();
+    assert!(page2.snippet.starts_with("Støjskærme"), "{}", page2.snippet);
+}
+
+#[test]
+fn titles_are_boosted() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    // "Arbejdsmiljø" is the title of item 3; pages of item 3 carry the title too,
+    // and the item itself should rank first.
+    let hits = idx.search(&k("arbejdsmiljø")).unwrap().hits;
+    assert_eq!(hits[0].key, "item:3");
+}
+
+#[test]
+fn odd_queries_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    for q in ["", "   ", "\t\n"] {
+        let err = idx.search(&k(q)).unwrap_err();
+        assert_eq!(err.to_string(), "tom søgning");
+    }
+    for q in [
+        "\"((",
+        "AND",
+        "OR",
+        "NOT",
+        "AND OR",
+        "(",
+        ")",
+        "\"",
+        "\"\"",
+        "-",
+        "+",
+        "*",
+        "?",
+        "^2",
+        "~",
+        "[",
+        "]",
+        "{",
+        "}",
+        "!",
+        "\\",
+        ":",
+        "::",
+        "a:b",
+        "text:støj",
+        "Bemærk: støj",
+        "lokalplan AND",
+        "OR lokalplan",
+        "(lokalplan",
+        "lokalplan)",
+        "\"lokalplan",
+        "støj^",
+        "støj~2",
+        "støj*",
+        "[a TO b]",
+        "body_id:1",
+        "year:>2020",
+        "'",
+        "''",
+        "ÅÅÅ",
+        "—",
+        "§ 17, stk. 4",
+        "EMN-2023-000111",
+        "kl. 10:00",
+        "🙂",
+        "a\u{0}b",
+        "IN [1 2]",
+        "-støj",
+        "+støj -lokalplan",
+        "*:*",
+    ] {
+        match idx.search(&k(q)) {
+            Ok(_) => {}
+            Err(Error::Invalid(_)) => {}
+            Err(e) => panic!("{q:?}: {e}"),
+        }
+    }
+    // Colons are spaces, so this is the same as "Bemærk støj" (no field syntax).
+    assert_eq!(
+        keys(&idx, &k("Miljøscreening: støj")),
+        keys(&idx, &k("Miljøscreening støj"))
+    );
+    assert_eq!(keys(&idx, &k("Miljøscreening: støj")), ["page:1:11:1"]);
+    // A case number finds its item (and pages, which carry it).
+    let got = keys(&idx, &k("EMN-2023-000111"));
+    assert!(got.contains(&"item:1".to_string()), "{got:?}");
+    assert!(
+        got.iter()
+            .all(|key| key == "item:1" || key.starts_with("page:1:")),
+        "{got:?}"
+    );
+    // Excluding a word works.
+    let got = keys(&idx, &k("støj -lokalplan"));
+    assert!(!got.is_empty());
+    assert!(!got.contains(&"page:1:10:1".to_string()));
+}
+
+#[test]
+fn invalid_docs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = SearchIndex::open_or_create(dir.path()).unwrap();
+    let mut w = idx.writer().unwrap();
+    assert!(w.add(&IndexDoc::default()).is_err());
+    let mut p = coll_page(1, 1, "t", "x");
+    p.page = Some(0);
+    assert!(w.add(&p).is_err());
+}
+
+/// Everything observable about the hits of a search.
+fn fingerprint(idx: &SearchIndex, q: &SearchQuery) -> Vec<(String, u32, String)> {
+    let res = idx.search(q).unwrap();
+    let mut v: Vec<_> = res
+        .hits
+        .into_iter()
+        .map(|h| (h.key, h.score.to_bits(), h.snippet_html))
+        .collect();
+    v.push((format!("total={}", res.total), 0, String::new()));
+    v
+}
+
+/// Many documents with identical text, so scores tie.
+fn with_ties(mut docs: Vec<IndexDoc>) -> Vec<IndexDoc> {
+    for n in 0..30u32 {
+        docs.push(coll_page(
+            1000 + i64::from(n),
+            1,
+            "Standardtekst",
+            "Standardvilkår for udlejning af lokaler.",
+        ));
+    }
+    docs
+}
+
+#[test]
+fn rebuild_in_another_order_gives_identical_results() {
+    let docs = with_ties(corpus());
+    let queries = [
+        k("Aarhus"),
+        k("støj"),
+        k("lokalplan"),
+        k("\"lokalplan nr\""),
+        k("arbejdsbelastning"),
+        SearchQuery {
+            limit: 5,
+            ..k("standardvilkår")
+        },
+        SearchQuery {
+            limit: 3,
+            ..k("Aarhus")
+        },
+        SearchQuery {
+            limit: 7,
+            ..k("udlejning OR støj")
+        },
+        SearchQuery {
+            body_ids: vec![TU],
+            ..k("støj")
+        },
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("idx");
+    let idx = build(&path, &docs);
+    let before: Vec<_> = queries.iter().map(|q| fingerprint(&idx, q)).collect();
+    drop(idx);
+
+    // Ties are broken by key: the five smallest keys of the thirty equal ones.
+    let tied = &before[5];
+    assert_eq!(
+        tied[..5].iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
+        [
+            "doc:1000:1",
+            "doc:1001:1",
+            "doc:1002:1",
+            "doc:1003:1",
+            "doc:1004:1"
+        ]
+    );
+    assert_eq!(tied[5].0, "total=30");
+
+    // Reverse order, then a rotated order committed in several batches.
+    let mut reversed = docs.clone();
+    reversed.reverse();
+    let mut rotated = docs.clone();
+    rotated.rotate_left(17);
+    for (n, order) in [reversed, rotated].into_iter().enumerate() {
+        std::fs::remove_dir_all(&path).unwrap();
+        let idx = SearchIndex::open_or_create(&path).unwrap();
+        let mut w = idx.writer().unwrap();
+        for (i, d) in order.iter().enumerate() {
+            w.add(d).unwrap();
+            if n == 1 && i % 7 == 6 {
+                w.commit().unwrap();
+            }
+        }
+        w.commit().unwrap();
+        let after: Vec<_> = queries.iter().map(|q| fingerprint(&idx, q)).collect();
+        assert_eq!(before, after, "order {n}");
+    }
+}
+
+/// Synthetic page text of about 2 000 characters.
+fn synthetic_page(n: usize) -> String {
+    const WORDS: [&str; 24] = [
+        "lokalplan",
+        "Aarhus",
+        "Århus",
+        "støj",
+        "arbejdsbelastningen",
+        "budget",
+        "skole",
+        "dagtilbud",
+        "trafik",
+        "vejen",
+        "borgerne",
+        "forvaltningen",
+        "indstilling",
+        "høring",
+        "kommunen",
+        "udvalget",
+        "beslutning",
+        "økonomi",
+        "bygning",
+        "parkering",
+        "cykelsti",
+        "klima",
+        "vand",
+        "grønne",
+    ];
+    let mut s = String::with_capacity(2200);
+    let mut x = n as u64 * 2_654_435_761 + 1;
+    while s.len() < 2000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
+        s.push_str(if x % 11 == 0 { ". " } else { " " });
+    }
+    s
+}
+
+/// Timing of indexing and search; run with
+/// `cargo test --release -p moedemappe-core index::tests::speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn speed() {
+    let n = 5000;
+    let docs: Vec<IndexDoc> = (0..n)
+        .map(|i| {
+            let it = item(
+                (i / 10) as i64,
+                (i % 3) as i64 + 1,
+                (i / 50) as i64,
+                date(2020 + (i % 5) as i32, 1 + (i % 12) as u32, 1),
+                1,
+                "Forslag til lokalplan",
+                if i % 20 == 0 {
+                    Access::Closed
+                } else {
+                    Access::Open
+                },
+                "",
+            );
+            page(
+                &it,
+                (i / 5) as i64,
+                "Bilag",
+                (i % 5) as u32 + 1,
+                &synthetic_page(i),
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let idx = SearchIndex::open_or_create(dir.path()).unwrap();
+    let t = Instant::now();
+    let mut w = idx.writer().unwrap();
+    for d in &docs {
+        w.add(d).unwrap();
+    }
+    w.commit().unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "indexed {n} pages of ~2000 chars in {secs:.2} s = {:.0} docs/s",
+        n as f64 / secs
+    );
+    for q in [
+        "Aarhus",
+        "lokalplan støj",
+        "\"støj vejen\"",
+        "arbejdsbelastning klima vand",
+        "Århus OR cykelsti",
+    ] {
+        let sq = SearchQuery {
+            year: None,
+            ..SearchQuery::new(q)
+        };
+        idx.search(&sq).unwrap();
+        let t = Instant::now();
+        let rounds = 20;
+        let mut total = 0;
+        for _ in 0..rounds {
+            total = idx.search(&sq).unwrap().total;
+        }
+        println!(
+            "search {q:?}: {total} matches, {:.2} ms per search (20 hits with snippets)",
+            t.elapsed().as_secs_f64() * 1000.0 / rounds as f64
+        );
+    }
+}
