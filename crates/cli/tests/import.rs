@@ -11,7 +11,10 @@ fn mixed_folder(root: &std::path::Path) {
     fs::create_dir_all(root).unwrap();
     let good = pdf(
         &[
-            Page::text(&["Notat om arbejdsbelastning i hjemmeplejen", "Aarhus Kommune, 2023"]),
+            Page::text(&[
+                "Notat om arbejdsbelastning i hjemmeplejen",
+                "Aarhus Kommune, 2023",
+            ]),
             Page::text(&["Side to: budget for ældreområdet"]),
             Page::text(&["Den samlede arbejdsbelastning er steget, især i Århus Midtby."]),
         ],
@@ -19,11 +22,20 @@ fn mixed_folder(root: &std::path::Path) {
     );
     fs::write(root.join("notat.pdf"), &good).unwrap();
     fs::write(root.join("afkortet.pdf"), &good[..good.len() / 2]).unwrap();
-    fs::write(root.join("tilfældige bytes.pdf"), (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>()).unwrap();
+    fs::write(
+        root.join("tilfældige bytes.pdf"),
+        (0..4000u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
     fs::write(root.join("tom.pdf"), b"").unwrap();
     fs::write(
         root.join("krypteret.pdf"),
-        pdf(&[Page::text(&["Fortroligt om arbejdsbelastning"])], Some(("ejer", "hemmelig"))),
+        pdf(
+            &[Page::text(&["Fortroligt om arbejdsbelastning"])],
+            Some(("ejer", "hemmelig")),
+        ),
     )
     .unwrap();
     let mut broken_page = Page::text(&["Denne side mangler sin MediaBox"]);
@@ -31,7 +43,11 @@ fn mixed_folder(root: &std::path::Path) {
     fs::write(
         root.join("får pdf-extract til at gå ned.pdf"),
         pdf(
-            &[Page::text(&["Første side om skolestruktur"]), broken_page, Page::text(&["Tredje side om skolestrukturen"])],
+            &[
+                Page::text(&["Første side om skolestruktur"]),
+                broken_page,
+                Page::text(&["Tredje side om skolestrukturen"]),
+            ],
             None,
         ),
     )
@@ -71,9 +87,18 @@ fn a_folder_of_good_and_broken_pdfs_imports_and_lists_each_failure() {
     let hits = json_lines(&ok(&data, &["search", "arbejdsbelastning", "--json"]));
     let pages: Vec<(String, u64)> = hits
         .iter()
-        .map(|h| (h["attachment_title"].as_str().unwrap().to_string(), h["page"].as_u64().unwrap()))
+        .map(|h| {
+            (
+                h["attachment_title"].as_str().unwrap().to_string(),
+                h["page"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(pages, [("notat".to_string(), 1), ("notat".to_string(), 3)], "{hits:#?}");
+    assert_eq!(
+        pages,
+        [("notat".to_string(), 1), ("notat".to_string(), 3)],
+        "{hits:#?}"
+    );
     let hits = json_lines(&ok(&data, &["search", "skolestruktur", "--json"]));
     let mut pages: Vec<u64> = hits.iter().map(|h| h["page"].as_u64().unwrap()).collect();
     pages.sort();
@@ -105,7 +130,10 @@ fn usage_errors_exit_2_and_other_errors_exit_1_with_one_line() {
     let data = dir.path().join("data");
     let out = moedemappe(&data, &["søg-noget"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = moedemappe(&data, &["import", dir.path().join("findes ikke").to_str().unwrap()]);
+    let out = moedemappe(
+        &data,
+        &["import", dir.path().join("findes ikke").to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");

@@ -4,8 +4,8 @@
 
 #![allow(dead_code)]
 
-use lopdf::encryption::crypt_filters::Permissions;
 use lopdf::encryption::{EncryptionState, EncryptionVersion};
+use lopdf::Permissions;
 use lopdf::{dictionary, Document, Object, Stream};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -64,6 +64,14 @@ impl Page {
 /// encrypted with an owner and a user password.
 pub fn pdf(pages: &[Page], encrypt: Option<(&str, &str)>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
+    // Encryption needs a file ID.
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::string_literal(b"moedemappe-test1".to_vec()),
+            Object::string_literal(b"moedemappe-test1".to_vec()),
+        ]),
+    );
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {
         "Type" => "Font",
