@@ -59,6 +59,9 @@ enum Command {
         /// Størrelse i forhold til Aarhus' rigtige mængder (1.0 = hele 2023–2024).
         #[arg(long, default_value_t = 0.05)]
         scale: f64,
+        /// Skriv kun demodata (til <datamappe>/demo); importér dem ikke.
+        #[arg(long)]
+        no_import: bool,
         #[command(flatten)]
         ingest: IngestArgs,
     },
@@ -132,18 +135,19 @@ pub fn run(args: Args) -> Result<()> {
             let n = mappe.reindex(&TermProgress::new())?;
             println!("Søgeindekset er genopbygget: {n} dokumenter.");
         }
-        Command::Demo { scale, ingest } => {
+        Command::Demo {
+            scale,
+            no_import: true,
+            ..
+        } => {
+            let (folder, generated) = mappe.write_demo(scale, &TermProgress::new())?;
+            output::demo_summary(&folder, &generated);
+        }
+        Command::Demo { scale, ingest, .. } => {
             let report = mappe.demo(scale, &ingest.settings()?, &TermProgress::new())?;
-            println!(
-                "Demodata skrevet til {}: {} udvalg, {} møder, {} punkter, {} filer, {} sider.",
-                report.folder.display(),
-                report.generated.bodies,
-                report.generated.meetings,
-                report.generated.items,
-                report.generated.attachments,
-                report.generated.pages
-            );
+            output::demo_summary(&report.folder, &report.generated);
             output::import_report(&report.import);
+            println!("Prøv: moedemappe search arbejdsbelastning");
         }
     }
     Ok(())

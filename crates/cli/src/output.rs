@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use moedemappe_core::api::Status;
+use moedemappe_core::demo::DemoSummary;
 use moedemappe_core::index::{Hit, SearchResults};
 use moedemappe_core::ingest::ImportReport;
 use serde_json::json;
@@ -15,6 +16,19 @@ pub fn import_report(r: &ImportReport) {
     if r.failures > 0 {
         println!("Se `moedemappe status` for filerne og årsagerne.");
     }
+}
+
+/// What the demo generator wrote.
+pub fn demo_summary(folder: &std::path::Path, g: &DemoSummary) {
+    println!(
+        "Demodata skrevet til {}: {} udvalg, {} møder, {} punkter, {} filer, {} sider.",
+        folder.display(),
+        g.bodies,
+        g.meetings,
+        g.items,
+        g.attachments,
+        g.pages
+    );
 }
 
 /// One JSON object per hit and line.
@@ -35,6 +49,7 @@ fn hit_json(hit: &Hit) -> serde_json::Value {
         "item_number": hit.item_number,
         "item_title": hit.item_title,
         "case_number": hit.case_number,
+        "attachment_id": hit.attachment_id,
         "attachment_title": hit.attachment_title,
         "page": hit.page,
         "snippet": hit.snippet,

@@ -6,6 +6,7 @@ use crate::blobs::BlobStore;
 use crate::extract::{ExtractOptions, WorkerCommand};
 use crate::index::{SearchIndex, SearchQuery, SearchResults};
 use crate::ingest::{self, ImportReport};
+use crate::model::AttachmentId;
 use crate::progress::Progress;
 use crate::store::{FailedFile, Store, StoreCounts};
 use crate::{demo, Error, Result};
@@ -158,6 +159,14 @@ impl Mappe {
         })
     }
 
+    /// The stored text of one page (1-based) of an attachment.
+    pub fn page_text(&self, attachment: AttachmentId, page: u32) -> Result<String> {
+        self.store
+            .read()
+            .page_text(attachment, page)?
+            .ok_or_else(|| Error::NotFound(format!("bilag {attachment} har ingen side {page}")))
+    }
+
     /// What is stored, and which files failed.
     pub fn status(&self) -> Result<Status> {
         let read = self.store.read();
@@ -180,13 +189,12 @@ impl Mappe {
         ingest::update_index(&mut self.store, &self.index, progress)
     }
 
-    /// Generates the demo corpus at `scale` into `<data>/demo` and imports it.
-    pub fn demo(
-        &mut self,
+    /// Writes the demo corpus at `scale` into `<data>/demo` (without importing it).
+    pub fn write_demo(
+        &self,
         scale: f64,
-        settings: &IngestSettings,
         progress: &dyn Progress,
-    ) -> Result<DemoReport> {
+    ) -> Result<(PathBuf, demo::DemoSummary)> {
         if !(scale > 0.0 && scale <= 10.0) {
             return Err(Error::Invalid(format!(
                 "skalaen skal være over 0 og højst 10 (fik {scale})"
@@ -200,6 +208,17 @@ impl Mappe {
         progress.begin("Skriver demodata", 0);
         let generated = demo::generate(&folder, &opts)?;
         progress.end();
+        Ok((folder, generated))
+    }
+
+    /// Writes the demo corpus at `scale` into `<data>/demo` and imports it.
+    pub fn demo(
+        &mut self,
+        scale: f64,
+        settings: &IngestSettings,
+        progress: &dyn Progress,
+    ) -> Result<DemoReport> {
+        let (folder, generated) = self.write_demo(scale, progress)?;
         let import = self.import(std::slice::from_ref(&folder), settings, progress)?;
         Ok(DemoReport {
             folder,

@@ -120,6 +120,18 @@ impl Reader<'_> {
             .optional()?)
     }
 
+    /// The stored text of one page of an attachment (1-based), if there is such a page.
+    pub fn page_text(&self, attachment: AttachmentId, page: u32) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT text FROM pages WHERE attachment_id = ?1 AND page = ?2",
+                params![attachment.0, page],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Index owners waiting to be (re)indexed, in a stable order.
     pub fn index_queue(&self) -> Result<Vec<String>> {
         let mut stmt = self
