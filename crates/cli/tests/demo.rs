@@ -13,19 +13,57 @@ fn demo_then_search_cites_real_pages_and_aarhus_equals_aarhus() {
     let data = dir.path().join("data");
     ok(&data, &["demo"]);
 
-    let hits = json_lines(&ok(&data, &["search", "arbejdsbelastning", "--json", "--limit", "30"]));
+    let hits = json_lines(&ok(
+        &data,
+        &["search", "arbejdsbelastning", "--json", "--limit", "30"],
+    ));
     assert!(hits.len() >= 10, "too few hits: {}", hits.len());
     let mappe = Mappe::open(&data).unwrap();
+    // Everything the generator wrote was imported.
+    let generated = moedemappe_core::demo::generate(
+        &dir.path().join("again"),
+        &moedemappe_core::demo::DemoOptions::default(),
+    )
+    .unwrap();
+    let status = mappe.status().unwrap();
+    assert_eq!(status.counts.meetings, generated.meetings as u64);
+    assert_eq!(status.counts.items, generated.items as u64);
+    assert_eq!(status.counts.documents, generated.documents as u64);
+    assert!(status.failed_files.is_empty(), "{:?}", status.failed_files);
+    assert_eq!(status.counts.pending_text, 0);
     let mut pages_checked = 0;
     for hit in &hits {
-        for field in ["score", "body", "meeting_date", "item_number", "item_title", "snippet"] {
+        // A hit cites either a meeting item or a document of a collection (the handbook).
+        let fields: &[&str] = if hit["collection"].is_null() {
+            &[
+                "score",
+                "body",
+                "meeting_date",
+                "item_number",
+                "item_title",
+                "snippet",
+            ]
+        } else {
+            &["score", "collection", "attachment_title", "page", "snippet"]
+        };
+        for field in fields {
             assert!(!hit[field].is_null(), "{field} missing in {hit}");
         }
-        let date = hit["meeting_date"].as_str().unwrap();
-        assert!(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(), "{date}");
-        if let (Some(attachment), Some(page)) = (hit["attachment_id"].as_i64(), hit["page"].as_u64()) {
-            let text = mappe.page_text(AttachmentId(attachment), page as u32).unwrap().to_lowercase();
-            let titles = format!("{} {}", hit["item_title"], hit["attachment_title"]).to_lowercase();
+        if let Some(date) = hit["meeting_date"].as_str() {
+            assert!(
+                chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+                "{date}"
+            );
+        }
+        if let (Some(attachment), Some(page)) =
+            (hit["attachment_id"].as_i64(), hit["page"].as_u64())
+        {
+            let text = mappe
+                .page_text(AttachmentId(attachment), page as u32)
+                .unwrap()
+                .to_lowercase();
+            let titles =
+                format!("{} {}", hit["item_title"], hit["attachment_title"]).to_lowercase();
             // Titles are indexed with every page, so a title match cites page text without the word.
             assert!(
                 text.contains("arbejdsbelastning") || titles.contains("arbejdsbelastning"),

@@ -201,6 +201,10 @@ impl Mappe {
             )));
         }
         let folder = self.dir.join("demo");
+        // The folder is ours and generated: replace it whole.
+        if folder.exists() {
+            std::fs::remove_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+        }
         let opts = demo::DemoOptions {
             scale,
             ..demo::DemoOptions::default()

@@ -51,7 +51,7 @@ impl Default for DemoOptions {
 }
 
 /// What [`generate`] wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct DemoSummary {
     /// Body folders.
     pub bodies: usize,
