@@ -1,7 +1,8 @@
 //! The extraction pool driving the real `moedemappe extract-worker` processes: mixed
 //! batches, deadlines, crashing workers and setup errors.
 
-use lopdf::{dictionary, Document, Object, Stream};
+mod common;
+
 use moedemappe_core::extract::{extract_all, ExtractOptions, Extraction, WorkerCommand};
 use moedemappe_core::model::TextStatus;
 use std::collections::BTreeMap;
@@ -27,42 +28,8 @@ fn options(workers: usize, deadline: Duration) -> ExtractOptions {
     }
 }
 
-/// A PDF whose pages have the given content streams (Helvetica as /F1, WinAnsi);
-/// `media_box` false on a page leaves it without any MediaBox.
 fn pdf(pages: &[(Vec<u8>, bool)]) -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type1",
-        "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
-    let mut kids = Vec::new();
-    for (content, media_box) in pages {
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.clone()));
-        let mut page = dictionary! {
-            "Type" => "Page",
-            "Parent" => pages_id,
-            "Contents" => content_id,
-            "Resources" => resources_id,
-        };
-        if *media_box {
-            page.set("MediaBox", vec![0.into(), 0.into(), 595.into(), 842.into()]);
-        }
-        kids.push(doc.add_object(page).into());
-    }
-    let count = i64::try_from(kids.len()).unwrap();
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).unwrap();
-    bytes
+    common::pdf_raw(pages, None)
 }
 
 /// A content stream showing "Side n: Byrådets møde" (å = 0xE5, ø = 0xF8 in WinAnsi).

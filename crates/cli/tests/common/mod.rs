@@ -63,6 +63,31 @@ impl Page {
 /// A PDF with the given pages (Helvetica, WinAnsiEncoding), optionally
 /// encrypted with an owner and a user password.
 pub fn pdf(pages: &[Page], encrypt: Option<(&str, &str)>) -> Vec<u8> {
+    let raw: Vec<(Vec<u8>, bool)> = pages
+        .iter()
+        .map(|page| {
+            let mut content = b"BT /F1 11 Tf 14 TL 60 780 Td\n".to_vec();
+            for line in &page.lines {
+                content.push(b'(');
+                for c in line.chars() {
+                    let b = u8::try_from(u32::from(c)).expect("Latin-1 text");
+                    if matches!(b, b'(' | b')' | b'\\') {
+                        content.push(b'\\');
+                    }
+                    content.push(b);
+                }
+                content.extend_from_slice(b") Tj T*\n");
+            }
+            content.extend_from_slice(b"ET");
+            (content, page.media_box)
+        })
+        .collect();
+    pdf_raw(&raw, encrypt)
+}
+
+/// A PDF whose pages have the given content streams (Helvetica as /F1,
+/// WinAnsi); `false` beside a stream leaves that page without any MediaBox.
+pub fn pdf_raw(pages: &[(Vec<u8>, bool)], encrypt: Option<(&str, &str)>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     // Encryption needs a file ID.
     doc.trailer.set(
@@ -81,28 +106,15 @@ pub fn pdf(pages: &[Page], encrypt: Option<(&str, &str)>) -> Vec<u8> {
     });
     let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
     let mut kids = Vec::new();
-    for page in pages {
-        let mut content = b"BT /F1 11 Tf 14 TL 60 780 Td\n".to_vec();
-        for line in &page.lines {
-            content.push(b'(');
-            for c in line.chars() {
-                let b = u8::try_from(u32::from(c)).expect("Latin-1 text");
-                if matches!(b, b'(' | b')' | b'\\') {
-                    content.push(b'\\');
-                }
-                content.push(b);
-            }
-            content.extend_from_slice(b") Tj T*\n");
-        }
-        content.extend_from_slice(b"ET");
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    for (content, media_box) in pages {
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.clone()));
         let mut dict = dictionary! {
             "Type" => "Page",
             "Parent" => pages_id,
             "Contents" => content_id,
             "Resources" => resources_id,
         };
-        if page.media_box {
+        if *media_box {
             dict.set("MediaBox", vec![0.into(), 0.into(), 595.into(), 842.into()]);
         }
         kids.push(doc.add_object(dict).into());
