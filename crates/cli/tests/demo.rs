@@ -31,6 +31,20 @@ fn demo_then_search_cites_real_pages_and_aarhus_equals_aarhus() {
     assert_eq!(status.counts.documents, generated.documents as u64);
     assert!(status.failed_files.is_empty(), "{:?}", status.failed_files);
     assert_eq!(status.counts.pending_text, 0);
+    // A PDF used in several meetings (committee → Magistrat → Byråd) is stored once.
+    let count_pdfs = |root: &std::path::Path| {
+        walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+            .count() as u64
+    };
+    let stored = count_pdfs(&data.join("files"));
+    assert_eq!(stored, status.counts.attachments);
+    assert!(
+        stored < count_pdfs(&data.join("demo")),
+        "nothing was deduplicated"
+    );
     let mut pages_checked = 0;
     for hit in &hits {
         // A hit cites either a meeting item or a document of a collection (the handbook).
