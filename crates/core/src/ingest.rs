@@ -14,6 +14,7 @@ use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::UNIX_EPOCH;
 
 /// What an import did.
@@ -81,8 +82,15 @@ fn store_files(
     report.files = files.len() as u64;
     let mut known = HashMap::new();
     let mut todo = Vec::new();
+    let mut problems = Vec::new();
     for file in files {
-        let (size, mtime) = stat(&file.path)?;
+        let (size, mtime) = match stat(&file.path) {
+            Ok(found) => found,
+            Err(e) => {
+                problems.push((file.path.clone(), format!("filen kunne ikke læses: {e}")));
+                continue;
+            }
+        };
         let key = file.path.to_string_lossy();
         match store.read().known_file(&key, size, mtime)? {
             Some((id, sha)) if blobs.contains(&sha) => {
@@ -92,31 +100,45 @@ fn store_files(
         }
     }
     progress.begin("Kopierer filer", todo.len() as u64);
-    let copied = copy_parallel(blobs, &todo, progress)?;
+    let copied = copy_parallel(blobs, &todo, progress);
     progress.end();
+    // One file that cannot be copied (vanished, unreadable, disk full) is
+    // recorded and skipped; the rest of the import goes on.
     store.write(|w| {
-        for ((path, size, mtime), stored) in todo.iter().zip(&copied) {
-            let id = w.attachment(&stored.sha256, stored.size)?;
-            w.record_source_file(&path.to_string_lossy(), *size, *mtime, id)?;
-            known.insert(path.clone(), id);
+        for ((path, size, mtime), stored) in todo.iter().zip(copied) {
+            let key = path.to_string_lossy();
+            match stored {
+                Ok(stored) => {
+                    let id = w.attachment(&stored.sha256, stored.size)?;
+                    w.record_source_file(&key, *size, *mtime, id)?;
+                    w.clear_problem(&key)?;
+                    known.insert(path.clone(), id);
+                    report.new_files += 1;
+                }
+                Err(e) => problems.push((path.clone(), format!("filen kunne ikke gemmes: {e}"))),
+            }
+        }
+        for (path, reason) in &problems {
+            w.set_problem(&path.to_string_lossy(), reason)?;
         }
         Ok(())
     })?;
-    report.new_files = copied.len() as u64;
+    report.failures += problems.len() as u64;
     Ok(known)
 }
 
+/// Copies files into the blob store on a few threads; one result per file, in order.
 fn copy_parallel(
     blobs: &BlobStore,
     todo: &[(PathBuf, u64, i64)],
     progress: &dyn Progress,
-) -> Result<Vec<crate::blobs::Stored>> {
+) -> Vec<Result<crate::blobs::Stored>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4);
     let chunk = todo.len().div_ceil(threads).max(1);
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let results: Vec<Result<Vec<_>>> = std::thread::scope(|s| {
+    let done = AtomicU64::new(0);
+    std::thread::scope(|s| {
         let handles: Vec<_> = todo
             .chunks(chunk)
             .map(|part| {
@@ -125,30 +147,29 @@ fn copy_parallel(
                     part.iter()
                         .map(|(path, ..)| {
                             let stored = blobs.put_file(path);
-                            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                             progress.update(Tick {
                                 done: n,
                                 ..Tick::default()
                             });
                             stored
                         })
-                        .collect()
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Error::Invalid("kopiering fejlede".into())))
+            .zip(todo.chunks(chunk))
+            .flat_map(|(h, part)| {
+                h.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|_| Err(Error::Invalid("kopieringen stoppede uventet".into())))
+                        .collect()
+                })
             })
             .collect()
-    });
-    let mut out = Vec::with_capacity(todo.len());
-    for part in results {
-        out.extend(part?);
-    }
-    Ok(out)
+    })
 }
 
 fn stat(path: &Path) -> Result<(u64, i64)> {
