@@ -141,3 +141,55 @@ fn usage_errors_exit_2_and_other_errors_exit_1_with_one_line() {
     let out = moedemappe(&data, &["search", "noget", "--body", "Intet Sådant Udvalg"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn an_import_killed_half_way_is_finished_by_the_next_one_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let folder = dir.path().join("Seminar");
+    fs::create_dir_all(&folder).unwrap();
+    for n in 0..12 {
+        let line = format!("Seminarpapir {n} om arbejdsbelastning");
+        fs::write(
+            folder.join(format!("papir {n:02}.pdf")),
+            pdf(&[Page::text(&[&line])], None),
+        )
+        .unwrap();
+    }
+    // A slow file keeps the workers busy long enough to be killed mid-run.
+    let mut slow = b"BT /F1 1 Tf 14 TL 72 760 Td\n".to_vec();
+    for _ in 0..800_000 {
+        slow.extend_from_slice(b"(ab) Tj\n");
+    }
+    slow.extend_from_slice(b"ET");
+    fs::write(
+        folder.join("langsom.pdf"),
+        common::pdf_raw(&[(slow, true)], None),
+    )
+    .unwrap();
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("import")
+        .arg(&folder)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let _ = child.kill();
+    child.wait().unwrap();
+
+    ok(&data, &["import", folder.to_str().unwrap()]);
+    let status: serde_json::Value =
+        serde_json::from_str(&ok(&data, &["status", "--json"])).unwrap();
+    assert_eq!(status["documents"], 13);
+    assert_eq!(status["attachments"], 13);
+    assert_eq!(status["pending_text"], 0);
+    let hits = json_lines(&ok(
+        &data,
+        &["search", "seminarpapir", "--json", "--limit", "50"],
+    ));
+    assert_eq!(hits.len(), 12, "every paper once: {hits:#?}");
+}
