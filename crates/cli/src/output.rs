@@ -43,15 +43,15 @@ fn hit_json(hit: &Hit) -> serde_json::Value {
     json!({
         "score": hit.score,
         "kind": hit.kind,
-        "body": hit.body,
-        "collection": hit.collection,
-        "meeting_date": hit.meeting_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        "item_number": hit.item_number,
-        "item_title": hit.item_title,
-        "case_number": hit.case_number,
-        "attachment_id": hit.attachment_id,
-        "attachment_title": hit.attachment_title,
-        "page": hit.page,
+        "body": hit.cite.body,
+        "collection": hit.cite.collection,
+        "meeting_date": hit.cite.meeting_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        "item_number": hit.cite.item_number,
+        "item_title": hit.cite.item_title,
+        "case_number": hit.cite.case_number,
+        "attachment_id": hit.cite.attachment_id,
+        "attachment_title": hit.cite.attachment_title,
+        "page": hit.cite.page,
         "snippet": hit.snippet,
     })
 }
@@ -69,23 +69,23 @@ pub fn hits_text(results: &SearchResults) {
     );
     for (n, hit) in results.hits.iter().enumerate() {
         let mut head = Vec::new();
-        if let Some(body) = &hit.body {
+        if let Some(body) = &hit.cite.body {
             head.push(body.clone());
         }
-        if let Some(c) = &hit.collection {
+        if let Some(c) = &hit.cite.collection {
             head.push(c.clone());
         }
-        if let Some(d) = hit.meeting_date {
+        if let Some(d) = hit.cite.meeting_date {
             head.push(d.format("%d.%m.%Y").to_string());
         }
-        if let (Some(num), Some(title)) = (hit.item_number, &hit.item_title) {
+        if let (Some(num), Some(title)) = (hit.cite.item_number, &hit.cite.item_title) {
             head.push(format!("punkt {num}: {title}"));
         }
-        if let Some(case) = &hit.case_number {
+        if let Some(case) = &hit.cite.case_number {
             head.push(case.clone());
         }
         println!("\n{}. {}", n + 1, head.join(" · "));
-        if let (Some(title), Some(page)) = (&hit.attachment_title, hit.page) {
+        if let (Some(title), Some(page)) = (&hit.cite.attachment_title, hit.cite.page) {
             println!("   {title}, side {page}");
         }
         println!("   {}", hit.snippet.replace('\n', " "));

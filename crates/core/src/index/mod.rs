@@ -52,17 +52,10 @@ pub enum DocKind {
     Page,
 }
 
-/// One document to index.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct IndexDoc {
-    /// Unique key, e.g. `"item:12"`, `"page:12:34:5"` (item 12, attachment 34,
-    /// page 5) or `"doc:7:5"`. Also breaks score ties, so results are stable.
-    pub key: String,
-    /// Unit of deletion, e.g. `"item:12"` or `"doc:7"`: all documents of an owner
-    /// are replaced together.
-    pub owner: String,
-    /// Item or page.
-    pub kind: DocKind,
+/// Where a document sits: the body, meeting, item, case, attachment and page
+/// (or the collection) that a hit on it cites.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Citation {
     /// The body that met, for meeting material.
     pub body_id: Option<i64>,
     /// The body's name.
@@ -91,6 +84,22 @@ pub struct IndexDoc {
     pub collection: Option<String>,
     /// Open or closed material.
     pub access: Access,
+}
+
+/// One document to index.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IndexDoc {
+    /// Unique key, e.g. `"item:12"`, `"page:12:34:5"` (item 12, attachment 34,
+    /// page 5) or `"doc:7:5"`. Also breaks score ties, so results are stable.
+    pub key: String,
+    /// Unit of deletion, e.g. `"item:12"` or `"doc:7"`: all documents of an owner
+    /// are replaced together.
+    pub owner: String,
+    /// Item or page.
+    pub kind: DocKind,
+    /// What a hit on this document cites.
+    #[serde(flatten)]
+    pub cite: Citation,
     /// The page text, or for item documents the case text.
     pub text: String,
 }
@@ -156,34 +165,9 @@ pub struct Hit {
     pub key: String,
     /// See [`IndexDoc::owner`].
     pub owner: String,
-    /// See [`IndexDoc::body_id`].
-    pub body_id: Option<i64>,
-    /// See [`IndexDoc::body`].
-    pub body: Option<String>,
-    /// See [`IndexDoc::meeting_id`].
-    pub meeting_id: Option<i64>,
-    /// See [`IndexDoc::meeting_date`].
-    pub meeting_date: Option<NaiveDate>,
-    /// See [`IndexDoc::item_id`].
-    pub item_id: Option<i64>,
-    /// See [`IndexDoc::item_number`].
-    pub item_number: Option<u32>,
-    /// See [`IndexDoc::item_title`].
-    pub item_title: Option<String>,
-    /// See [`IndexDoc::item_kind`].
-    pub item_kind: Option<ItemKind>,
-    /// See [`IndexDoc::case_number`].
-    pub case_number: Option<String>,
-    /// See [`IndexDoc::attachment_id`].
-    pub attachment_id: Option<i64>,
-    /// See [`IndexDoc::attachment_title`].
-    pub attachment_title: Option<String>,
-    /// See [`IndexDoc::page`].
-    pub page: Option<u32>,
-    /// See [`IndexDoc::collection`].
-    pub collection: Option<String>,
-    /// See [`IndexDoc::access`].
-    pub access: Access,
+    /// What the hit cites.
+    #[serde(flatten)]
+    pub cite: Citation,
     /// About 200 characters of plain text around the matched words, whitespace
     /// collapsed, "…" where text was cut.
     pub snippet: String,
@@ -317,7 +301,7 @@ impl IndexWriter {
                 "et dokument til søgeindekset mangler nøgle eller ejer".into(),
             ));
         }
-        if doc.kind == DocKind::Page && doc.page == Some(0) {
+        if doc.kind == DocKind::Page && doc.cite.page == Some(0) {
             return Err(Error::Invalid(format!(
                 "{}: sidetal starter ved 1",
                 doc.key

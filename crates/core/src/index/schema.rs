@@ -9,7 +9,7 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 use super::analyzer::DANISH;
-use super::{DocKind, Hit, IndexDoc};
+use super::{Citation, DocKind, Hit, IndexDoc};
 use crate::model::{Access, ItemKind};
 
 /// Bump whenever the schema or the analyzer changes: an index written with
@@ -99,7 +99,7 @@ impl Fields {
         doc.add_text(self.key, &d.key);
         doc.add_text(self.owner, &d.owner);
         doc.add_text(self.kind, kind_str(d.kind));
-        doc.add_text(self.access, access_str(d.access));
+        doc.add_text(self.access, access_str(d.cite.access));
         let text = |doc: &mut TantivyDocument, f: Field, v: &Option<String>| {
             if let Some(v) = v {
                 doc.add_text(f, v);
@@ -115,24 +115,24 @@ impl Fields {
                 doc.add_u64(f, u64::from(v));
             }
         };
-        int(&mut doc, self.body_id, d.body_id);
-        text(&mut doc, self.body, &d.body);
-        int(&mut doc, self.meeting_id, d.meeting_id);
-        if let Some(date) = d.meeting_date {
+        int(&mut doc, self.body_id, d.cite.body_id);
+        text(&mut doc, self.body, &d.cite.body);
+        int(&mut doc, self.meeting_id, d.cite.meeting_id);
+        if let Some(date) = d.cite.meeting_date {
             doc.add_text(self.meeting_date, date.format("%Y-%m-%d").to_string());
             doc.add_i64(self.year, i64::from(date.year()));
         }
-        int(&mut doc, self.item_id, d.item_id);
-        nat(&mut doc, self.item_number, d.item_number);
-        text(&mut doc, self.item_title, &d.item_title);
-        if let Some(k) = d.item_kind {
+        int(&mut doc, self.item_id, d.cite.item_id);
+        nat(&mut doc, self.item_number, d.cite.item_number);
+        text(&mut doc, self.item_title, &d.cite.item_title);
+        if let Some(k) = d.cite.item_kind {
             doc.add_text(self.item_kind, k.as_str());
         }
-        text(&mut doc, self.case_number, &d.case_number);
-        int(&mut doc, self.attachment_id, d.attachment_id);
-        text(&mut doc, self.attachment_title, &d.attachment_title);
-        nat(&mut doc, self.page, d.page);
-        text(&mut doc, self.collection, &d.collection);
+        text(&mut doc, self.case_number, &d.cite.case_number);
+        int(&mut doc, self.attachment_id, d.cite.attachment_id);
+        text(&mut doc, self.attachment_title, &d.cite.attachment_title);
+        nat(&mut doc, self.page, d.cite.page);
+        text(&mut doc, self.collection, &d.cite.collection);
         doc.add_text(self.text, &d.text);
         doc
     }
@@ -168,24 +168,26 @@ impl Fields {
             kind,
             key: self.str(doc, self.key).unwrap_or_default(),
             owner: self.str(doc, self.owner).unwrap_or_default(),
-            body_id: self.i64(doc, self.body_id),
-            body: self.str(doc, self.body),
-            meeting_id: self.i64(doc, self.meeting_id),
-            meeting_date: self
-                .str(doc, self.meeting_date)
-                .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
-            item_id: self.i64(doc, self.item_id),
-            item_number: self.u32(doc, self.item_number),
-            item_title: self.str(doc, self.item_title),
-            item_kind: self
-                .str(doc, self.item_kind)
-                .and_then(|s| ItemKind::parse(&s)),
-            case_number: self.str(doc, self.case_number),
-            attachment_id: self.i64(doc, self.attachment_id),
-            attachment_title: self.str(doc, self.attachment_title),
-            page: self.u32(doc, self.page),
-            collection: self.str(doc, self.collection),
-            access,
+            cite: Citation {
+                body_id: self.i64(doc, self.body_id),
+                body: self.str(doc, self.body),
+                meeting_id: self.i64(doc, self.meeting_id),
+                meeting_date: self
+                    .str(doc, self.meeting_date)
+                    .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
+                item_id: self.i64(doc, self.item_id),
+                item_number: self.u32(doc, self.item_number),
+                item_title: self.str(doc, self.item_title),
+                item_kind: self
+                    .str(doc, self.item_kind)
+                    .and_then(|s| ItemKind::parse(&s)),
+                case_number: self.str(doc, self.case_number),
+                attachment_id: self.i64(doc, self.attachment_id),
+                attachment_title: self.str(doc, self.attachment_title),
+                page: self.u32(doc, self.page),
+                collection: self.str(doc, self.collection),
+                access,
+            },
             snippet: String::new(),
             snippet_html: String::new(),
         }

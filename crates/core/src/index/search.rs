@@ -48,7 +48,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
         .map(|c| {
             let mut hit = f.hit_of(&c.doc, c.score);
             let body = f.str(&c.doc, f.text).unwrap_or_default();
-            let title = hit.item_title.clone().unwrap_or_default();
+            let title = hit.cite.item_title.clone().unwrap_or_default();
             let (plain, html) =
                 make_snippet(hit.kind, &body, &title, &text_snippets, &title_snippets);
             hit.snippet = plain;

@@ -41,30 +41,35 @@ fn item(
         key: format!("item:{id}"),
         owner: format!("item:{id}"),
         kind: DocKind::Item,
-        body_id: Some(body),
-        body: Some(body_name(body)),
-        meeting_id: Some(meeting),
-        meeting_date: day,
-        item_id: Some(id),
-        item_number: Some(number),
-        item_title: Some(title.into()),
-        item_kind: Some(ItemKind::Regular),
-        case_number: Some(format!("EMN-2023-{:06}", id * 111)),
-        access,
+        cite: Citation {
+            body_id: Some(body),
+            body: Some(body_name(body)),
+            meeting_id: Some(meeting),
+            meeting_date: day,
+            item_id: Some(id),
+            item_number: Some(number),
+            item_title: Some(title.into()),
+            item_kind: Some(ItemKind::Regular),
+            case_number: Some(format!("EMN-2023-{:06}", id * 111)),
+            access,
+            ..Citation::default()
+        },
         text: text.into(),
-        ..IndexDoc::default()
     }
 }
 
 /// A page of an attachment of `of` (an item document).
 fn page(of: &IndexDoc, attachment: i64, att_title: &str, page: u32, text: &str) -> IndexDoc {
-    let item_id = of.item_id.unwrap();
+    let item_id = of.cite.item_id.unwrap();
     IndexDoc {
         key: format!("page:{item_id}:{attachment}:{page}"),
         kind: DocKind::Page,
-        attachment_id: Some(attachment),
-        attachment_title: Some(att_title.into()),
-        page: Some(page),
+        cite: Citation {
+            attachment_id: Some(attachment),
+            attachment_title: Some(att_title.into()),
+            page: Some(page),
+            ..of.cite.clone()
+        },
         text: text.into(),
         ..of.clone()
     }
@@ -76,11 +81,13 @@ fn coll_page(doc: i64, page: u32, title: &str, text: &str) -> IndexDoc {
         key: format!("doc:{doc}:{page}"),
         owner: format!("doc:{doc}"),
         kind: DocKind::Page,
-        attachment_title: Some(title.into()),
-        page: Some(page),
-        collection: Some("Budgetmateriale".into()),
+        cite: Citation {
+            attachment_title: Some(title.into()),
+            page: Some(page),
+            collection: Some("Budgetmateriale".into()),
+            ..Citation::default()
+        },
         text: text.into(),
-        ..IndexDoc::default()
     }
 }
 
@@ -355,21 +362,21 @@ fn body_and_year_filters() {
     let all = idx.search(&q(vec![], None)).unwrap().hits;
     let tu = idx.search(&q(vec![TU], None)).unwrap().hits;
     assert!(!tu.is_empty() && tu.len() < all.len());
-    assert!(tu.iter().all(|h| h.body_id == Some(TU)));
+    assert!(tu.iter().all(|h| h.cite.body_id == Some(TU)));
     let tu_buu = idx.search(&q(vec![TU, BUU], None)).unwrap().hits;
-    assert!(tu_buu.iter().any(|h| h.body_id == Some(BUU)));
+    assert!(tu_buu.iter().any(|h| h.cite.body_id == Some(BUU)));
     assert!(tu_buu
         .iter()
-        .all(|h| matches!(h.body_id, Some(TU) | Some(BUU))));
+        .all(|h| matches!(h.cite.body_id, Some(TU) | Some(BUU))));
 
     let y2023 = idx.search(&q(vec![], Some(2023))).unwrap().hits;
     assert!(!y2023.is_empty());
     assert!(y2023
         .iter()
-        .all(|h| h.meeting_date.map(|d| d.format("%Y").to_string()) == Some("2023".into())));
+        .all(|h| h.cite.meeting_date.map(|d| d.format("%Y").to_string()) == Some("2023".into())));
     // Collection pages have no date and drop out of a year filter.
-    assert!(all.iter().any(|h| h.collection.is_some()));
-    assert!(y2023.iter().all(|h| h.collection.is_none()));
+    assert!(all.iter().any(|h| h.cite.collection.is_some()));
+    assert!(y2023.iter().all(|h| h.cite.collection.is_none()));
     let both = idx.search(&q(vec![BUU], Some(2024))).unwrap().hits;
     assert_eq!(
         sorted(both.into_iter().map(|h| h.key).collect()),
@@ -394,7 +401,7 @@ fn closed_material_can_be_hidden() {
         sorted(shown.hits.iter().map(|h| h.key.clone()).collect()),
         ["page:5:50:1", "page:5:50:2"]
     );
-    assert!(shown.hits.iter().all(|h| h.access == Access::Closed));
+    assert!(shown.hits.iter().all(|h| h.cite.access == Access::Closed));
     let hidden = idx
         .search(&SearchQuery {
             include_closed: false,
@@ -410,7 +417,7 @@ fn closed_material_can_be_hidden() {
         })
         .unwrap();
     assert!(!aarhus.hits.is_empty());
-    assert!(aarhus.hits.iter().all(|h| h.access == Access::Open));
+    assert!(aarhus.hits.iter().all(|h| h.cite.access == Access::Open));
 }
 
 #[test]
@@ -518,19 +525,9 @@ fn hits_carry_the_stored_fields_and_snippets() {
     assert_eq!(h.key, d.key);
     assert_eq!(h.owner, d.owner);
     assert_eq!(h.kind, DocKind::Page);
-    assert_eq!(h.body_id, d.body_id);
-    assert_eq!(h.body, d.body);
-    assert_eq!(h.meeting_id, d.meeting_id);
-    assert_eq!(h.meeting_date, d.meeting_date);
-    assert_eq!(h.item_id, d.item_id);
-    assert_eq!(h.item_number, d.item_number);
-    assert_eq!(h.item_title, d.item_title);
-    assert_eq!(h.item_kind, d.item_kind);
-    assert_eq!(h.case_number, d.case_number);
-    assert_eq!(h.attachment_id, d.attachment_id);
-    assert_eq!(h.attachment_title, d.attachment_title);
-    assert_eq!(h.page, Some(1));
-    assert_eq!(h.access, Access::Open);
+    assert_eq!(h.cite, d.cite);
+    assert_eq!(h.cite.page, Some(1));
+    assert_eq!(h.cite.access, Access::Open);
     assert!(h.score > 0.0);
     assert!(
         h.snippet.contains("Miljøscreeningen viser"),
@@ -674,7 +671,7 @@ fn invalid_docs_are_refused() {
     let mut w = idx.writer().unwrap();
     assert!(w.add(&IndexDoc::default()).is_err());
     let mut p = coll_page(1, 1, "t", "x");
-    p.page = Some(0);
+    p.cite.page = Some(0);
     assert!(w.add(&p).is_err());
 }
 

@@ -2,7 +2,7 @@
 //! the rows the search index is built from.
 
 use super::Reader;
-use crate::index::{DocKind, IndexDoc};
+use crate::index::{Citation, DocKind, IndexDoc};
 use crate::model::{Access, AttachmentId, BodyId, ItemKind};
 use crate::{Error, Result};
 use chrono::{Datelike, NaiveDate};
@@ -236,20 +236,19 @@ impl Reader<'_> {
             key: format!("item:{item_id}"),
             owner: format!("item:{item_id}"),
             kind: DocKind::Item,
-            body_id: Some(body_id),
-            body: Some(body),
-            meeting_id: Some(meeting_id),
-            meeting_date: Some(date),
-            item_id: Some(item_id),
-            item_number: Some(number),
-            item_title: Some(title),
-            item_kind: ItemKind::parse(&kind),
-            case_number,
-            attachment_id: None,
-            attachment_title: None,
-            page: None,
-            collection: None,
-            access: if closed { Access::Closed } else { Access::Open },
+            cite: Citation {
+                body_id: Some(body_id),
+                body: Some(body),
+                meeting_id: Some(meeting_id),
+                meeting_date: Some(date),
+                item_id: Some(item_id),
+                item_number: Some(number),
+                item_title: Some(title),
+                item_kind: ItemKind::parse(&kind),
+                case_number,
+                access: if closed { Access::Closed } else { Access::Open },
+                ..Citation::default()
+            },
             text: [case_text, subjects]
                 .into_iter()
                 .flatten()
@@ -276,9 +275,12 @@ impl Reader<'_> {
             docs.push(IndexDoc {
                 key: format!("page:{item_id}:{attachment_id}:{page}"),
                 kind: DocKind::Page,
-                attachment_id: Some(attachment_id),
-                attachment_title: Some(attachment_title),
-                page: Some(page),
+                cite: Citation {
+                    attachment_id: Some(attachment_id),
+                    attachment_title: Some(attachment_title),
+                    page: Some(page),
+                    ..base.cite.clone()
+                },
                 text,
                 ..base.clone()
             });
@@ -299,20 +301,14 @@ impl Reader<'_> {
                 key: format!("doc:{doc_id}:{}", r.get::<_, u32>(3)?),
                 owner: format!("doc:{doc_id}"),
                 kind: DocKind::Page,
-                body_id: None,
-                body: None,
-                meeting_id: None,
-                meeting_date: None,
-                item_id: None,
-                item_number: None,
-                item_title: None,
-                item_kind: None,
-                case_number: None,
-                attachment_id: Some(r.get(2)?),
-                attachment_title: Some(r.get(1)?),
-                page: Some(r.get(3)?),
-                collection: Some(r.get(0)?),
-                access: Access::Open,
+                cite: Citation {
+                    attachment_id: Some(r.get(2)?),
+                    attachment_title: Some(r.get(1)?),
+                    page: Some(r.get(3)?),
+                    collection: Some(r.get(0)?),
+                    access: Access::Open,
+                    ..Citation::default()
+                },
                 text: r.get(4)?,
             })
         })?;
