@@ -11,6 +11,7 @@
 //! - [`index`]: the tantivy index (derived, rebuildable) and its Danish analyzer.
 //! - [`demo`]: the seeded generator of the demo corpus.
 //! - [`progress`]: progress events that long operations report.
+//! - [`sources`]: the agenda portal and watched folders, kept in step by `sync`.
 //! - [`api`]: the single surface callers use.
 
 pub mod api;
@@ -23,6 +24,7 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod progress;
+pub mod sources;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -51,6 +51,39 @@ id_type!(
     /// One document of a collection.
     DocumentId
 );
+id_type!(
+    /// A configured source (a portal or a watched folder).
+    SourceId
+);
+
+/// Where material comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A FirstAgenda Publication portal (e.g. dagsordener.aarhus.dk).
+    Portal,
+    /// A folder of PDFs on this machine, watched for changes.
+    Folder,
+}
+
+impl SourceKind {
+    /// The stable name stored in SQLite.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Portal => "portal",
+            SourceKind::Folder => "folder",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "portal" => SourceKind::Portal,
+            "folder" => SourceKind::Folder,
+            _ => return None,
+        })
+    }
+}
 
 /// What sort of body this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

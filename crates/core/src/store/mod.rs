@@ -3,9 +3,11 @@
 //! of the crate needs. The search index is derived from what is stored here.
 
 mod read;
+mod sources;
 mod write;
 
 pub use read::{FailedFile, IndexSource, StoreCounts};
+pub use sources::{Source, SyncFailure};
 pub use write::{AttachmentRef, ItemRecord, MeetingRecord};
 
 use crate::{Error, Result};
@@ -14,7 +16,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Append-only migrations; entry `i` brings the schema to `user_version = i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("0001_init.sql"),
+    include_str!("0002_sources.sql"),
+];
 
 /// A handle on the SQLite database of one data directory.
 pub struct Store {

@@ -1,0 +1,1 @@
+//! The portal connector (being written).
