@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use moedemappe_core::api::{self, IngestSettings, Mappe, SearchRequest};
 use moedemappe_core::extract::WorkerCommand;
+use moedemappe_core::sources::portal::PortalOptions;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -54,6 +55,25 @@ enum Command {
     },
     /// Genopbyg søgeindekset fra databasen.
     Reindex,
+    /// Kilder: dagsordensportaler og mapper.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Hent nyt fra alle kilder.
+    Sync {
+        /// Højst så mange samtidige forespørgsler til en portal.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        #[command(flatten)]
+        ingest: IngestArgs,
+    },
+    /// Vis en sags forløb: alle behandlinger med udvalg, dato, punkt og beslutning.
+    Case {
+        /// Sagsnummer, fx EMN-2023-001234.
+        case_number: String,
+        /// Som JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Lav demodata og importér dem.
     Demo {
         /// Størrelse i forhold til Aarhus' rigtige mængder (1.0 = hele 2023–2024).
@@ -64,6 +84,36 @@ enum Command {
         no_import: bool,
         #[command(flatten)]
         ingest: IngestArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SourceCommand {
+    /// Tilføj en kilde.
+    #[command(subcommand)]
+    Add(AddSource),
+    /// Vis kilderne.
+    List {
+        /// Som JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fjern en kilde (det hentede materiale bliver).
+    Remove {
+        /// Kildens navn.
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AddSource {
+    /// En dagsordensportal (FirstAgenda Publication), fx https://dagsordener.aarhus.dk.
+    Portal {
+        /// Portalens adresse.
+        url: String,
+        /// Navn på kilden (standard: værtsnavnet).
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -134,6 +184,59 @@ pub fn run(args: Args) -> Result<()> {
         Command::Reindex => {
             let n = mappe.reindex(&TermProgress::new())?;
             println!("Søgeindekset er genopbygget: {n} dokumenter.");
+        }
+        Command::Source(SourceCommand::Add(AddSource::Portal { url, name })) => {
+            let source = mappe.add_portal_source(&url, name.as_deref())?;
+            println!(
+                "Kilden «{}» er tilføjet ({}). Kør `moedemappe sync`.",
+                source.name, source.location
+            );
+        }
+        Command::Source(SourceCommand::List { json }) => {
+            let sources = mappe.sources()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sources)?);
+            } else {
+                output::sources_text(&sources);
+            }
+        }
+        Command::Source(SourceCommand::Remove { name }) => {
+            let source = mappe.remove_source(&name)?;
+            println!(
+                "Kilden «{}» er fjernet; det hentede materiale er bevaret.",
+                source.name
+            );
+        }
+        Command::Sync {
+            concurrency,
+            ingest,
+        } => {
+            let portal = PortalOptions {
+                concurrency: concurrency.max(1),
+                ..PortalOptions::default()
+            };
+            let outcomes = mappe.sync(&ingest.settings()?, &portal, &TermProgress::new())?;
+            if outcomes.is_empty() {
+                anyhow::bail!(
+                    "der er ingen kilder; tilføj en med `moedemappe source add portal <adresse>`"
+                );
+            }
+            output::sync_outcomes(&outcomes);
+            if outcomes.iter().all(|o| o.error.is_some()) {
+                let first = outcomes
+                    .iter()
+                    .find_map(|o| o.error.clone())
+                    .unwrap_or_default();
+                anyhow::bail!("{first}");
+            }
+        }
+        Command::Case { case_number, json } => {
+            let history = mappe.case_history(&case_number)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&history)?);
+            } else {
+                output::case_text(&history);
+            }
         }
         Command::Demo {
             scale,

@@ -1,10 +1,11 @@
 //! How results are printed: readable text for people, JSON lines for scripts.
 
 use anyhow::Result;
-use moedemappe_core::api::Status;
+use moedemappe_core::api::{CaseHistory, SourceOutcome, Status};
 use moedemappe_core::demo::DemoSummary;
 use moedemappe_core::index::{Hit, SearchResults};
 use moedemappe_core::ingest::ImportReport;
+use moedemappe_core::store::Source;
 use serde_json::json;
 
 /// The summary after an import.
@@ -107,6 +108,9 @@ pub fn status_text(s: &Status) {
             c.pending_text
         );
     }
+    for source in &s.sources {
+        source_line(source);
+    }
     if s.failed_files.is_empty() {
         println!("Ingen filer med problemer.");
     } else {
@@ -117,6 +121,105 @@ pub fn status_text(s: &Status) {
                 .map(|p| format!(" ({p} sider)"))
                 .unwrap_or_default();
             println!("  {}{pages}: {}", f.path, f.reason);
+        }
+    }
+}
+
+/// One line per source, plus what its last sync could not do.
+fn source_line(s: &Source) {
+    let last = s
+        .last_success_at
+        .as_deref()
+        .map(|t| format!("sidst hentet {t}"))
+        .unwrap_or_else(|| "aldrig hentet".into());
+    println!(
+        "Kilde «{}» ({}, {}): {last}",
+        s.name,
+        s.kind.as_str(),
+        s.location
+    );
+    if let Some(e) = &s.last_error {
+        println!("  sidste forsøg mislykkedes: {e}");
+    }
+    for f in &s.failures {
+        println!("  {}: {}", f.what, f.reason);
+    }
+}
+
+/// The configured sources.
+pub fn sources_text(sources: &[Source]) {
+    if sources.is_empty() {
+        println!("Ingen kilder. Tilføj en med `moedemappe source add portal <adresse>`.");
+    }
+    for s in sources {
+        source_line(s);
+    }
+}
+
+/// The closing summary of a sync.
+pub fn sync_outcomes(outcomes: &[SourceOutcome]) {
+    for o in outcomes {
+        if let Some(e) = &o.error {
+            println!("«{}»: {e}", o.name);
+        }
+        if let Some(r) = &o.portal {
+            println!(
+                "«{}»: {} møder på portalen, {} hentet, {} PDF-filer ({:.1} MB) downloadet, {} sider læst, {} trukket tilbage, {} fejl.",
+                o.name,
+                r.listed,
+                r.fetched,
+                r.downloaded,
+                r.bytes as f64 / 1e6,
+                r.pages,
+                r.withdrawn,
+                r.failures.len()
+            );
+            for f in &r.failures {
+                println!("  {}: {}", f.what, f.reason);
+            }
+        }
+        if let Some(r) = &o.folder {
+            import_report(r);
+        }
+    }
+}
+
+/// A case's treatments, oldest first.
+pub fn case_text(h: &CaseHistory) {
+    println!("Sag {}: {} behandlinger", h.case_number, h.treatments.len());
+    for t in &h.treatments {
+        let date = t
+            .date
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_else(|| "ukendt dato".into());
+        let number = t
+            .item_number
+            .map(|n| format!(", punkt {n}"))
+            .unwrap_or_default();
+        let mut marks = Vec::new();
+        if t.flags.postponed {
+            marks.push("udsat");
+        }
+        if t.flags.referred {
+            marks.push("henvist");
+        }
+        if t.flags.foretraede {
+            marks.push("foretræde");
+        }
+        if t.withdrawn {
+            marks.push("trukket tilbage");
+        }
+        if t.item.is_none() {
+            marks.push("kun nævnt i sagsforløb");
+        }
+        let marks = if marks.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", marks.join(", "))
+        };
+        println!("\n{date} · {}{number}: {}{marks}", t.body, t.title);
+        if let Some(d) = &t.decision {
+            println!("   Beslutning: {}", d.lines().next().unwrap_or(""));
         }
     }
 }

@@ -37,7 +37,16 @@ impl TermProgress {
 }
 
 fn counters(t: Tick) -> String {
-    format!("{} sider · {} fejl", t.pages, t.failures)
+    if t.bytes > 0 {
+        format!(
+            "{} sider · {:.1} MB · {} fejl",
+            t.pages,
+            t.bytes as f64 / 1e6,
+            t.failures
+        )
+    } else {
+        format!("{} sider · {} fejl", t.pages, t.failures)
+    }
 }
 
 impl Progress for TermProgress {

@@ -7,8 +7,10 @@ use crate::extract::{ExtractOptions, WorkerCommand};
 use crate::index::{SearchIndex, SearchQuery, SearchResults};
 use crate::ingest::{self, ImportReport};
 use crate::model::AttachmentId;
+use crate::model::SourceKind;
 use crate::progress::Progress;
-use crate::store::{FailedFile, Store, StoreCounts};
+use crate::sources::portal::{self, PortalOptions, PortalReport};
+use crate::store::{FailedFile, Source, Store, StoreCounts, Treatment};
 use crate::{demo, Error, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -81,6 +83,34 @@ pub struct Status {
     pub index_documents: u64,
     /// Files that could not be read fully, with reasons.
     pub failed_files: Vec<FailedFile>,
+    /// Configured sources and how their last sync went.
+    pub sources: Vec<Source>,
+}
+
+/// How one source's sync went.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceOutcome {
+    /// The source.
+    pub name: String,
+    /// Portal or folder.
+    pub kind: SourceKind,
+    /// What a portal sync did.
+    pub portal: Option<PortalReport>,
+    /// What a folder sync did.
+    pub folder: Option<ImportReport>,
+    /// Why the sync stopped, when it did.
+    pub error: Option<String>,
+    /// True when the source could not be reached (no network).
+    pub offline: bool,
+}
+
+/// Every treatment of a case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseHistory {
+    /// The case number.
+    pub case_number: String,
+    /// Treatments, oldest first.
+    pub treatments: Vec<Treatment>,
 }
 
 /// What `demo` did.
@@ -175,6 +205,7 @@ impl Mappe {
             counts: read.counts()?,
             index_documents: self.index.doc_count()?,
             failed_files: read.failed_files()?,
+            sources: read.sources()?,
         })
     }
 
@@ -228,6 +259,101 @@ impl Mappe {
             folder,
             generated,
             import,
+        })
+    }
+}
+
+/// Sources, sync and case history.
+impl Mappe {
+    /// Adds a portal (FirstAgenda Publication) by its base URL.
+    pub fn add_portal_source(&mut self, url: &str, name: Option<&str>) -> Result<Source> {
+        let url = url.trim().trim_end_matches('/');
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .filter(|h| !h.is_empty() && !h.contains(char::is_whitespace))
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "«{url}» er ikke en webadresse; skriv fx https://dagsordener.aarhus.dk"
+                ))
+            })?;
+        let name = name.map(str::to_string).unwrap_or_else(|| host.to_string());
+        let id = self
+            .store
+            .write(|w| w.add_source(SourceKind::Portal, &name, url))?;
+        self.sources()?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| Error::NotFound(name))
+    }
+
+    /// Every configured source.
+    pub fn sources(&self) -> Result<Vec<Source>> {
+        self.store.read().sources()
+    }
+
+    /// Removes a source by name; what it brought in stays.
+    pub fn remove_source(&mut self, name: &str) -> Result<Source> {
+        let source = self.store.read().source(name)?;
+        self.store.write(|w| w.remove_source(source.id))?;
+        Ok(source)
+    }
+
+    /// Brings every source up to date, one after the other. One source failing
+    /// (no network, say) does not stop the others.
+    pub fn sync(
+        &mut self,
+        settings: &IngestSettings,
+        portal: &PortalOptions,
+        progress: &dyn Progress,
+    ) -> Result<Vec<SourceOutcome>> {
+        let mut outcomes = Vec::new();
+        for source in self.sources()? {
+            let mut outcome = SourceOutcome {
+                name: source.name.clone(),
+                kind: source.kind,
+                portal: None,
+                folder: None,
+                error: None,
+                offline: false,
+            };
+            match source.kind {
+                SourceKind::Portal => match portal::sync_portal(
+                    &mut self.store,
+                    &self.blobs,
+                    &self.index,
+                    &source,
+                    portal,
+                    &settings.extract_options(),
+                    progress,
+                ) {
+                    Ok(report) => outcome.portal = Some(report),
+                    Err(e) => {
+                        outcome.offline = matches!(e, Error::Network(_));
+                        outcome.error = Some(e.to_string());
+                    }
+                },
+                SourceKind::Folder => {
+                    outcome.error = Some("mappekilder synkroniseres endnu ikke".into());
+                }
+            }
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    /// Every treatment of a case, oldest first.
+    pub fn case_history(&self, case_number: &str) -> Result<CaseHistory> {
+        let case_number = case_number.trim();
+        let treatments = self.store.read().case_history(case_number)?;
+        if treatments.is_empty() {
+            return Err(Error::NotFound(format!(
+                "ingen sag med nummeret {case_number}"
+            )));
+        }
+        Ok(CaseHistory {
+            case_number: case_number.to_string(),
+            treatments,
         })
     }
 }

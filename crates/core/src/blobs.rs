@@ -40,6 +40,34 @@ impl BlobStore {
         self.path_of(sha256).is_file()
     }
 
+    /// A temporary file inside the store, for a download to land in before
+    /// [`BlobStore::put_temp`] moves it into place.
+    pub fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
+        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        tempfile::NamedTempFile::new_in(&self.root).map_err(|e| Error::io(&self.root, e))
+    }
+
+    /// Moves a finished temporary file (from [`BlobStore::temp_file`]) into the
+    /// store under its hash; content already present is kept and the temporary dropped.
+    pub fn put_temp(&self, tmp: tempfile::NamedTempFile) -> Result<Stored> {
+        let mut input = File::open(tmp.path()).map_err(|e| Error::io(tmp.path(), e))?;
+        let mut hasher = Sha256::new();
+        let size = std::io::copy(&mut input, &mut HashWriter(&mut hasher))
+            .map_err(|e| Error::io(tmp.path(), e))?;
+        let sha256 = hex::encode(hasher.finalize());
+        let target = self.path_of(&sha256);
+        if !target.is_file() {
+            let dir = target.parent().unwrap_or(&self.root);
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            tmp.as_file()
+                .sync_all()
+                .map_err(|e| Error::io(tmp.path(), e))?;
+            tmp.persist(&target)
+                .map_err(|e| Error::io(&target, e.error))?;
+        }
+        Ok(Stored { sha256, size })
+    }
+
     /// Copies `source` into the store while hashing it; returns its hash and size.
     /// Content already present is not written again.
     pub fn put_file(&self, source: &Path) -> Result<Stored> {
@@ -72,6 +100,20 @@ impl BlobStore {
                 .map_err(|e| Error::io(&target, e.error))?;
         }
         Ok(Stored { sha256, size })
+    }
+}
+
+/// Feeds written bytes to a hasher.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

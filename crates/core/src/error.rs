@@ -29,6 +29,9 @@ pub enum Error {
     /// Something asked for was not there.
     #[error("{0}")]
     NotFound(String),
+    /// The network or a server could not be reached; what is stored stays usable.
+    #[error("{0}")]
+    Network(String),
 }
 
 impl Error {
@@ -40,6 +43,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Invalid(_) => "invalid",
             Error::NotFound(_) => "not_found",
+            Error::Network(_) => "network",
         }
     }
 

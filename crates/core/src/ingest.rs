@@ -265,7 +265,7 @@ fn write_metadata(
 
 /// Reads the text of every attachment not read yet, in isolated workers, and
 /// stores each result as it arrives.
-fn read_pending_text(
+pub(crate) fn read_pending_text(
     store: &mut Store,
     blobs: &BlobStore,
     opts: &ExtractOptions,
@@ -336,7 +336,7 @@ pub fn update_index(
         progress.update(Tick {
             done: n as u64 + 1,
             pages: added,
-            failures: 0,
+            ..Tick::default()
         });
     }
     writer.commit()?;

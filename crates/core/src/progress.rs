@@ -10,6 +10,8 @@ pub struct Tick {
     pub pages: u64,
     /// Files that failed so far.
     pub failures: u64,
+    /// Bytes downloaded so far.
+    pub bytes: u64,
 }
 
 /// Receives progress. All methods have empty defaults.

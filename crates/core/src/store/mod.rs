@@ -2,10 +2,14 @@
 //! every connection), append-only migrations, and the reads and writes the rest
 //! of the crate needs. The search index is derived from what is stored here.
 
+mod cases;
+mod portal;
 mod read;
 mod sources;
 mod write;
 
+pub use cases::Treatment;
+pub use portal::{EntryState, ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
 pub use sources::{Source, SyncFailure};
 pub use write::{AttachmentRef, ItemRecord, MeetingRecord};

@@ -321,6 +321,19 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// The item with this number in a meeting, if there is one.
+    pub fn item_id(&self, meeting: MeetingId, number: u32) -> Result<Option<ItemId>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT id FROM items WHERE meeting_id = ?1 AND number = ?2",
+                params![meeting.0, number],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(ItemId))
+    }
+
     /// The id of a body, if it exists (used while writing).
     pub fn body_id(&self, name: &str) -> Result<Option<BodyId>> {
         Ok(self

@@ -1,1 +1,0 @@
-//! The portal connector (being written).

@@ -1,0 +1,550 @@
+//! The connector for FirstAgenda Publication portals (dagsordener.aarhus.dk and
+//! some 77 other municipalities): list bodies and meetings, fetch the agendas
+//! that changed, download the PDFs not yet stored, and write everything to the
+//! store one meeting per transaction — so a killed sync is finished by the
+//! next one, with nothing duplicated.
+//!
+//! Incremental: a meeting entry whose list entry (name, release date,
+//! finished flag, …) hashes as before and was stored completely is not
+//! fetched again; a document GUID already stored is not downloaded again.
+//! Agenda, supplementary agenda and minutes of one body and day are one
+//! meeting, and items are matched by number, so minutes published with new
+//! ids update the items the member already has. Entries the portal no longer
+//! lists are marked withdrawn, never deleted.
+
+pub mod client;
+pub mod json;
+pub mod text;
+
+use crate::blobs::BlobStore;
+use crate::extract::ExtractOptions;
+use crate::index::SearchIndex;
+use crate::ingest::{self, ImportReport};
+use crate::model::{Access, AttachmentId, Publication};
+use crate::progress::{Progress, Tick};
+use crate::store::{
+    AttachmentRef, ItemExtras, ItemRecord, PortalMeeting, Source, Store, SyncFailure,
+};
+use crate::{Error, Result};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc, Weekday};
+use client::{ClientOptions, FetchError, PortalClient};
+use json::{Agenda, MeetingEntry};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+
+/// How a portal sync behaves.
+#[derive(Debug, Clone)]
+pub struct PortalOptions {
+    /// Timeouts and retries.
+    pub client: ClientOptions,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for PortalOptions {
+    fn default() -> Self {
+        PortalOptions {
+            client: ClientOptions::default(),
+            concurrency: 4,
+        }
+    }
+}
+
+/// What a portal sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PortalReport {
+    /// Meeting entries the portal lists.
+    pub listed: u64,
+    /// Entries fetched because they were new or changed.
+    pub fetched: u64,
+    /// Entries stored.
+    pub stored: u64,
+    /// PDFs downloaded.
+    pub downloaded: u64,
+    /// Bytes downloaded.
+    pub bytes: u64,
+    /// Meetings newly marked withdrawn.
+    pub withdrawn: u64,
+    /// Pages of new attachments read.
+    pub pages: u64,
+    /// Index documents written.
+    pub indexed: u64,
+    /// What could not be fetched or read, and why.
+    pub failures: Vec<SyncFailure>,
+}
+
+/// Brings the store up to date with one portal source.
+pub fn sync_portal(
+    store: &mut Store,
+    blobs: &BlobStore,
+    index: &SearchIndex,
+    source: &Source,
+    opts: &PortalOptions,
+    extract: &ExtractOptions,
+    progress: &dyn Progress,
+) -> Result<PortalReport> {
+    store.write(|w| w.sync_started(source.id))?;
+    let mut report = match fetch_and_store(store, blobs, source, opts, progress) {
+        Ok(report) => report,
+        Err(e) => {
+            let reason = e.to_string();
+            store.write(|w| w.sync_finished(source.id, Err(&reason)))?;
+            return Err(e);
+        }
+    };
+    let mut read = ImportReport::default();
+    ingest::read_pending_text(store, blobs, extract, progress, &mut read)?;
+    report.pages = read.pages;
+    report.indexed = ingest::update_index(store, index, progress)?;
+    store.write(|w| w.sync_finished(source.id, Ok(&report.failures)))?;
+    Ok(report)
+}
+
+/// One meeting entry of the committee list.
+struct Entry {
+    committee: String,
+    id: String,
+    hash: String,
+    date: NaiveDate,
+    publication: Publication,
+    entry: MeetingEntry,
+}
+
+fn fetch_and_store(
+    store: &mut Store,
+    blobs: &BlobStore,
+    source: &Source,
+    opts: &PortalOptions,
+    progress: &dyn Progress,
+) -> Result<PortalReport> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Invalid(format!("kunne ikke starte netværksdelen: {e}")))?;
+    let client = PortalClient::new(&source.location, opts.client.clone())?;
+    let unreachable = |e: FetchError| match e {
+        FetchError::Unreachable(_) => Error::Network(format!(
+            "ingen forbindelse til {}; alt, der allerede er hentet, kan stadig bruges",
+            source.location
+        )),
+        other => Error::Network(format!(
+            "portalen {} kunne ikke læses: {other}",
+            source.location
+        )),
+    };
+    runtime
+        .block_on(client.open_session())
+        .map_err(unreachable)?;
+    let list = runtime
+        .block_on(client.committee_list())
+        .map_err(unreachable)?;
+
+    let mut report = PortalReport::default();
+    let entries = flatten(list, &mut report);
+    report.listed = entries.len() as u64;
+    let listed: HashSet<String> = entries.iter().map(|e| e.id.clone()).collect();
+    let states = store.read().portal_entries(source.id)?;
+    let mut todo: Vec<Entry> = entries
+        .into_iter()
+        .filter(|e| {
+            states
+                .get(&e.id)
+                .is_none_or(|s| s.entry_hash != e.hash || !s.complete)
+        })
+        .collect();
+    // Agendas before supplementary agendas before minutes, day by day.
+    todo.sort_by(|a, b| {
+        (a.date, rank(a.publication), &a.id).cmp(&(b.date, rank(b.publication), &b.id))
+    });
+    report.fetched = todo.len() as u64;
+
+    progress.begin("Henter møder", todo.len() as u64);
+    let mut tick = Tick::default();
+    let width = opts.concurrency.max(1);
+    for chunk in todo.chunks(width) {
+        let agendas: Vec<_> = runtime.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for (n, e) in chunk.iter().enumerate() {
+                let client = client.clone();
+                let id = e.id.clone();
+                set.spawn(async move { (n, client.agenda(&id).await) });
+            }
+            let mut out: Vec<_> = set.join_all().await;
+            out.sort_by_key(|(n, _)| *n);
+            out
+        });
+        for (entry, (_, fetched)) in chunk.iter().zip(agendas) {
+            match fetched {
+                Ok((agenda, hash)) => {
+                    store_meeting(
+                        store,
+                        blobs,
+                        &runtime,
+                        &client,
+                        source,
+                        opts,
+                        entry,
+                        &agenda,
+                        &hash,
+                        &mut report,
+                        &mut tick,
+                    )?;
+                    report.stored += 1;
+                }
+                Err(e) => report.failures.push(SyncFailure {
+                    what: format!(
+                        "møde: {} {} ({})",
+                        entry.committee,
+                        entry.date,
+                        entry.entry.name.as_deref().unwrap_or("?")
+                    ),
+                    reason: e.to_string(),
+                }),
+            }
+            tick.done += 1;
+            tick.failures = report.failures.len() as u64;
+            progress.update(tick);
+        }
+    }
+    progress.end();
+    report.withdrawn = store.write(|w| w.mark_withdrawn(source.id, &listed))?;
+    Ok(report)
+}
+
+fn flatten(list: json::CommitteeList, report: &mut PortalReport) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let mut seen = HashSet::new();
+    for committee in list.groups.into_values().flatten() {
+        let Some(name) = committee
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        else {
+            continue;
+        };
+        for entry in committee.meetings.into_iter().flatten() {
+            let (Some(id), Some(date)) = (
+                entry.id.clone().filter(|i| !i.is_empty()),
+                entry
+                    .date
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok()),
+            ) else {
+                report.failures.push(SyncFailure {
+                    what: format!("møde uden id eller dato hos {name}"),
+                    reason: "portalens mødeliste mangler id eller dato".into(),
+                });
+                continue;
+            };
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let hash = hex::encode(Sha256::digest(
+                serde_json::to_vec(&entry).unwrap_or_default(),
+            ));
+            let publication = publication_of(&entry);
+            entries.push(Entry {
+                committee: name.to_string(),
+                id,
+                hash,
+                date,
+                publication,
+                entry,
+            });
+        }
+    }
+    entries
+}
+
+fn publication_of(entry: &MeetingEntry) -> Publication {
+    let name = entry.name.as_deref().unwrap_or("").to_lowercase();
+    if name.contains("referat") {
+        Publication::Minutes
+    } else if entry.supplementary == Some(true) || name.contains("tillæg") {
+        Publication::SupplementaryAgenda
+    } else {
+        Publication::Agenda
+    }
+}
+
+fn rank(p: Publication) -> u8 {
+    match p {
+        Publication::Agenda => 0,
+        Publication::SupplementaryAgenda => 1,
+        Publication::Minutes => 2,
+    }
+}
+
+/// A document of an item to have stored: where it is on the portal and its title.
+struct Doc {
+    guid: String,
+    path: String,
+    title: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store_meeting(
+    store: &mut Store,
+    blobs: &BlobStore,
+    runtime: &tokio::runtime::Runtime,
+    client: &PortalClient,
+    source: &Source,
+    opts: &PortalOptions,
+    entry: &Entry,
+    agenda: &Agenda,
+    agenda_hash: &str,
+    report: &mut PortalReport,
+    tick: &mut Tick,
+) -> Result<()> {
+    // Which documents does each open item have?
+    let items = agenda.items.as_deref().unwrap_or_default();
+    let mut docs_of: Vec<Vec<Doc>> = Vec::with_capacity(items.len());
+    for item in items {
+        let mut docs = Vec::new();
+        if item.is_open != Some(false) {
+            let mut bilag: Vec<_> = item.attachments.iter().flatten().collect();
+            bilag.sort_by_key(|b| b.order.unwrap_or(i64::MAX));
+            for b in bilag {
+                if let (Some(guid), true) =
+                    (json::real_guid(b.id.as_deref()), b.has_pdf != Some(false))
+                {
+                    docs.push(Doc {
+                        guid: guid.to_string(),
+                        path: format!("/vis/pdf/bilag/{guid}/?redirectDirectlyToPdf=true"),
+                        title: b.name.clone().unwrap_or_else(|| "Bilag".into()),
+                    });
+                }
+            }
+            for field in item.fields.iter().flatten() {
+                if let Some(guid) = json::real_guid(field.document_id.as_deref()) {
+                    docs.push(Doc {
+                        guid: guid.to_string(),
+                        path: format!("/Pdf/HentEksternPdf?documentId={guid}"),
+                        title: field
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| "Sagsfremstilling".into()),
+                    });
+                }
+            }
+        }
+        docs_of.push(docs);
+    }
+
+    // Download what is not stored yet.
+    let mut known = store.read().portal_documents(source.id)?;
+    let missing: Vec<&Doc> = {
+        let mut seen = HashSet::new();
+        docs_of
+            .iter()
+            .flatten()
+            .filter(|d| !known.contains_key(&d.guid) && seen.insert(d.guid.clone()))
+            .collect()
+    };
+    let mut failed_docs: HashMap<String, String> = HashMap::new();
+    let mut downloaded: Vec<(String, crate::blobs::Stored)> = Vec::new();
+    for chunk in missing.chunks(opts.concurrency.max(1)) {
+        let results = runtime.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for (n, doc) in chunk.iter().enumerate() {
+                let client = client.clone();
+                let path = doc.path.clone();
+                let tmp = blobs.temp_file();
+                set.spawn(async move {
+                    let result = match tmp {
+                        Ok(tmp) => client
+                            .download(&path, tmp.path())
+                            .await
+                            .map(|size| (tmp, size))
+                            .map_err(|e| e.to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    (n, result)
+                });
+            }
+            let mut out = set.join_all().await;
+            out.sort_by_key(|(n, _)| *n);
+            out
+        });
+        for (doc, (_, result)) in chunk.iter().zip(results) {
+            match result.and_then(|(tmp, size)| {
+                blobs
+                    .put_temp(tmp)
+                    .map(|s| (s, size))
+                    .map_err(|e| e.to_string())
+            }) {
+                Ok((stored, size)) => {
+                    report.downloaded += 1;
+                    report.bytes += size;
+                    tick.bytes += size;
+                    downloaded.push((doc.guid.clone(), stored));
+                }
+                Err(reason) => {
+                    failed_docs.insert(doc.guid.clone(), reason);
+                }
+            }
+        }
+    }
+
+    // Write the meeting, its items and the new documents in one transaction.
+    let start = entry.entry.begin_utc.as_deref().and_then(local_time);
+    let end = entry.entry.end_utc.as_deref().and_then(local_time);
+    let complete = failed_docs.is_empty();
+    store.write(|w| {
+        for (guid, stored) in &downloaded {
+            let id = w.attachment(&stored.sha256, stored.size)?;
+            w.record_portal_document(source.id, guid, id)?;
+            known.insert(guid.clone(), id);
+        }
+        let body = w.upsert_body(&entry.committee, None)?;
+        let (meeting, newer) = w.upsert_portal_meeting(
+            &PortalMeeting {
+                source: source.id,
+                body,
+                date: entry.date,
+                start,
+                end,
+                place: entry.entry.place.as_deref(),
+                publication: entry.publication,
+            },
+            &entry.committee,
+        )?;
+        for (item, docs) in items.iter().zip(&docs_of) {
+            let Some(number) = item
+                .number()
+                .or_else(|| item.sorting.and_then(|s| u32::try_from(s).ok()))
+            else {
+                continue;
+            };
+            let title = item
+                .title()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("Punkt {number}"));
+            let text = text::item_text(item, &title);
+            let existing = w.item_id(meeting, number)?;
+            let id = match existing {
+                // An older publication never overwrites what a newer one stored.
+                Some(id) if !newer => id,
+                _ => w.upsert_item(
+                    meeting,
+                    &ItemRecord {
+                        number,
+                        title,
+                        kind: text.kind,
+                        access: if item.is_open == Some(false) {
+                            Access::Closed
+                        } else {
+                            Access::Open
+                        },
+                        flags: text.flags,
+                        case_number: item.case_number().map(str::to_string),
+                        case_text: text.case_text.clone(),
+                        subjects: text.subjects.clone(),
+                        attachments: docs
+                            .iter()
+                            .filter_map(|d| {
+                                known
+                                    .get(&d.guid)
+                                    .map(|&attachment: &AttachmentId| AttachmentRef {
+                                        title: d.title.clone(),
+                                        attachment,
+                                    })
+                            })
+                            .collect(),
+                    },
+                )?,
+            };
+            let link = item.id.as_deref().map(|item_id| {
+                format!(
+                    "{}/vis?id={}&punktid={item_id}",
+                    source.location.trim_end_matches('/'),
+                    entry.id
+                )
+            });
+            let history: Vec<_> = text
+                .history
+                .iter()
+                .map(|t| (t.body.clone(), t.date, t.item_number, t.line.clone()))
+                .collect();
+            w.record_item_extras(
+                id,
+                source.id,
+                &ItemExtras {
+                    portal_id: item.id.as_deref(),
+                    decision: text.decision.as_deref(),
+                    link: link.as_deref(),
+                    history: &history,
+                },
+            )?;
+        }
+        w.record_portal_entry(
+            source.id,
+            &entry.id,
+            meeting,
+            &entry.hash,
+            agenda_hash,
+            complete,
+        )
+    })?;
+    for (item, docs) in items.iter().zip(&docs_of) {
+        for doc in docs.iter().filter(|d| failed_docs.contains_key(&d.guid)) {
+            report.failures.push(SyncFailure {
+                what: format!(
+                    "bilag «{}» ({} {}, punkt {})",
+                    doc.title,
+                    entry.committee,
+                    entry.date,
+                    item.number().map_or("?".into(), |n| n.to_string())
+                ),
+                reason: failed_docs[&doc.guid].clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// "2023-03-06T14:00:00Z" → "15:00" in Danish local time (CET/CEST).
+fn local_time(utc: &str) -> Option<String> {
+    let t: DateTime<Utc> = utc.parse().ok().or_else(|| {
+        chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%dT%H:%M:%S")
+            .ok()
+            .map(|n| n.and_utc())
+    })?;
+    let offset = if in_summer_time(t) { 2 } else { 1 };
+    Some(
+        (t + chrono::Duration::hours(offset))
+            .format("%H:%M")
+            .to_string(),
+    )
+}
+
+/// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+/// the last Sunday of October. (Hand-written to avoid a time-zone database for
+/// one zone.)
+fn in_summer_time(t: DateTime<Utc>) -> bool {
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(t.year(), month, 31).unwrap_or_default();
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().unwrap_or(d);
+        }
+        Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap_or_default())
+    };
+    t >= last_sunday(3) && t < last_sunday(10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_time_follows_danish_summer_time() {
+        assert_eq!(local_time("2023-03-06T14:00:00Z").as_deref(), Some("15:00"));
+        assert_eq!(local_time("2023-06-06T13:00:00Z").as_deref(), Some("15:00"));
+        assert_eq!(local_time("2023-10-29T00:30:00Z").as_deref(), Some("02:30"));
+        assert_eq!(local_time("2023-10-29T01:30:00Z").as_deref(), Some("02:30"));
+        assert_eq!(local_time("ikke en tid"), None);
+    }
+}

@@ -1,0 +1,95 @@
+//! Reads about cases: every treatment of a case number across meetings, and
+//! the earlier treatments items list under "Sagsforløb:".
+
+use super::Reader;
+use crate::model::{ItemFlags, ItemId};
+use crate::Result;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// One treatment of a case at a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Treatment {
+    /// The body that treated it.
+    pub body: String,
+    /// The meeting day.
+    pub date: Option<NaiveDate>,
+    /// The item number.
+    pub item_number: Option<u32>,
+    /// The item title (or the "Sagsforløb:" line for treatments only listed there).
+    pub title: String,
+    /// The decision, where known.
+    pub decision: Option<String>,
+    /// Referred, postponed, foretræde.
+    pub flags: ItemFlags,
+    /// The stored item; `None` for a treatment known only from "Sagsforløb:".
+    pub item: Option<ItemId>,
+    /// The meeting was withdrawn from its source.
+    pub withdrawn: bool,
+}
+
+impl Reader<'_> {
+    /// Every treatment of the case, oldest first: stored items with this case
+    /// number (fixed items excluded: they share numbers without being one case),
+    /// then earlier treatments that only "Sagsforløb:" blocks mention.
+    pub fn case_history(&self, case_number: &str) -> Result<Vec<Treatment>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT b.name, m.date, i.number, i.title, i.decision, i.referred, i.postponed,
+                    i.foretraede, i.id, m.withdrawn_at IS NOT NULL
+               FROM items i JOIN meetings m ON m.id = i.meeting_id JOIN bodies b ON b.id = m.body_id
+              WHERE i.case_number = ?1 AND i.kind <> 'fixed'
+              ORDER BY m.date, b.name, i.number",
+        )?;
+        let mut treatments: Vec<Treatment> = stmt
+            .query_map([case_number], |r| {
+                Ok(Treatment {
+                    body: r.get(0)?,
+                    date: r.get(1)?,
+                    item_number: r.get(2)?,
+                    title: r.get(3)?,
+                    decision: r.get(4)?,
+                    flags: ItemFlags {
+                        referred: r.get(5)?,
+                        postponed: r.get(6)?,
+                        foretraede: r.get(7)?,
+                    },
+                    item: Some(ItemId(r.get(8)?)),
+                    withdrawn: r.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut listed = self.conn.prepare(
+            "SELECT DISTINCT h.body_name, h.date, h.item_number, h.line
+               FROM item_history h JOIN items i ON i.id = h.item_id
+              WHERE i.case_number = ?1 AND i.kind <> 'fixed'",
+        )?;
+        let only_listed: Vec<Treatment> = listed
+            .query_map([case_number], |r| {
+                Ok(Treatment {
+                    body: r.get(0)?,
+                    date: r.get(1)?,
+                    item_number: r.get(2)?,
+                    title: r.get(3)?,
+                    decision: None,
+                    flags: ItemFlags::default(),
+                    item: None,
+                    withdrawn: false,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for t in only_listed {
+            let known = treatments
+                .iter()
+                .any(|s| s.date == t.date && s.body.eq_ignore_ascii_case(&t.body));
+            if !known
+                && !treatments
+                    .iter()
+                    .any(|s| s.item.is_none() && s.title == t.title)
+            {
+                treatments.push(t);
+            }
+        }
+        treatments.sort_by_key(|t| (t.date, t.item.is_some()));
+        Ok(treatments)
+    }
+}
