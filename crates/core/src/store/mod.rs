@@ -2,6 +2,7 @@
 //! every connection), append-only migrations, and the reads and writes the rest
 //! of the crate needs. The search index is derived from what is stored here.
 
+mod folders;
 mod read;
 mod sources;
 mod write;
