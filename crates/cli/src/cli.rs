@@ -7,6 +7,7 @@ use moedemappe_core::api::{self, IngestSettings, Mappe, SearchRequest};
 use moedemappe_core::extract::WorkerCommand;
 use moedemappe_core::sources::portal::PortalOptions;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Mødemappe: dagsordener, bilag og søgning for byrådsmedlemmer.
@@ -85,6 +86,14 @@ enum Command {
         #[command(flatten)]
         ingest: IngestArgs,
     },
+    /// Hold øje med mapperne (kilderne), og opdatér, når der ændres noget i dem. Stop med Ctrl-C.
+    Watch {
+        /// Vent så mange millisekunder uden ændringer, før en mappe læses igen.
+        #[arg(long, default_value_t = 1000)]
+        debounce_ms: u64,
+        #[command(flatten)]
+        ingest: IngestArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +121,14 @@ enum AddSource {
         /// Portalens adresse.
         url: String,
         /// Navn på kilden (standard: værtsnavnet).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// En mappe med PDF-filer, som `sync` og `watch` holder opdateret.
+    Folder {
+        /// Mappen.
+        path: PathBuf,
+        /// Navn på kilden (standard: mappens navn).
         #[arg(long)]
         name: Option<String>,
     },
@@ -252,6 +269,40 @@ pub fn run(args: Args) -> Result<()> {
             output::import_report(&report.import);
             println!("Prøv: moedemappe search arbejdsbelastning");
         }
+        Command::Watch {
+            debounce_ms,
+            ingest,
+        } => watch(&mut mappe, &ingest.settings()?, debounce_ms)?,
+        Command::Source(SourceCommand::Add(AddSource::Folder { path, name })) => {
+            let source = mappe.add_folder_source(&path, name.as_deref())?;
+            println!(
+                "Mappen {} er tilføjet som kilden «{}».",
+                source.location, source.name
+            );
+        }
     }
+    Ok(())
+}
+
+/// Set by Ctrl-C: `watch` stops after the sync it is in.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn watch(mappe: &mut Mappe, settings: &IngestSettings, debounce_ms: u64) -> Result<()> {
+    ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            // A second Ctrl-C does not wait for the sync.
+            std::process::exit(130);
+        }
+    })
+    .context("kunne ikke lytte efter Ctrl-C")?;
+    println!("Holder øje med mapperne. Stop med Ctrl-C.");
+    mappe.watch(
+        settings,
+        Duration::from_millis(debounce_ms.max(1)),
+        &TermProgress::new(),
+        &STOP,
+        &mut output::sync_line,
+    )?;
+    println!("Stoppet.");
     Ok(())
 }

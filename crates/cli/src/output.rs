@@ -102,6 +102,12 @@ pub fn status_text(s: &Status) {
         c.bodies, c.meetings, c.items, c.attachments, c.pages, c.pages_with_text, c.collections, c.documents
     );
     println!("Søgeindeks: {} dokumenter.", s.index_documents);
+    if c.removed_files > 0 {
+        println!(
+            "{} filer er fjernet fra de mapper, der holdes øje med.",
+            c.removed_files
+        );
+    }
     if c.pending_text > 0 {
         println!(
             "{} filer venter på at blive læst (kør import igen).",
@@ -220,6 +226,20 @@ pub fn case_text(h: &CaseHistory) {
         println!("\n{date} · {}{number}: {}{marks}", t.body, t.title);
         if let Some(d) = &t.decision {
             println!("   Beslutning: {}", d.lines().next().unwrap_or(""));
+        }
+    }
+}
+
+/// One line after a sync of a folder source (`watch`).
+pub fn sync_line(source: &Source, r: &ImportReport) {
+    let time = chrono::Local::now().format("%H:%M:%S");
+    match &source.last_error {
+        Some(error) => println!("{time} {}: fejl: {error}", source.name),
+        None => {
+            println!(
+            "{time} {}: {} PDF-filer ({} nye, {} fjernet), {} sider læst, {} filer med problemer.",
+            source.name, r.files, r.new_files, r.removed, r.pages, source.failures.len()
+        )
         }
     }
 }

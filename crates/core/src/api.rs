@@ -15,6 +15,10 @@ use crate::{demo, Error, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+// Folder sources and watching (the last `impl Mappe` block).
+use crate::model::SourceId;
+use crate::{sources, watch};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Name of the environment variable that selects the data directory.
 pub const DATA_DIR_ENV: &str = "MOEDEMAPPE_DATA";
@@ -333,9 +337,17 @@ impl Mappe {
                         outcome.error = Some(e.to_string());
                     }
                 },
-                SourceKind::Folder => {
-                    outcome.error = Some("mappekilder synkroniseres endnu ikke".into());
-                }
+                SourceKind::Folder => match sources::folder::sync_folder(
+                    &mut self.store,
+                    &self.blobs,
+                    &self.index,
+                    &source,
+                    &settings.extract_options(),
+                    progress,
+                ) {
+                    Ok(report) => outcome.folder = Some(report),
+                    Err(e) => outcome.error = Some(e.to_string()),
+                },
             }
             outcomes.push(outcome);
         }
@@ -355,5 +367,117 @@ impl Mappe {
             case_number: case_number.to_string(),
             treatments,
         })
+    }
+}
+
+/// Folder sources: adding one, and keeping every folder source in step.
+impl Mappe {
+    /// Adds `path` as a folder source (stored as its canonical absolute path),
+    /// named `name` or after the folder. A folder that does not exist, or that
+    /// holds the data directory or lies inside it, is refused.
+    pub fn add_folder_source(&mut self, path: &Path, name: Option<&str>) -> Result<Source> {
+        let folder = std::fs::canonicalize(path)
+            .ok()
+            .filter(|p| p.is_dir())
+            .ok_or_else(|| Error::NotFound(format!("mappen findes ikke: {}", path.display())))?;
+        let data = std::fs::canonicalize(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        if data.starts_with(&folder) || folder.starts_with(&data) {
+            return Err(Error::Invalid(format!(
+                "{} rummer Mødemappes egen datamappe eller ligger i den; vælg en anden mappe",
+                folder.display()
+            )));
+        }
+        let location = folder.to_str().ok_or_else(|| {
+            Error::Invalid(format!(
+                "{}: mappens navn indeholder tegn, som ikke kan gemmes",
+                folder.display()
+            ))
+        })?;
+        let name = match name.map(str::trim) {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => folder.file_name().map_or_else(
+                || location.to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        };
+        let id = self
+            .store
+            .write(|w| w.add_source(SourceKind::Folder, &name, location))?;
+        self.source_by_id(id)
+    }
+
+    /// Syncs every folder source once, then again whenever something changes
+    /// in its folder (after `debounce` of quiet), until `stop` is set.
+    /// `on_synced` gets the source as recorded after each sync (its
+    /// `last_error` is set when the sync stopped, e.g. the folder is missing;
+    /// the report is then empty) and what the sync did.
+    pub fn watch(
+        &mut self,
+        settings: &IngestSettings,
+        debounce: Duration,
+        progress: &dyn Progress,
+        stop: &AtomicBool,
+        on_synced: &mut dyn FnMut(&Source, &ImportReport),
+    ) -> Result<()> {
+        let sources: Vec<Source> = self
+            .store
+            .read()
+            .sources()?
+            .into_iter()
+            .filter(|s| s.kind == SourceKind::Folder)
+            .collect();
+        if sources.is_empty() {
+            return Err(Error::NotFound(
+                "der er ingen mapper at holde øje med; tilføj først en mappe som kilde".into(),
+            ));
+        }
+        let opts = settings.extract_options();
+        for source in &sources {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            self.sync_folder_source(source.id, &opts, progress, on_synced)?;
+        }
+        let roots: Vec<PathBuf> = sources.iter().map(|s| PathBuf::from(&s.location)).collect();
+        watch::watch(&roots, debounce, stop, |root| {
+            match sources.iter().find(|s| Path::new(&s.location) == root) {
+                Some(source) => self.sync_folder_source(source.id, &opts, progress, on_synced),
+                None => Ok(()),
+            }
+        })
+    }
+
+    /// Syncs one folder source (skipped when it was removed meanwhile) and
+    /// tells `on_synced`. A failed sync is recorded on the source, not returned.
+    fn sync_folder_source(
+        &mut self,
+        id: SourceId,
+        opts: &ExtractOptions,
+        progress: &dyn Progress,
+        on_synced: &mut dyn FnMut(&Source, &ImportReport),
+    ) -> Result<()> {
+        let Ok(source) = self.source_by_id(id) else {
+            return Ok(());
+        };
+        let report = sources::folder::sync_folder(
+            &mut self.store,
+            &self.blobs,
+            &self.index,
+            &source,
+            opts,
+            progress,
+        )
+        .unwrap_or_default();
+        on_synced(&self.source_by_id(id)?, &report);
+        Ok(())
+    }
+
+    fn source_by_id(&self, id: SourceId) -> Result<Source> {
+        self.store
+            .read()
+            .sources()?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| Error::NotFound(format!("kilde {id} findes ikke")))
     }
 }

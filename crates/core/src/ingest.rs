@@ -38,6 +38,8 @@ pub struct ImportReport {
     pub failures: u64,
     /// Index documents written.
     pub indexed: u64,
+    /// Files found gone from a watched folder in this run (marked removed).
+    pub removed: u64,
 }
 
 /// Imports `paths` (meeting-format roots, body folders, plain folders, single PDFs).
@@ -50,9 +52,21 @@ pub fn import(
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
     let scan = scan::scan(paths)?;
+    import_scan(store, blobs, index, &scan, extract_opts, progress)
+}
+
+/// Imports what [`scan::scan`] found (the folder sync scans first, to see what is gone).
+pub fn import_scan(
+    store: &mut Store,
+    blobs: &BlobStore,
+    index: &SearchIndex,
+    scan: &Scan,
+    extract_opts: &ExtractOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
     let mut report = ImportReport::default();
-    let contents = store_files(store, blobs, &scan, progress, &mut report)?;
-    write_metadata(store, &scan, &contents, &mut report)?;
+    let contents = store_files(store, blobs, scan, progress, &mut report)?;
+    write_metadata(store, scan, &contents, &mut report)?;
     read_pending_text(store, blobs, extract_opts, progress, &mut report)?;
     report.indexed = update_index(store, index, progress)?;
     Ok(report)

@@ -12,6 +12,7 @@
 //! - [`demo`]: the seeded generator of the demo corpus.
 //! - [`progress`]: progress events that long operations report.
 //! - [`sources`]: the agenda portal and watched folders, kept in step by `sync`.
+//! - [`watch`]: noticing changes in watched folders, so they are synced at once.
 //! - [`api`]: the single surface callers use.
 
 pub mod api;
@@ -26,5 +27,6 @@ pub mod model;
 pub mod progress;
 pub mod sources;
 pub mod store;
+pub mod watch;
 
 pub use error::{Error, Result};

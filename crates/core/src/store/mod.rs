@@ -3,6 +3,7 @@
 //! of the crate needs. The search index is derived from what is stored here.
 
 mod cases;
+mod folders;
 mod portal;
 mod read;
 mod sources;

@@ -30,6 +30,10 @@ pub struct StoreCounts {
     pub documents: u64,
     /// Attachments whose text has not been read yet.
     pub pending_text: u64,
+    /// Files of watched folders that are gone from the folder.
+    pub removed_files: u64,
+    /// Collection documents whose file is gone (no longer searched, not in `documents`).
+    pub removed_documents: u64,
 }
 
 /// A file that could not be read fully, and why.
@@ -67,8 +71,12 @@ impl Reader<'_> {
             pages: count("SELECT coalesce(sum(page_count), 0) FROM attachments")?,
             pages_with_text: count("SELECT count(*) FROM pages WHERE text <> ''")?,
             collections: count("SELECT count(*) FROM collections")?,
-            documents: count("SELECT count(*) FROM documents")?,
+            documents: count("SELECT count(*) FROM documents WHERE removed_at IS NULL")?,
             pending_text: count("SELECT count(*) FROM attachments WHERE text_status IS NULL")?,
+            removed_files: count("SELECT count(*) FROM source_files WHERE removed_at IS NOT NULL")?,
+            removed_documents: count(
+                "SELECT count(*) FROM documents WHERE removed_at IS NOT NULL",
+            )?,
         })
     }
 
@@ -294,7 +302,7 @@ impl Reader<'_> {
             "SELECT c.name, d.title, d.attachment_id, p.page, p.text
                FROM documents d JOIN collections c ON c.id = d.collection_id
                JOIN pages p ON p.attachment_id = d.attachment_id
-              WHERE d.id = ?1 AND p.text <> '' ORDER BY p.page",
+              WHERE d.id = ?1 AND d.removed_at IS NULL AND p.text <> '' ORDER BY p.page",
         )?;
         let rows = stmt.query_map([doc_id], |r| {
             Ok(IndexDoc {
