@@ -251,11 +251,17 @@ struct Worker {
 impl Worker {
     /// Starts a worker process.
     fn spawn(command: &WorkerCommand) -> Result<Self> {
-        let mut child = Command::new(&command.program)
-            .args(&command.args)
+        let mut cmd = Command::new(&command.program);
+        cmd.args(&command.args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::null());
+        // A worker gets its own process group, so Ctrl-C on the terminal stops
+        // the importer (which then closes the workers' stdin) rather than
+        // killing a worker mid-file and recording a good PDF as unreadable.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let mut child = cmd
             .spawn()
             .map_err(|e| Error::io(&command.program, e))?;
         let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
