@@ -24,7 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub const SESSION_COOKIE: &str = "FirstAgendaSession";
 
 /// Requests served, by kind, and response body bytes sent.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counters {
     /// `GET /` and `GET /Home/AnonymousAuthentication` (session handshakes).
     pub front: u64,
@@ -185,6 +185,7 @@ impl FakePortal {
             .route("/static/signed/{file}", get(pdf_file))
             .route("/Pdf/HentEksternPdf", get(case_pdf))
             .route("/vis", get(vis))
+            .route("/__fakeportal/counters", get(counters))
             .fallback(|| async { not_found() })
             .layer(middleware::from_fn_with_state(self.clone(), gate))
             .with_state(self.clone())
@@ -369,6 +370,11 @@ fn html_page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>{body}</body></html>"
     )
+}
+
+/// The counters as JSON, for benchmarks that run the binary (not counted).
+async fn counters(State(p): State<FakePortal>) -> Response {
+    axum::Json(p.counters()).into_response()
 }
 
 async fn front(State(p): State<FakePortal>, headers: HeaderMap) -> Response {
