@@ -55,16 +55,7 @@ impl BlobStore {
         let size = std::io::copy(&mut input, &mut HashWriter(&mut hasher))
             .map_err(|e| Error::io(tmp.path(), e))?;
         let sha256 = hex::encode(hasher.finalize());
-        let target = self.path_of(&sha256);
-        if !target.is_file() {
-            let dir = target.parent().unwrap_or(&self.root);
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            tmp.as_file()
-                .sync_all()
-                .map_err(|e| Error::io(tmp.path(), e))?;
-            tmp.persist(&target)
-                .map_err(|e| Error::io(&target, e.error))?;
-        }
+        self.place(tmp, &sha256)?;
         Ok(Stored { sha256, size })
     }
 
@@ -89,17 +80,27 @@ impl BlobStore {
             size += n as u64;
         }
         let sha256 = hex::encode(hasher.finalize());
-        let target = self.path_of(&sha256);
-        if !target.is_file() {
-            let dir = target.parent().unwrap_or(&self.root);
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            tmp.as_file()
-                .sync_all()
-                .map_err(|e| Error::io(tmp.path(), e))?;
-            tmp.persist(&target)
-                .map_err(|e| Error::io(&target, e.error))?;
-        }
+        self.place(tmp, &sha256)?;
         Ok(Stored { sha256, size })
+    }
+}
+
+impl BlobStore {
+    /// Moves a complete temporary file to the place of its hash, unless that
+    /// content is already stored (then the temporary is dropped).
+    fn place(&self, tmp: tempfile::NamedTempFile, sha256: &str) -> Result<()> {
+        let target = self.path_of(sha256);
+        if target.is_file() {
+            return Ok(());
+        }
+        let dir = target.parent().unwrap_or(&self.root);
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| Error::io(tmp.path(), e))?;
+        tmp.persist(&target)
+            .map_err(|e| Error::io(&target, e.error))?;
+        Ok(())
     }
 }
 

@@ -16,7 +16,7 @@
 //!
 //! The same options always give byte-identical output.
 
-mod pdf;
+pub mod pdf;
 mod plan;
 mod rng;
 mod text;

@@ -71,7 +71,7 @@ fn page_content(header: &str, lines: &[String], footer: &str) -> Vec<u8> {
 
 /// Renders pages of text lines to PDF bytes. `footer(page, pages)` gives the
 /// bottom line of each page (1-based page number).
-pub(crate) fn render(
+pub fn render(
     header: &str,
     pages: &[Vec<String>],
     footer: impl Fn(usize, usize) -> String,

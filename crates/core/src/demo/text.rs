@@ -6,6 +6,7 @@
 //! paragraph signs and case numbers.
 
 use super::rng::Rng;
+use crate::model::DANISH_MONTHS as MONTHS;
 
 /// The subject matter of a case or a document; picks the vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -705,20 +706,6 @@ const TILBUD: &[&str] = &[
     "herberget ved havnen",
     "bostedet Åløkken",
     "værestedet i midtbyen",
-];
-const MONTHS: &[&str] = &[
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
 ];
 const PARTIES: &[&str] = &[
     "Socialdemokratiet",

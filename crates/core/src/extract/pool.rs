@@ -261,9 +261,7 @@ impl Worker {
         // killing a worker mid-file and recording a good PDF as unreadable.
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| Error::io(&command.program, e))?;
+        let mut child = cmd.spawn().map_err(|e| Error::io(&command.program, e))?;
         let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
             (Some(stdin), Some(stdout)) => (stdin, stdout),
             _ => {

@@ -4,6 +4,7 @@
 //! never run or kept.
 
 use super::json::AgendaItem;
+use crate::model::DANISH_MONTHS as MONTHS;
 use crate::model::{ItemFlags, ItemKind};
 use chrono::NaiveDate;
 
@@ -172,21 +173,6 @@ pub fn parse_history(text: &str) -> Vec<Treatment> {
         .filter_map(|l| parse_treatment(l.trim().trim_start_matches(['*', '-', '•']).trim()))
         .collect()
 }
-
-const MONTHS: &[&str] = &[
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
 
 /// "Teknisk Udvalg 6. marts 2023, punkt 4" or "Byrådet 15.03.2023, punkt 12".
 fn parse_treatment(line: &str) -> Option<Treatment> {
