@@ -27,7 +27,7 @@ pub use plan::{
     PlannedHandbookDoc, PlannedItem, PlannedMeeting, WorkloadRow, YearTarget, WORKLOAD_TABLE,
 };
 pub use text::{danish_date, Topic};
-pub use write::{safe_name, HANDBOOK_FOLDER, MAX_NAME};
+pub use write::{page_texts, safe_name, DemoTexts, HANDBOOK_FOLDER, MAX_NAME};
 
 use std::path::Path;
 

@@ -541,3 +541,24 @@ fn timing() {
         );
     }
 }
+
+#[test]
+fn page_texts_are_what_the_pdfs_show() {
+    let p = plan(&DemoOptions::default());
+    let texts = super::page_texts(&p);
+    assert_eq!(texts.docs.len(), p.docs.len());
+    assert_eq!(texts.handbook.len(), p.handbook.len());
+    let words = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+    for (i, d) in p.docs.iter().enumerate().step_by(p.docs.len() / 5) {
+        let pages = pdf_extract::extract_text_from_mem_by_pages(&write::doc_bytes(d)).unwrap();
+        assert_eq!(pages.len(), texts.docs[i].len());
+        for (got, want) in pages.iter().zip(&texts.docs[i]) {
+            assert_eq!(words(got), words(want), "{}", d.name);
+        }
+    }
+    let hb = pdf_extract::extract_text_from_mem_by_pages(&write::handbook_bytes(&p.handbook[0]))
+        .unwrap();
+    for (got, want) in hb.iter().zip(&texts.handbook[0]) {
+        assert_eq!(words(got), words(want));
+    }
+}

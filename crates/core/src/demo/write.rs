@@ -86,8 +86,60 @@ fn short(s: &str, max: usize) -> String {
     }
 }
 
-/// The bytes of an attachment.
-pub(crate) fn doc_bytes(d: &PlannedDoc) -> Vec<u8> {
+/// The text of a generated PDF: header line, body lines per page and footer.
+/// [`doc_bytes`] and [`handbook_bytes`] render it; [`DocLayout::page_texts`]
+/// gives the same text without rendering.
+pub(crate) struct DocLayout {
+    header: String,
+    pages: Vec<Vec<String>>,
+    /// Printed before "Side p af n" in the footer (attachments: the case number).
+    footer_prefix: Option<String>,
+}
+
+impl DocLayout {
+    fn footer(&self, p: usize, n: usize) -> String {
+        match &self.footer_prefix {
+            Some(case) => format!("{case}    Side {p} af {n}"),
+            None => format!("Side {p} af {n}"),
+        }
+    }
+
+    fn render(&self) -> Vec<u8> {
+        pdf::render(&self.header, &self.pages, |p, n| self.footer(p, n))
+    }
+
+    /// Every page's text as the PDF shows it: header, body lines, footer, one
+    /// per line; characters the PDF font cannot show become '?', as in the PDF.
+    pub(crate) fn page_texts(&self) -> Vec<String> {
+        let n = self.pages.len();
+        self.pages
+            .iter()
+            .enumerate()
+            .map(|(i, lines)| {
+                let mut t = String::with_capacity(lines.len() * 80 + 160);
+                t.push_str(&self.header);
+                for l in lines {
+                    t.push('\n');
+                    t.push_str(l);
+                }
+                t.push('\n');
+                t.push_str(&self.footer(i + 1, n));
+                t.chars()
+                    .map(|c| {
+                        if c != '?' && c != '\n' && pdf::winansi(c) == b'?' {
+                            '?'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The text of an attachment.
+pub(crate) fn doc_layout(d: &PlannedDoc) -> DocLayout {
     let mut rng = Rng::derive(d.seed, "text", 0);
     let o = &d.origin;
     let case = o.case_number.clone().unwrap_or_default();
@@ -112,11 +164,20 @@ pub(crate) fn doc_bytes(d: &PlannedDoc) -> Vec<u8> {
         o.item,
         short(&o.item_title, 48)
     );
-    pdf::render(&header, &pages, |p, n| format!("{case}    Side {p} af {n}"))
+    DocLayout {
+        header,
+        pages,
+        footer_prefix: Some(case),
+    }
 }
 
-/// The bytes of a handbook document.
-pub(crate) fn handbook_bytes(h: &PlannedHandbookDoc) -> Vec<u8> {
+/// The bytes of an attachment.
+pub(crate) fn doc_bytes(d: &PlannedDoc) -> Vec<u8> {
+    doc_layout(d).render()
+}
+
+/// The text of a handbook document.
+pub(crate) fn handbook_layout(h: &PlannedHandbookDoc) -> DocLayout {
     let mut rng = Rng::derive(h.seed, "text", 0);
     let ctx = Ctx {
         topic: Topic::Handbog,
@@ -131,8 +192,43 @@ pub(crate) fn handbook_bytes(h: &PlannedHandbookDoc) -> Vec<u8> {
         ],
     };
     let pages = text::document_pages(&mut rng, &ctx, &intro, h.pages, LINES_PER_PAGE);
-    let header = format!("Byrådshåndbogen | {}", h.title);
-    pdf::render(&header, &pages, |p, n| format!("Side {p} af {n}"))
+    DocLayout {
+        header: format!("Byrådshåndbogen | {}", h.title),
+        pages,
+        footer_prefix: None,
+    }
+}
+
+/// The bytes of a handbook document.
+pub(crate) fn handbook_bytes(h: &PlannedHandbookDoc) -> Vec<u8> {
+    handbook_layout(h).render()
+}
+
+/// The page texts of every planned attachment (by index into
+/// [`DemoPlan::docs`]) and handbook document (by index into
+/// [`DemoPlan::handbook`]), exactly as the PDFs show them; nothing is written.
+pub fn page_texts(plan: &DemoPlan) -> DemoTexts {
+    DemoTexts {
+        docs: plan
+            .docs
+            .iter()
+            .map(|d| doc_layout(d).page_texts())
+            .collect(),
+        handbook: plan
+            .handbook
+            .iter()
+            .map(|h| handbook_layout(h).page_texts())
+            .collect(),
+    }
+}
+
+/// What [`page_texts`] returns: one entry per planned file, one string per page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoTexts {
+    /// Page texts of [`DemoPlan::docs`], same order.
+    pub docs: Vec<Vec<String>>,
+    /// Page texts of [`DemoPlan::handbook`], same order.
+    pub handbook: Vec<Vec<String>>,
 }
 
 enum Job<'a> {
