@@ -86,6 +86,18 @@ enum Command {
         #[command(flatten)]
         ingest: IngestArgs,
     },
+    /// Mål søgekvalitet og svartider på testsættet over demodata (bruger ikke datamappen).
+    Relevance {
+        /// Demodata i denne skala (1.0 = hele 2023–2024).
+        #[arg(long, default_value_t = 0.05)]
+        scale: f64,
+        /// Tidsmålte kørsler af hver søgning.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Som JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Hold øje med mapperne (kilderne), og opdatér, når der ændres noget i dem. Stop med Ctrl-C.
     Watch {
         /// Vent så mange millisekunder uden ændringer, før en mappe læses igen.
@@ -158,8 +170,31 @@ impl IngestArgs {
     }
 }
 
+/// `moedemappe relevance`: the evaluation needs no data directory.
+fn relevance(scale: f64, runs: usize, json: bool) -> Result<()> {
+    use moedemappe_core::relevance::{evaluate, RelevanceOptions};
+    anyhow::ensure!(
+        scale.is_finite() && scale > 0.0,
+        "skalaen skal være et positivt tal"
+    );
+    let report = evaluate(&RelevanceOptions {
+        scale,
+        runs: runs.max(1),
+        ..RelevanceOptions::default()
+    })?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(())
+}
+
 /// Runs one parsed command.
 pub fn run(args: Args) -> Result<()> {
+    if let Command::Relevance { scale, runs, json } = args.command {
+        return relevance(scale, runs, json);
+    }
     let dir = match args.data_dir {
         Some(dir) => dir,
         None => api::default_data_dir()?,
@@ -269,6 +304,8 @@ pub fn run(args: Args) -> Result<()> {
             output::import_report(&report.import);
             println!("Prøv: moedemappe search arbejdsbelastning");
         }
+        // Handled before the data directory is opened.
+        Command::Relevance { .. } => {}
         Command::Watch {
             debounce_ms,
             ingest,

@@ -13,6 +13,7 @@
 //! - [`progress`]: progress events that long operations report.
 //! - [`sources`]: the agenda portal and watched folders, kept in step by `sync`.
 //! - [`watch`]: noticing changes in watched folders, so they are synced at once.
+//! - [`relevance`]: the search relevance test set and its evaluation.
 //! - [`api`]: the single surface callers use.
 
 pub mod api;
@@ -25,6 +26,7 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod progress;
+pub mod relevance;
 pub mod sources;
 pub mod store;
 pub mod watch;
