@@ -63,17 +63,55 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
 /// understand are dropped (tantivy's lenient mode).
 fn parse(idx: &SearchIndex, text: &str) -> Box<dyn Query> {
     let f = &idx.fields;
-    let mut parser = QueryParser::for_index(
-        &idx.index,
+    let mut parser = QueryParser::new(
+        idx.index.schema(),
         vec![f.item_title, f.attachment_title, f.case_number, f.text],
+        idx.query_tokenizers.clone(),
     );
     parser.set_conjunction_by_default();
     parser.set_field_boost(f.item_title, ITEM_TITLE_BOOST);
     parser.set_field_boost(f.attachment_title, ATTACHMENT_TITLE_BOOST);
     // No field syntax for users: "Bemærk: vej" must not look for a field "Bemærk".
-    let text = text.replace(':', " ");
+    let text = join_references(&text.replace(':', " "));
     let (query, _errors) = parser.parse_query_lenient(&text);
     query
+}
+
+/// Glues "§ 17" into "§17" and "stk. 4" into "stk.4", so the query parser sees
+/// each as one word and the analyzer makes its exact token of it.
+fn join_references(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        out.push(c);
+        i += 1;
+        let is_stk = i >= 3
+            && chars[i - 3..i]
+                .iter()
+                .collect::<String>()
+                .eq_ignore_ascii_case("stk")
+            && (i == 3 || !chars[i - 4].is_alphanumeric());
+        if c == '§' || is_stk {
+            let mut j = i;
+            if is_stk && chars.get(j) == Some(&'.') {
+                out.push('.');
+                j += 1;
+                i = j;
+            }
+            while chars.get(j).is_some_and(|c| *c == ' ' || *c == '\u{a0}') {
+                j += 1;
+            }
+            if chars.get(j).is_some_and(char::is_ascii_digit) {
+                if is_stk && !out.ends_with('.') {
+                    out.push('.');
+                }
+                i = j;
+            }
+        }
+    }
+    out
 }
 
 /// Adds the body, year and access filters; they do not change scores.
@@ -309,6 +347,13 @@ mod tests {
         let (plain, html) = render(frag, &bold, true, false);
         assert_eq!(plain, "… Støj <over> grænsen & mere");
         assert_eq!(html, "… Støj &lt;over&gt; <b>grænsen</b> &amp; mere");
+    }
+
+    #[test]
+    fn references_are_glued() {
+        assert_eq!(join_references("§ 17, stk. 4"), "§17, stk.4");
+        assert_eq!(join_references("Stk 2 og § a"), "Stk.2 og § a");
+        assert_eq!(join_references("istk 4 stk."), "istk 4 stk.");
     }
 
     #[test]
