@@ -797,6 +797,21 @@ fn case_numbers_paragraphs_and_dates_match_as_written() {
     }
 }
 
+#[test]
+fn abbreviations_find_the_spelled_out_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &analyzer_corpus());
+    assert_eq!(keys(&idx, &k("TU lokalplan")), ["doc:14:1"]);
+    assert_eq!(keys(&idx, &k("tu lokalplanen")), ["doc:14:1"]);
+    assert_eq!(keys(&idx, &k("ØEU")), ["doc:6:1"]);
+    let h = &idx.search(&k("TU")).unwrap().hits[0];
+    assert!(
+        h.snippet_html.contains("<b>Teknisk</b> <b>Udvalg</b>"),
+        "{}",
+        h.snippet_html
+    );
+}
+
 /// Everything observable about the hits of a search.
 fn fingerprint(idx: &SearchIndex, q: &SearchQuery) -> Vec<(String, u32, String)> {
     let res = idx.search(q).unwrap();
