@@ -1,5 +1,6 @@
 //! The tantivy full-text index (derived from the store, rebuildable) and its
-//! Danish analyzer.
+//! Danish analyzers (one for indexing, which also adds compound parts, one for
+//! queries; see [`analyzer`]).
 //!
 //! One tantivy document per attachment page (so every hit cites a page) and one
 //! per agenda item (title and case text). Documents are grouped by `owner` (e.g.
