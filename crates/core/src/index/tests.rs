@@ -746,6 +746,13 @@ fn compounds_are_found_by_their_parts_and_whole() {
         let got = keys(&idx, &k(q));
         assert!(got.contains(&want.to_string()), "{q}: {got:?}");
     }
+    // The whole word is highlighted when a part matched.
+    let h = &idx.search(&k("belastning")).unwrap().hits[0];
+    assert!(
+        h.snippet_html.contains("<b>arbejdsbelastning</b>"),
+        "{}",
+        h.snippet_html
+    );
     // A phrase across a split word still matches.
     assert_eq!(keys(&idx, &k("\"stor arbejdsbelastning\"")), ["doc:2:1"]);
     // Protected words are not split: no "ring" or "kab" in "Justeringer" or
