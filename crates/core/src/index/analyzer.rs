@@ -1,27 +1,41 @@
-//! The Danish text analyzer (`"da"`) used for every searchable text field.
+//! The Danish text analyzers: `"da_index"` for indexing and `"da"` for queries.
 //!
-//! Pipeline: [`SimpleTokenizer`] (splits on every non-alphanumeric character, so
-//! "Børne- og Ungeudvalget" gives "Børne", "og", "Ungeudvalget") → drop tokens of
-//! 40 bytes or more → lower case → å becomes "aa" → Danish Snowball stemmer.
+//! Pipeline: [`DanishTokenizer`] (runs of letters and digits, so "Børne- og
+//! Ungeudvalget" gives "Børne", "og", "Ungeudvalget"; plus exact tokens for case
+//! numbers, dates and paragraphs, see [`super::tokenizer`]) → drop tokens of 40
+//! bytes or more → lower case → (index side only) compound parts
+//! ([`CompoundSplit`]: "bilagsmateriale" also gives "bilag" and "materiale") → å
+//! becomes "aa" → Danish Snowball stemmer.
+//!
+//! Compounds are split only when indexing: a query for "belastning" finds
+//! "arbejdsbelastning" through the indexed parts, and a query for
+//! "arbejdsbelastning" matches the whole word.
 //!
 //! The å→aa mapping runs *before* the stemmer, so a word spelled with "å" and the
 //! same word spelled with "aa" reach the stemmer as the same string and always get
 //! the same stem ("Århus", "Aarhus", "ÅRHUS" → "aarhus").
 
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
-/// The name the Danish analyzer is registered under in the index.
+use super::compound::CompoundSplit;
+use super::tokenizer::{DanishTokenizer, Side};
+
+/// The name the Danish query analyzer is registered under.
 pub const DANISH: &str = "da";
+
+/// The name the Danish index analyzer is registered under; the text fields of
+/// the schema name it. (The query parser maps this name to the query analyzer.)
+pub const DANISH_INDEX: &str = "da_index";
 
 /// Longest token kept, in bytes; longer ones (hashes, URLs glued together) are dropped.
 const MAX_TOKEN_BYTES: usize = 40;
 
-/// Builds the Danish analyzer registered as [`DANISH`] (`"da"`).
+/// Builds the Danish query analyzer registered as [`DANISH`] (`"da"`).
 pub fn danish_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(DanishTokenizer::new(Side::Query))
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AaFolding)
@@ -29,9 +43,31 @@ pub fn danish_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Runs `text` through the Danish analyzer and returns the token texts, in order.
+/// Builds the Danish index analyzer registered as [`DANISH_INDEX`]: the query
+/// analyzer plus hyphen ellipses and compound parts.
+pub fn danish_index_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(DanishTokenizer::new(Side::Index))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(CompoundSplit)
+        .filter(AaFolding)
+        .filter(Stemmer::new(Language::Danish))
+        .build()
+}
+
+/// Runs `text` through the Danish query analyzer and returns the token texts,
+/// in order.
 pub fn analyze(text: &str) -> Vec<String> {
-    let mut analyzer = danish_analyzer();
+    run(danish_analyzer(), text)
+}
+
+/// Runs `text` through the Danish index analyzer and returns the token texts,
+/// in order (compound parts follow their word).
+pub fn analyze_for_index(text: &str) -> Vec<String> {
+    run(danish_index_analyzer(), text)
+}
+
+fn run(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     stream.process(&mut |t: &Token| out.push(t.text.clone()));

@@ -1,5 +1,6 @@
 //! The tantivy full-text index (derived from the store, rebuildable) and its
-//! Danish analyzer.
+//! Danish analyzers (one for indexing, which also adds compound parts, one for
+//! queries; see [`analyzer`]).
 //!
 //! One tantivy document per attachment page (so every hit cites a page) and one
 //! per agenda item (title and case text). Documents are grouped by `owner` (e.g.
@@ -11,19 +12,25 @@
 //! run `moedemappe reindex`.
 
 mod analyzer;
+mod compound;
 mod schema;
 mod search;
 #[cfg(test)]
 mod tests;
+mod tokenizer;
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
+use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError, Term};
 
-pub use analyzer::{analyze, danish_analyzer, AaFolding, DANISH};
+pub use analyzer::{
+    analyze, analyze_for_index, danish_analyzer, danish_index_analyzer, AaFolding, DANISH,
+    DANISH_INDEX,
+};
 
 use crate::model::{Access, ItemKind};
 use crate::{Error, Result};
@@ -181,6 +188,9 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Tokenizers of the query parser: the text fields' [`DANISH_INDEX`] name
+    /// maps to the query analyzer here.
+    query_tokenizers: TokenizerManager,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -227,6 +237,12 @@ impl SearchIndex {
             Index::create(mmap, schema, IndexSettings::default())?
         };
         index.tokenizers().register(DANISH, danish_analyzer());
+        index
+            .tokenizers()
+            .register(DANISH_INDEX, danish_index_analyzer());
+        let query_tokenizers = TokenizerManager::new();
+        query_tokenizers.register(DANISH, danish_analyzer());
+        query_tokenizers.register(DANISH_INDEX, danish_analyzer());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -235,6 +251,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            query_tokenizers,
         })
     }
 

@@ -8,13 +8,13 @@ use tantivy::schema::{
 };
 use tantivy::TantivyDocument;
 
-use super::analyzer::DANISH;
+use super::analyzer::DANISH_INDEX;
 use super::{Citation, DocKind, Hit, IndexDoc};
 use crate::model::{Access, ItemKind};
 
 /// Bump whenever the schema or the analyzer changes: an index written with
 /// another version must be rebuilt (`moedemappe reindex`).
-pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-1";
+pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-2";
 
 /// Handles of every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -46,7 +46,7 @@ pub(super) fn build() -> (Schema, Fields) {
     let danish = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(DANISH)
+                .set_tokenizer(DANISH_INDEX)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();

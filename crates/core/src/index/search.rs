@@ -2,7 +2,9 @@
 //! snippets.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
@@ -23,6 +25,8 @@ const ATTACHMENT_TITLE_BOOST: f32 = 1.5;
 const EXTRA_CANDIDATES: usize = 10;
 /// Target snippet length in characters.
 const SNIPPET_CHARS: usize = 200;
+/// Abbreviations and their expansions; see the file's header.
+const ABBREVIATIONS: &str = include_str!("../../../../assets/dictionaries/da-abbreviations.txt");
 
 pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     let text = q.text.trim();
@@ -63,17 +67,126 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
 /// understand are dropped (tantivy's lenient mode).
 fn parse(idx: &SearchIndex, text: &str) -> Box<dyn Query> {
     let f = &idx.fields;
-    let mut parser = QueryParser::for_index(
-        &idx.index,
+    let mut parser = QueryParser::new(
+        idx.index.schema(),
         vec![f.item_title, f.attachment_title, f.case_number, f.text],
+        idx.query_tokenizers.clone(),
     );
     parser.set_conjunction_by_default();
     parser.set_field_boost(f.item_title, ITEM_TITLE_BOOST);
     parser.set_field_boost(f.attachment_title, ATTACHMENT_TITLE_BOOST);
     // No field syntax for users: "Bemærk: vej" must not look for a field "Bemærk".
-    let text = text.replace(':', " ");
+    let text = expand_abbreviations(&join_references(&text.replace(':', " ")));
     let (query, _errors) = parser.parse_query_lenient(&text);
     query
+}
+
+/// Lower-case abbreviation → its expansions, from [`ABBREVIATIONS`].
+fn abbreviations() -> &'static HashMap<String, Vec<String>> {
+    static MAP: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        ABBREVIATIONS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .map(|(abbr, exp)| {
+                let exp = exp
+                    .split('|')
+                    .map(|e| e.trim().replace('"', ""))
+                    .filter(|e| !e.is_empty())
+                    .collect();
+                (abbr.trim().to_lowercase(), exp)
+            })
+            .collect()
+    })
+}
+
+/// Rewrites each query word that is an abbreviation (outside quotes, any case,
+/// whole word) as `(abbr OR "expansion" OR …)`: "TU lokalplan" also finds
+/// pages saying "Teknisk Udvalg" and "lokalplan".
+fn expand_abbreviations(text: &str) -> String {
+    let map = abbreviations();
+    let mut out = String::with_capacity(text.len());
+    for (n, segment) in text.split('"').enumerate() {
+        if n > 0 {
+            out.push('"');
+        }
+        if n % 2 == 1 {
+            out.push_str(segment); // inside a phrase
+            continue;
+        }
+        let mut word_start = None;
+        let flush = |out: &mut String, word: &str| {
+            let core = word.trim_end_matches([',', '.', ';', '!', '?']);
+            match map.get(&core.to_lowercase()) {
+                Some(exps) => {
+                    out.push('(');
+                    out.push_str(core);
+                    for e in exps {
+                        out.push_str(" OR \"");
+                        out.push_str(e);
+                        out.push('"');
+                    }
+                    out.push(')');
+                }
+                None => out.push_str(word),
+            }
+        };
+        for (i, c) in segment.char_indices() {
+            match (c.is_whitespace(), word_start) {
+                (false, None) => word_start = Some(i),
+                (true, Some(st)) => {
+                    flush(&mut out, &segment[st..i]);
+                    word_start = None;
+                    out.push(c);
+                }
+                (true, None) => out.push(c),
+                (false, Some(_)) => {}
+            }
+        }
+        if let Some(st) = word_start {
+            flush(&mut out, &segment[st..]);
+        }
+    }
+    out
+}
+
+/// Glues "§ 17" into "§17" and "stk. 4" into "stk.4", so the query parser sees
+/// each as one word and the analyzer makes its exact token of it.
+fn join_references(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        out.push(c);
+        i += 1;
+        let is_stk = i >= 3
+            && chars[i - 3..i]
+                .iter()
+                .collect::<String>()
+                .eq_ignore_ascii_case("stk")
+            && (i == 3 || !chars[i - 4].is_alphanumeric());
+        if c == '§' || is_stk {
+            let mut j = i;
+            if is_stk && chars.get(j) == Some(&'.') {
+                out.push('.');
+                j += 1;
+                i = j;
+            }
+            while chars.get(j).is_some_and(|c| *c == ' ' || *c == '\u{a0}') {
+                j += 1;
+            }
+            if chars.get(j).is_some_and(char::is_ascii_digit) {
+                if is_stk && !out.ends_with('.') {
+                    out.push('.');
+                }
+                i = j;
+            }
+        }
+    }
+    out
 }
 
 /// Adds the body, year and access filters; they do not change scores.
@@ -309,6 +422,27 @@ mod tests {
         let (plain, html) = render(frag, &bold, true, false);
         assert_eq!(plain, "… Støj <over> grænsen & mere");
         assert_eq!(html, "… Støj &lt;over&gt; <b>grænsen</b> &amp; mere");
+    }
+
+    #[test]
+    fn abbreviations_are_expanded_outside_phrases() {
+        assert_eq!(
+            expand_abbreviations("tu lokalplan"),
+            "(tu OR \"Teknisk Udvalg\") lokalplan"
+        );
+        assert_eq!(
+            expand_abbreviations("\"TU\" KU, TUX"),
+            "\"TU\" (KU OR \"Kulturudvalget\" OR \"Kulturudvalg\") TUX"
+        );
+        assert_eq!(expand_abbreviations("-TU"), "-TU");
+        assert!(abbreviations()["øeu"][0].starts_with("Økonomi-"));
+    }
+
+    #[test]
+    fn references_are_glued() {
+        assert_eq!(join_references("§ 17, stk. 4"), "§17, stk.4");
+        assert_eq!(join_references("Stk 2 og § a"), "Stk.2 og § a");
+        assert_eq!(join_references("istk 4 stk."), "istk 4 stk.");
     }
 
     #[test]

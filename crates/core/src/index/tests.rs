@@ -675,6 +675,150 @@ fn invalid_docs_are_refused() {
     assert!(w.add(&p).is_err());
 }
 
+/// Pages for the analyzer tests: compounds, committee names, case numbers,
+/// paragraphs and dates.
+fn analyzer_corpus() -> Vec<IndexDoc> {
+    vec![
+        coll_page(1, 1, "Notat", "Bilagsmaterialet til mødet er udsendt."),
+        coll_page(
+            2,
+            1,
+            "Notat",
+            "Medarbejderne oplever en stor arbejdsbelastning.",
+        ),
+        coll_page(3, 1, "Notat", "Skolestrukturen i Aarhus drøftes igen."),
+        coll_page(4, 1, "Notat", "Ældreområdet får flere midler."),
+        coll_page(
+            5,
+            1,
+            "Notat",
+            "Beredskabet øver sig. Justeringer af planen.",
+        ),
+        coll_page(
+            6,
+            1,
+            "Notat",
+            "Sagen behandles i Økonomi- og Erhvervsudvalget.",
+        ),
+        coll_page(7, 1, "Notat", "Se sag EMN-2025-008308 om vejen."),
+        coll_page(8, 1, "Notat", "Sag 2025 om vejen, bilag 008308."),
+        coll_page(
+            9,
+            1,
+            "Notat",
+            "Efter § 17, stk. 4 i loven kan udvalget beslutte.",
+        ),
+        coll_page(10, 1, "Notat", "Stk. 2 gælder for 17 sager; se § 4."),
+        coll_page(11, 1, "Notat", "Mødet den 15.03.2023 blev aflyst."),
+        coll_page(12, 1, "Notat", "Mødet den 2023-03-15 blev flyttet."),
+        coll_page(
+            13,
+            1,
+            "Notat",
+            "Der var 15 punkter i 2023, og 03 blev udsat.",
+        ),
+        coll_page(
+            14,
+            1,
+            "Notat",
+            "Teknisk Udvalg drøftede lokalplanen for havnen.",
+        ),
+        coll_page(15, 1, "Notat", "Lokalplan for havnen uden udvalg."),
+        coll_page(16, 1, "Notat", "En ring og en kabel til Århus."),
+    ]
+}
+
+#[test]
+fn compounds_are_found_by_their_parts_and_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &analyzer_corpus());
+    for (q, want) in [
+        ("materiale", "doc:1:1"),
+        ("bilagsmateriale", "doc:1:1"),
+        ("bilag", "doc:1:1"),
+        ("belastning", "doc:2:1"),
+        ("arbejdsbelastningen", "doc:2:1"),
+        ("struktur", "doc:3:1"),
+        ("skolestruktur", "doc:3:1"),
+        ("område", "doc:4:1"),
+        ("ældreområde", "doc:4:1"),
+    ] {
+        let got = keys(&idx, &k(q));
+        assert!(got.contains(&want.to_string()), "{q}: {got:?}");
+    }
+    // The whole word is highlighted when a part matched.
+    let h = &idx.search(&k("belastning")).unwrap().hits[0];
+    assert!(
+        h.snippet_html.contains("<b>arbejdsbelastning</b>"),
+        "{}",
+        h.snippet_html
+    );
+    // A phrase across a split word still matches.
+    assert_eq!(keys(&idx, &k("\"stor arbejdsbelastning\"")), ["doc:2:1"]);
+    // Protected words are not split: no "ring" or "kab" in "Justeringer" or
+    // "Beredskabet".
+    assert_eq!(keys(&idx, &k("ring")), ["doc:16:1"]);
+    assert!(keys(&idx, &k("kab")).is_empty());
+    assert_eq!(keys(&idx, &k("beredskab")), ["doc:5:1"]);
+    // Århus = Aarhus still.
+    assert_eq!(keys(&idx, &k("Århus")), keys(&idx, &k("Aarhus OR Århus")));
+    assert_eq!(sorted(keys(&idx, &k("Århus"))), ["doc:16:1", "doc:3:1"]);
+}
+
+#[test]
+fn hyphen_ellipsis_indexes_the_short_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &analyzer_corpus());
+    assert_eq!(keys(&idx, &k("økonomiudvalget")), ["doc:6:1"]);
+    assert_eq!(keys(&idx, &k("Erhvervsudvalget")), ["doc:6:1"]);
+    assert_eq!(
+        keys(&idx, &k("\"Økonomi- og Erhvervsudvalget\"")),
+        ["doc:6:1"]
+    );
+}
+
+#[test]
+fn case_numbers_paragraphs_and_dates_match_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &analyzer_corpus());
+    // The case number, not its numbers scattered over another page.
+    assert_eq!(keys(&idx, &k("EMN-2025-008308")), ["doc:7:1"]);
+    assert_eq!(keys(&idx, &k("emn-2025-008308")), ["doc:7:1"]);
+    assert_eq!(
+        sorted(keys(&idx, &k("2025 008308"))),
+        ["doc:7:1", "doc:8:1"]
+    );
+    for q in [
+        "\"§17, stk. 4\"",
+        "§17 stk. 4",
+        "§ 17, stk. 4",
+        "\"§ 17 stk 4\"",
+        "§17",
+    ] {
+        assert_eq!(keys(&idx, &k(q)), ["doc:9:1"], "{q}");
+    }
+    assert_eq!(keys(&idx, &k("§4")), ["doc:10:1"]);
+    // Either way of writing the date finds both pages, not the loose numbers.
+    for q in ["15.03.2023", "2023-03-15", "15/3/2023"] {
+        assert_eq!(sorted(keys(&idx, &k(q))), ["doc:11:1", "doc:12:1"], "{q}");
+    }
+}
+
+#[test]
+fn abbreviations_find_the_spelled_out_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &analyzer_corpus());
+    assert_eq!(keys(&idx, &k("TU lokalplan")), ["doc:14:1"]);
+    assert_eq!(keys(&idx, &k("tu lokalplanen")), ["doc:14:1"]);
+    assert_eq!(keys(&idx, &k("ØEU")), ["doc:6:1"]);
+    let h = &idx.search(&k("TU")).unwrap().hits[0];
+    assert!(
+        h.snippet_html.contains("<b>Teknisk</b> <b>Udvalg</b>"),
+        "{}",
+        h.snippet_html
+    );
+}
+
 /// Everything observable about the hits of a search.
 fn fingerprint(idx: &SearchIndex, q: &SearchQuery) -> Vec<(String, u32, String)> {
     let res = idx.search(q).unwrap();
