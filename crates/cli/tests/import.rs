@@ -85,7 +85,7 @@ fn a_folder_of_good_and_broken_pdfs_imports_and_lists_each_failure() {
 
     // The good file and the readable pages of the half-broken one are searchable.
     let hits = json_lines(&ok(&data, &["search", "arbejdsbelastning", "--json"]));
-    let pages: Vec<(String, u64)> = hits
+    let mut pages: Vec<(String, u64)> = hits
         .iter()
         .map(|h| {
             (
@@ -94,6 +94,7 @@ fn a_folder_of_good_and_broken_pdfs_imports_and_lists_each_failure() {
             )
         })
         .collect();
+    pages.sort();
     assert_eq!(
         pages,
         [("notat".to_string(), 1), ("notat".to_string(), 3)],
@@ -192,4 +193,25 @@ fn an_import_killed_half_way_is_finished_by_the_next_one_without_duplicates() {
         &["search", "seminarpapir", "--json", "--limit", "50"],
     ));
     assert_eq!(hits.len(), 12, "every paper once: {hits:#?}");
+}
+
+#[test]
+fn an_index_from_another_version_is_rebuilt_from_the_store_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let folder = dir.path().join("Notater");
+    mixed_folder(&folder);
+    ok(&data, &["import", folder.to_str().unwrap()]);
+    let before = ok(&data, &["search", "arbejdsbelastning", "--json"]);
+    // Pretend an older program wrote the index.
+    let version = fs::read_dir(data.join("index"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().contains("version"))
+        .expect("the index records its version")
+        .path();
+    fs::write(&version, "moedemappe-index-0\n").unwrap();
+    let after = ok(&data, &["search", "arbejdsbelastning", "--json"]);
+    assert!(!before.trim().is_empty());
+    assert_eq!(before, after);
 }

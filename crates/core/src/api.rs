@@ -140,8 +140,19 @@ impl Mappe {
     /// Opens (creating when needed) the data directory `dir`.
     pub fn open(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let store = Store::open(&dir.join("moedemappe.sqlite"))?;
-        let index = SearchIndex::open_or_create(&dir.join("index"))?;
+        let mut store = Store::open(&dir.join("moedemappe.sqlite"))?;
+        let index_dir = dir.join("index");
+        let index = match SearchIndex::open_or_create(&index_dir) {
+            // The index is derived: one from another version is rebuilt from the store.
+            Err(Error::StaleIndex) => {
+                std::fs::remove_dir_all(&index_dir).map_err(|e| Error::io(&index_dir, e))?;
+                let index = SearchIndex::open_or_create(&index_dir)?;
+                store.write(|w| w.queue_everything())?;
+                ingest::update_index(&mut store, &index, &crate::progress::Silent)?;
+                index
+            }
+            other => other?,
+        };
         Ok(Mappe {
             dir: dir.to_path_buf(),
             store,

@@ -29,6 +29,10 @@ pub enum Error {
     /// Something asked for was not there.
     #[error("{0}")]
     NotFound(String),
+    /// The search index was written by another version of the program; it is
+    /// derived, so it is rebuilt from the store.
+    #[error("søgeindekset er fra en anden version; kør `moedemappe reindex`")]
+    StaleIndex,
     /// The network or a server could not be reached; what is stored stays usable.
     #[error("{0}")]
     Network(String),
@@ -44,6 +48,7 @@ impl Error {
             Error::Invalid(_) => "invalid",
             Error::NotFound(_) => "not_found",
             Error::Network(_) => "network",
+            Error::StaleIndex => "stale_index",
         }
     }
 

@@ -55,6 +55,20 @@ pub fn danish_index_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Builds the analyzer snippets re-tokenize stored text with: the query
+/// tokenizer (no ellipsis or exact tokens reaching back over earlier words,
+/// whose offsets tantivy's fragment builder cannot take) plus compound parts
+/// at their word's offsets, so a match on a part highlights the whole word.
+pub fn danish_snippet_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(DanishTokenizer::new(Side::Query))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(CompoundSplit)
+        .filter(AaFolding)
+        .filter(Stemmer::new(Language::Danish))
+        .build()
+}
+
 /// Runs `text` through the Danish query analyzer and returns the token texts,
 /// in order.
 pub fn analyze(text: &str) -> Vec<String> {

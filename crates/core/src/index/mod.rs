@@ -200,7 +200,7 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 fn stale_index() -> Error {
-    Error::Invalid("søgeindekset er fra en anden version; kør `moedemappe reindex`".into())
+    Error::StaleIndex
 }
 
 impl SearchIndex {

@@ -2,16 +2,18 @@
 //! snippets.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::Field;
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use super::analyzer::danish_snippet_analyzer;
 use super::schema::{access_str, Fields};
 use super::{DocKind, SearchIndex, SearchQuery, SearchResults, MAX_LIMIT};
 use crate::model::Access;
@@ -41,10 +43,8 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
 
     let (total, ranked) = ranked_candidates(&searcher, f, &*query, limit)?;
 
-    let mut text_snippets = SnippetGenerator::create(&searcher, &*user_query, f.text)?;
-    text_snippets.set_max_num_chars(SNIPPET_CHARS);
-    let mut title_snippets = SnippetGenerator::create(&searcher, &*user_query, f.item_title)?;
-    title_snippets.set_max_num_chars(SNIPPET_CHARS);
+    let text_snippets = snippet_generator(&searcher, &*user_query, f.text)?;
+    let title_snippets = snippet_generator(&searcher, &*user_query, f.item_title)?;
 
     let hits = ranked
         .into_iter()
@@ -408,6 +408,39 @@ impl Rendered {
             self.html.push_str("</b>");
         }
     }
+}
+
+/// A snippet generator for `field` that re-tokenizes stored text with
+/// [`danish_snippet_analyzer`] instead of the index analyzer: the index
+/// analyzer's ellipsis and exact tokens reach back over earlier words, and
+/// tantivy's fragment builder underflows on such offsets (a panic in debug
+/// builds, garbage highlights in release).
+fn snippet_generator(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: Field,
+) -> Result<SnippetGenerator> {
+    let mut terms: BTreeSet<Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut weights: BTreeMap<String, f32> = BTreeMap::new();
+    for term in terms {
+        if let Some(text) = term.value().as_str() {
+            let doc_freq = searcher.doc_freq(&term)?;
+            if doc_freq > 0 {
+                weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as f32));
+            }
+        }
+    }
+    Ok(SnippetGenerator::new(
+        weights,
+        danish_snippet_analyzer(),
+        field,
+        SNIPPET_CHARS,
+    ))
 }
 
 #[cfg(test)]

@@ -480,7 +480,7 @@ fn schema_version_mismatch_is_refused() {
     build(dir.path(), &corpus());
     std::fs::write(dir.path().join(VERSION_FILE), "moedemappe-index-0\n").unwrap();
     let err = SearchIndex::open_or_create(dir.path()).unwrap_err();
-    assert_eq!(err.code(), "invalid");
+    assert_eq!(err.code(), "stale_index");
     assert!(err.to_string().contains("moedemappe reindex"), "{err}");
 
     // An index without a version file is foreign too.
