@@ -159,6 +159,10 @@ pub struct SearchResults {
     pub total: usize,
     /// The best hits, best first (ties broken by key).
     pub hits: Vec<Hit>,
+    /// No document had every word, so these hits have some of them (the
+    /// query was relaxed from AND to OR).
+    #[serde(default)]
+    pub relaxed: bool,
 }
 
 /// One hit: the stored fields of the document, its score and a snippet.

@@ -36,12 +36,25 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
         return Err(Error::Invalid("tom søgning".into()));
     }
     let f = &idx.fields;
-    let user_query = parse(idx, text);
-    let query = with_filters(f, user_query.box_clone(), q);
     let searcher = idx.reader.searcher();
     let limit = q.limit.min(MAX_LIMIT);
-
-    let (total, ranked) = ranked_candidates(&searcher, f, &*query, limit)?;
+    // Every word by default; when no document has them all, any of them.
+    let mut relaxed = false;
+    let mut user_query = parse(idx, text, true);
+    let (mut total, mut ranked) = ranked_candidates(
+        &searcher,
+        f,
+        &*with_filters(f, user_query.box_clone(), q),
+        limit,
+    )?;
+    if total == 0 {
+        let any = parse(idx, text, false);
+        let (any_total, any_ranked) =
+            ranked_candidates(&searcher, f, &*with_filters(f, any.box_clone(), q), limit)?;
+        if any_total > 0 {
+            (user_query, total, ranked, relaxed) = (any, any_total, any_ranked, true);
+        }
+    }
 
     let text_snippets = snippet_generator(&searcher, &*user_query, f.text)?;
     let title_snippets = snippet_generator(&searcher, &*user_query, f.item_title)?;
@@ -60,19 +73,26 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
             hit
         })
         .collect();
-    Ok(SearchResults { total, hits })
+    Ok(SearchResults {
+        total,
+        hits,
+        relaxed,
+    })
 }
 
-/// Parses what the user typed. Never fails: parts the parser does not
-/// understand are dropped (tantivy's lenient mode).
-fn parse(idx: &SearchIndex, text: &str) -> Box<dyn Query> {
+/// Parses what the user typed, with every word required (`all`) or any.
+/// Never fails: parts the parser does not understand are dropped (tantivy's
+/// lenient mode).
+fn parse(idx: &SearchIndex, text: &str, all: bool) -> Box<dyn Query> {
     let f = &idx.fields;
     let mut parser = QueryParser::new(
         idx.index.schema(),
         vec![f.item_title, f.attachment_title, f.case_number, f.text],
         idx.query_tokenizers.clone(),
     );
-    parser.set_conjunction_by_default();
+    if all {
+        parser.set_conjunction_by_default();
+    }
     parser.set_field_boost(f.item_title, ITEM_TITLE_BOOST);
     parser.set_field_boost(f.attachment_title, ATTACHMENT_TITLE_BOOST);
     // No field syntax for users: "Bemærk: vej" must not look for a field "Bemærk".

@@ -1019,3 +1019,22 @@ fn speed() {
         );
     }
 }
+
+#[test]
+fn and_that_finds_nothing_falls_back_to_or() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path(), &corpus());
+    let strict = idx.search(&k("lokalplan")).unwrap();
+    assert!(strict.total > 0 && !strict.relaxed);
+    // No document has both words: the answer is the documents with either.
+    let relaxed = idx.search(&k("lokalplan zyxwvu")).unwrap();
+    assert!(relaxed.relaxed);
+    assert_eq!(
+        sorted(relaxed.hits.iter().map(|h| h.key.clone()).collect()),
+        sorted(strict.hits.iter().map(|h| h.key.clone()).collect())
+    );
+    // Words that occur nowhere give nothing, not an error.
+    let none = idx.search(&k("zyxwvu qqqzzz")).unwrap();
+    assert_eq!(none.total, 0);
+    assert!(!none.relaxed);
+}
