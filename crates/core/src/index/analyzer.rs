@@ -35,24 +35,13 @@ const MAX_TOKEN_BYTES: usize = 40;
 
 /// Builds the Danish query analyzer registered as [`DANISH`] (`"da"`).
 pub fn danish_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(DanishTokenizer::new(Side::Query))
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AaFolding)
-        .filter(Stemmer::new(Language::Danish))
-        .build()
+    analyzer(Side::Query, false)
 }
 
 /// Builds the Danish index analyzer registered as [`DANISH_INDEX`]: the query
 /// analyzer plus hyphen ellipses and compound parts.
 pub fn danish_index_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(DanishTokenizer::new(Side::Index))
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(CompoundSplit)
-        .filter(AaFolding)
-        .filter(Stemmer::new(Language::Danish))
-        .build()
+    analyzer(Side::Index, true)
 }
 
 /// Builds the analyzer snippets re-tokenize stored text with: the query
@@ -60,13 +49,25 @@ pub fn danish_index_analyzer() -> TextAnalyzer {
 /// whose offsets tantivy's fragment builder cannot take) plus compound parts
 /// at their word's offsets, so a match on a part highlights the whole word.
 pub fn danish_snippet_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(DanishTokenizer::new(Side::Query))
+    analyzer(Side::Query, true)
+}
+
+/// The one pipeline behind the three analyzers: tokenizer side, then drop long
+/// tokens, lower case, compound parts (when `split`), å → aa, stem.
+fn analyzer(side: Side, split: bool) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(DanishTokenizer::new(side))
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(CompoundSplit)
-        .filter(AaFolding)
-        .filter(Stemmer::new(Language::Danish))
-        .build()
+        .filter(LowerCaser);
+    if split {
+        base.filter(CompoundSplit)
+            .filter(AaFolding)
+            .filter(Stemmer::new(Language::Danish))
+            .build()
+    } else {
+        base.filter(AaFolding)
+            .filter(Stemmer::new(Language::Danish))
+            .build()
+    }
 }
 
 /// Runs `text` through the Danish query analyzer and returns the token texts,
