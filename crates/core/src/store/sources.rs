@@ -169,15 +169,11 @@ impl Reader<'_> {
 
     /// The source with this name (or, failing that, this location).
     pub fn source(&self, name: &str) -> Result<Source> {
-        self.sources()?
-            .into_iter()
-            .find(|s| s.name == name)
-            .or_else(|| {
-                self.sources()
-                    .ok()?
-                    .into_iter()
-                    .find(|s| s.location == name)
-            })
+        let sources = self.sources()?;
+        let by_name = sources.iter().position(|s| s.name == name);
+        by_name
+            .or_else(|| sources.iter().position(|s| s.location == name))
+            .map(|i| sources[i].clone())
             .ok_or_else(|| Error::NotFound(format!("ingen kilde hedder «{name}»")))
     }
 }

@@ -162,6 +162,8 @@ fn fetch_and_store(
 
     progress.begin("Henter møder", todo.len() as u64);
     let mut tick = Tick::default();
+    // Document GUIDs already stored, read once and kept up to date as meetings are written.
+    let mut known = store.read().portal_documents(source.id)?;
     let width = opts.concurrency.max(1);
     for chunk in todo.chunks(width) {
         let agendas: Vec<_> = runtime.block_on(async {
@@ -188,6 +190,7 @@ fn fetch_and_store(
                         entry,
                         &agenda,
                         &hash,
+                        &mut known,
                         &mut report,
                         &mut tick,
                     )?;
@@ -296,6 +299,7 @@ fn store_meeting(
     entry: &Entry,
     agenda: &Agenda,
     agenda_hash: &str,
+    known: &mut HashMap<String, AttachmentId>,
     report: &mut PortalReport,
     tick: &mut Tick,
 ) -> Result<()> {
@@ -335,7 +339,6 @@ fn store_meeting(
     }
 
     // Download what is not stored yet.
-    let mut known = store.read().portal_documents(source.id)?;
     let missing: Vec<&Doc> = {
         let mut seen = HashSet::new();
         docs_of
