@@ -2,9 +2,12 @@
 
 use crate::{output, progress::TermProgress};
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use moedemappe_core::api::{self, IngestSettings, Mappe, SearchRequest};
 use moedemappe_core::extract::WorkerCommand;
+use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
+use moedemappe_core::model::Access;
 use moedemappe_core::sources::portal::PortalOptions;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,6 +24,74 @@ pub struct Args {
     command: Command,
 }
 
+/// The arguments of `moedemappe search`.
+#[derive(Debug, clap::Args)]
+struct SearchArgs {
+    /// Søgetekst: alle ord skal med; "…" søger en frase, -ord udelukker, OR giver alternativer.
+    #[arg(required_unless_present = "like")]
+    query: Option<String>,
+    /// Kun dette udvalg (navn, tidligere navn eller forkortelse som TU).
+    #[arg(long)]
+    body: Option<String>,
+    /// Kun dette år.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Kun møder fra og med denne dag (ÅÅÅÅ-MM-DD).
+    #[arg(long)]
+    from: Option<NaiveDate>,
+    /// Kun møder til og med denne dag (ÅÅÅÅ-MM-DD).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+    /// Kun åbne eller kun lukkede punkter: aaben eller lukket.
+    #[arg(long, value_parser = parse_access)]
+    access: Option<Access>,
+    /// Kun denne type: sag, orientering, fast (faste punkter) eller dokument; kan gentages.
+    #[arg(long = "kind", value_parser = parse_kind)]
+    kinds: Vec<MaterialKind>,
+    /// Kun materiale fra denne sag (sagsnummer).
+    #[arg(long = "case")]
+    case_number: Option<String>,
+    /// Rækkefølge: relevans, nyeste eller aeldste.
+    #[arg(long, value_parser = parse_sort, default_value = "relevans")]
+    sort: SortOrder,
+    /// Find materiale der ligner denne sag (sagsnummer) i andre sager.
+    #[arg(long)]
+    like: Option<String>,
+    /// Én linje pr. side i stedet for grupper pr. bilag.
+    #[arg(long)]
+    flat: bool,
+    /// Vis optællinger pr. udvalg, år og type.
+    #[arg(long)]
+    facets: bool,
+    /// Højst så mange bilag (eller sider med --flat).
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Ét JSON-objekt pr. linje.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_access(s: &str) -> std::result::Result<Access, String> {
+    match s.trim().to_lowercase().as_str() {
+        "aaben" | "åben" | "aabne" | "åbne" | "open" => Ok(Access::Open),
+        "lukket" | "lukkede" | "closed" => Ok(Access::Closed),
+        _ => Err("skriv aaben eller lukket".into()),
+    }
+}
+
+fn parse_kind(s: &str) -> std::result::Result<MaterialKind, String> {
+    MaterialKind::parse(s).ok_or_else(|| "skriv sag, orientering, fast eller dokument".into())
+}
+
+fn parse_sort(s: &str) -> std::result::Result<SortOrder, String> {
+    match s.trim().to_lowercase().as_str() {
+        "relevans" | "relevance" => Ok(SortOrder::Relevance),
+        "nyeste" | "newest" => Ok(SortOrder::Newest),
+        "aeldste" | "ældste" | "oldest" => Ok(SortOrder::Oldest),
+        _ => Err("skriv relevans, nyeste eller aeldste".into()),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Importér mapper i mappeformatet, mapper med PDF-filer eller enkelte PDF-filer.
@@ -31,23 +102,8 @@ enum Command {
         #[command(flatten)]
         ingest: IngestArgs,
     },
-    /// Søg i dagsordener og bilag.
-    Search {
-        /// Søgetekst.
-        query: String,
-        /// Kun dette udvalg (navn, tidligere navn eller forkortelse som TU).
-        #[arg(long)]
-        body: Option<String>,
-        /// Kun dette år.
-        #[arg(long)]
-        year: Option<i32>,
-        /// Højst så mange hits.
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        /// Ét JSON-objekt pr. linje.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Søg i dagsordener og bilag. Resultaterne grupperes pr. bilag.
+    Search(SearchArgs),
     /// Vis hvad der er gemt, og hvilke filer der ikke kunne læses.
     Status {
         /// Som JSON.
@@ -206,23 +262,31 @@ pub fn run(args: Args) -> Result<()> {
             let report = mappe.import(&paths, &ingest.settings()?, &TermProgress::new())?;
             output::import_report(&report);
         }
-        Command::Search {
-            query,
-            body,
-            year,
-            limit,
-            json,
-        } => {
-            let results = mappe.search(&SearchRequest {
-                text: query,
-                body,
-                year,
-                limit,
-            })?;
-            if json {
-                output::hits_json(&results)?;
+        Command::Search(a) => {
+            let request = SearchRequest {
+                query: SearchQuery {
+                    text: a.query.clone().unwrap_or_default(),
+                    year: a.year,
+                    from: a.from,
+                    to: a.to,
+                    access: a.access,
+                    kinds: a.kinds.clone(),
+                    case_number: a.case_number.clone(),
+                    sort: a.sort,
+                    group: !a.flat,
+                    limit: a.limit,
+                    ..SearchQuery::default()
+                },
+                body: a.body.clone(),
+            };
+            let results = match &a.like {
+                Some(case) => mappe.more_like_case(case, &request)?,
+                None => mappe.search(&request)?,
+            };
+            if a.json {
+                output::hits_json(&results, a.facets)?;
             } else {
-                output::hits_text(&results);
+                output::hits_text(&results, a.facets);
             }
         }
         Command::Status { json } => {

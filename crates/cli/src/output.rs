@@ -32,10 +32,30 @@ pub fn demo_summary(folder: &std::path::Path, g: &DemoSummary) {
     );
 }
 
-/// One JSON object per hit and line.
-pub fn hits_json(results: &SearchResults) -> Result<()> {
+/// One JSON object per hit and line (grouped hits carry their group's
+/// number, from 1, and how many of its documents matched); with `facets`, a
+/// first line with the totals and facet counts.
+pub fn hits_json(results: &SearchResults, facets: bool) -> Result<()> {
+    if facets {
+        let summary = json!({
+            "total": results.total,
+            "total_groups": results.total_groups,
+            "relaxed": results.relaxed,
+            "corrected": results.corrected,
+            "facets": results.facets,
+        });
+        println!("{}", serde_json::to_string(&summary)?);
+    }
     for hit in &results.hits {
         println!("{}", serde_json::to_string(&hit_json(hit))?);
+    }
+    for (n, group) in results.groups.iter().enumerate() {
+        for hit in &group.hits {
+            let mut v = hit_json(hit);
+            v["group"] = json!(n + 1);
+            v["group_matched"] = json!(group.matched);
+            println!("{}", serde_json::to_string(&v)?);
+        }
     }
     Ok(())
 }
@@ -49,48 +69,119 @@ fn hit_json(hit: &Hit) -> serde_json::Value {
         "meeting_date": hit.cite.meeting_date.map(|d| d.format("%Y-%m-%d").to_string()),
         "item_number": hit.cite.item_number,
         "item_title": hit.cite.item_title,
+        "item_kind": hit.cite.item_kind,
         "case_number": hit.cite.case_number,
         "attachment_id": hit.cite.attachment_id,
         "attachment_title": hit.cite.attachment_title,
         "page": hit.cite.page,
+        "access": hit.cite.access,
         "snippet": hit.snippet,
     })
 }
 
-/// A readable list of hits.
-pub fn hits_text(results: &SearchResults) {
-    if results.hits.is_empty() {
+/// A readable list of hits, or of groups of hits.
+pub fn hits_text(results: &SearchResults, facets: bool) {
+    if results.hits.is_empty() && results.groups.is_empty() {
         println!("Ingen resultater.");
         return;
     }
-    println!(
-        "{} resultater; viser {}:",
-        results.total,
-        results.hits.len()
-    );
+    if let Some(words) = &results.corrected {
+        println!("Nogle ord findes ikke; viser resultater for ord, der staves næsten ens: {words}");
+    }
+    if results.relaxed {
+        println!("Intet dokument indeholder alle ordene; viser dokumenter med nogle af dem.");
+    }
+    if results.groups.is_empty() {
+        println!(
+            "{} resultater; viser {}:",
+            results.total,
+            results.hits.len()
+        );
+    } else {
+        println!(
+            "{} sider i {} bilag og punkter; viser {}:",
+            results.total,
+            results.total_groups,
+            results.groups.len()
+        );
+    }
+    if facets {
+        facets_text(results);
+    }
     for (n, hit) in results.hits.iter().enumerate() {
-        let mut head = Vec::new();
-        if let Some(body) = &hit.cite.body {
-            head.push(body.clone());
-        }
-        if let Some(c) = &hit.cite.collection {
-            head.push(c.clone());
-        }
-        if let Some(d) = hit.cite.meeting_date {
-            head.push(d.format("%d.%m.%Y").to_string());
-        }
-        if let (Some(num), Some(title)) = (hit.cite.item_number, &hit.cite.item_title) {
-            head.push(format!("punkt {num}: {title}"));
-        }
-        if let Some(case) = &hit.cite.case_number {
-            head.push(case.clone());
-        }
-        println!("\n{}. {}", n + 1, head.join(" · "));
+        println!("\n{}. {}", n + 1, citation_line(hit));
         if let (Some(title), Some(page)) = (&hit.cite.attachment_title, hit.cite.page) {
             println!("   {title}, side {page}");
         }
         println!("   {}", hit.snippet.replace('\n', " "));
     }
+    for (n, group) in results.groups.iter().enumerate() {
+        let Some(first) = group.hits.first() else {
+            continue;
+        };
+        println!("\n{}. {}", n + 1, citation_line(first));
+        match (&first.cite.attachment_title, &first.cite.collection) {
+            (Some(title), _) => println!("   Bilag: {title}"),
+            (None, Some(_)) => {}
+            (None, None) => println!("   Sagsfremstilling"),
+        }
+        for hit in &group.hits {
+            match hit.cite.page {
+                Some(page) => println!("   side {page}: {}", hit.snippet.replace('\n', " ")),
+                None => println!("   {}", hit.snippet.replace('\n', " ")),
+            }
+        }
+        if group.matched > group.hits.len() {
+            println!("   … og {} sider mere", group.matched - group.hits.len());
+        }
+    }
+}
+
+/// Body, collection, date, item and case of a hit on one line.
+fn citation_line(hit: &Hit) -> String {
+    let mut head = Vec::new();
+    if let Some(body) = &hit.cite.body {
+        head.push(body.clone());
+    }
+    if let Some(c) = &hit.cite.collection {
+        head.push(c.clone());
+    }
+    if let Some(d) = hit.cite.meeting_date {
+        head.push(d.format("%d.%m.%Y").to_string());
+    }
+    if let (Some(num), Some(title)) = (hit.cite.item_number, &hit.cite.item_title) {
+        head.push(format!("punkt {num}: {title}"));
+    }
+    if let Some(case) = &hit.cite.case_number {
+        head.push(case.clone());
+    }
+    if hit.cite.access == moedemappe_core::model::Access::Closed {
+        head.push("LUKKET".into());
+    }
+    head.join(" · ")
+}
+
+/// The facet counts on three lines.
+fn facets_text(results: &SearchResults) {
+    let f = &results.facets;
+    let bodies: Vec<String> = f
+        .bodies
+        .iter()
+        .map(|b| format!("{} {}", b.body, b.count))
+        .collect();
+    let years: Vec<String> = f
+        .years
+        .iter()
+        .map(|y| format!("{} {}", y.year, y.count))
+        .collect();
+    let kinds: Vec<String> = f
+        .kinds
+        .iter()
+        .map(|k| format!("{} {}", k.label, k.count))
+        .collect();
+    println!("Udvalg: {}", bodies.join(" · "));
+    println!("År: {}", years.join(" · "));
+    println!("Type: {}", kinds.join(" · "));
 }
 
 /// The readable status.

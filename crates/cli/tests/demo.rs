@@ -96,3 +96,105 @@ fn demo_then_search_cites_real_pages_and_aarhus_equals_aarhus() {
     assert!(json_lines(&with_aa).len() >= 10);
     assert_eq!(with_aa, with_å);
 }
+
+#[test]
+fn search_filters_sorts_groups_and_finds_similar_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["demo"]);
+    let search = |args: &[&str]| {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        json_lines(&ok(&data, &all))
+    };
+    let date = |h: &serde_json::Value| h["meeting_date"].as_str().map(str::to_string);
+
+    // Date range, inclusive.
+    let hits = search(&[
+        "lokalplan",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-06-30",
+        "--flat",
+        "--json",
+        "--limit",
+        "50",
+    ]);
+    assert!(!hits.is_empty());
+    for h in &hits {
+        let d = date(h).expect("meeting material only");
+        assert!(("2024-01-01".."2024-07-01").contains(&d.as_str()), "{d}");
+    }
+    // Newest first.
+    let dates: Vec<String> = search(&[
+        "lokalplan",
+        "--sort",
+        "nyeste",
+        "--flat",
+        "--json",
+        "--limit",
+        "40",
+    ])
+    .iter()
+    .filter_map(date)
+    .collect();
+    assert!(dates.len() > 10);
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    // Closed only, briefings only.
+    let closed = search(&["Aarhus", "--access", "lukket", "--flat", "--json"]);
+    assert!(!closed.is_empty());
+    assert!(closed.iter().all(|h| h["access"] == "closed"));
+    let briefings = search(&["Aarhus", "--kind", "orientering", "--flat", "--json"]);
+    assert!(!briefings.is_empty());
+    assert!(briefings.iter().all(|h| h["item_kind"] == "briefing"));
+
+    // Grouped by default: at most three pages per group, one attachment each;
+    // the facet line names bodies and counts every match.
+    let lines = search(&["lokalplan", "--json", "--facets", "--limit", "5"]);
+    let summary = &lines[0];
+    let total = summary["total"].as_u64().unwrap();
+    let bodies = summary["facets"]["bodies"].as_array().unwrap();
+    assert!(bodies
+        .iter()
+        .all(|b| !b["body"].as_str().unwrap().is_empty()));
+    let by_body: u64 = bodies.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    let by_kind: u64 = summary["facets"]["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_kind, total);
+    assert!(by_body <= total); // handbook pages have no body
+    let hits = &lines[1..];
+    let groups: std::collections::BTreeSet<u64> =
+        hits.iter().map(|h| h["group"].as_u64().unwrap()).collect();
+    assert_eq!(groups.len(), 5);
+    for g in &groups {
+        let members: Vec<_> = hits.iter().filter(|h| h["group"] == *g).collect();
+        assert!(members.len() <= 3);
+        assert!(members
+            .iter()
+            .all(|h| h["attachment_id"] == members[0]["attachment_id"]
+                && h["item_number"] == members[0]["item_number"]));
+    }
+
+    // One case only, then material like it from other cases.
+    let case = hits
+        .iter()
+        .find_map(|h| h["case_number"].as_str())
+        .unwrap()
+        .to_string();
+    let of_case = search(&["lokalplan", "--case", &case, "--flat", "--json"]);
+    assert!(!of_case.is_empty());
+    assert!(of_case.iter().all(|h| h["case_number"] == case.as_str()));
+    let like = search(&["--like", &case, "--flat", "--json"]);
+    assert!(!like.is_empty());
+    assert!(like.iter().all(|h| h["case_number"] != case.as_str()));
+
+    // A typo finds the word, and the text output says so.
+    let typo = ok(&data, &["search", "arbejdsbelastnig"]);
+    assert!(typo.contains("næsten ens"), "{typo}");
+    assert!(typo.to_lowercase().contains("arbejdsbelastning"), "{typo}");
+}

@@ -62,17 +62,27 @@ impl IngestSettings {
     }
 }
 
-/// A search as a caller asks it.
+/// A search as a caller asks it: [`SearchQuery`] with bodies named the way
+/// members name them.
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
-    /// The query text.
-    pub text: String,
+    /// The query text and every filter but the body.
+    pub query: SearchQuery,
     /// Only this body (name, former name or abbreviation).
     pub body: Option<String>,
-    /// Only this year.
-    pub year: Option<i32>,
-    /// At most this many hits.
-    pub limit: usize,
+}
+
+impl SearchRequest {
+    /// A request for `text` with the defaults and at most `limit` hits.
+    pub fn new(text: impl Into<String>, limit: usize) -> Self {
+        SearchRequest {
+            query: SearchQuery {
+                limit,
+                ..SearchQuery::new(text)
+            },
+            body: None,
+        }
+    }
 }
 
 /// What `status` shows.
@@ -183,25 +193,51 @@ impl Mappe {
         )
     }
 
-    /// Full-text search.
+    /// Full-text search; facet counts carry body names.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        let body_ids = match &request.body {
-            Some(name) => self
+        let query = self.resolve(request)?;
+        let mut results = self.index.search(&query)?;
+        self.name_facets(&mut results)?;
+        Ok(results)
+    }
+
+    /// Material like the case `case_number` from other cases, with the
+    /// request's filters (its text is ignored).
+    pub fn more_like_case(
+        &self,
+        case_number: &str,
+        request: &SearchRequest,
+    ) -> Result<SearchResults> {
+        let query = self.resolve(request)?;
+        let mut results = self.index.more_like_case(case_number, &query)?;
+        self.name_facets(&mut results)?;
+        Ok(results)
+    }
+
+    /// The index query for a request: body names become ids.
+    fn resolve(&self, request: &SearchRequest) -> Result<SearchQuery> {
+        let mut query = request.query.clone();
+        if let Some(name) = &request.body {
+            query.body_ids = self
                 .store
                 .read()
                 .find_bodies(name)?
                 .into_iter()
                 .map(|b| b.0)
-                .collect(),
-            None => Vec::new(),
-        };
-        self.index.search(&SearchQuery {
-            text: request.text.clone(),
-            body_ids,
-            year: request.year,
-            include_closed: true,
-            limit: request.limit.max(1),
-        })
+                .collect();
+        }
+        query.limit = query.limit.max(1);
+        Ok(query)
+    }
+
+    fn name_facets(&self, results: &mut SearchResults) -> Result<()> {
+        let names = self.store.read().body_names()?;
+        for b in &mut results.facets.bodies {
+            if let Some(name) = names.get(&b.body_id) {
+                b.body.clone_from(name);
+            }
+        }
+        Ok(())
     }
 
     /// The stored text of one page (1-based) of an attachment.

@@ -52,6 +52,18 @@ pub fn danish_snippet_analyzer() -> TextAnalyzer {
     analyzer(Side::Query, true)
 }
 
+/// Builds the query analyzer without the stemmer, for similar spellings: a
+/// misspelt word is often stemmed differently from the word it misses
+/// ("arbejdsbelastnig" loses its "-ig"), but unstemmed it is one letter from
+/// the indexed stem.
+pub fn danish_unstemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(DanishTokenizer::new(Side::Query))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AaFolding)
+        .build()
+}
+
 /// The one pipeline behind the three analyzers: tokenizer side, then drop long
 /// tokens, lower case, compound parts (when `split`), å → aa, stem.
 fn analyzer(side: Side, split: bool) -> TextAnalyzer {

@@ -12,6 +12,7 @@
 //! run `moedemappe reindex`.
 
 mod analyzer;
+mod collect;
 mod compound;
 mod schema;
 mod search;
@@ -111,22 +112,136 @@ pub struct IndexDoc {
     pub text: String,
 }
 
+/// What kind of material a document is: the kind filter and facet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialKind {
+    /// An ordinary agenda item with a case: its text and its attachments.
+    Case,
+    /// Written briefings (orienteringer).
+    Briefing,
+    /// Fixed items (godkendelse af dagsorden, meddelelser, eventuelt).
+    Fixed,
+    /// A page of a document collection (handbook, archive), not meeting material.
+    Document,
+}
+
+impl MaterialKind {
+    /// Every kind, in the order facets list them.
+    pub const ALL: [MaterialKind; 4] = [
+        MaterialKind::Case,
+        MaterialKind::Briefing,
+        MaterialKind::Fixed,
+        MaterialKind::Document,
+    ];
+
+    /// The kind of an index document.
+    pub fn of(d: &IndexDoc) -> Self {
+        match (d.cite.collection.is_some(), d.cite.item_kind) {
+            (true, _) => MaterialKind::Document,
+            (false, Some(ItemKind::Briefing)) => MaterialKind::Briefing,
+            (false, Some(ItemKind::Fixed)) => MaterialKind::Fixed,
+            (false, _) => MaterialKind::Case,
+        }
+    }
+
+    /// The number the index stores.
+    pub fn code(self) -> u64 {
+        match self {
+            MaterialKind::Case => 0,
+            MaterialKind::Briefing => 1,
+            MaterialKind::Fixed => 2,
+            MaterialKind::Document => 3,
+        }
+    }
+
+    /// The kind of a stored number.
+    pub fn from_code(code: u64) -> Option<Self> {
+        MaterialKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The stable English name (JSON, command line).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaterialKind::Case => "case",
+            MaterialKind::Briefing => "briefing",
+            MaterialKind::Fixed => "fixed",
+            MaterialKind::Document => "document",
+        }
+    }
+
+    /// The Danish name shown to members.
+    pub fn label(self) -> &'static str {
+        match self {
+            MaterialKind::Case => "Sag",
+            MaterialKind::Briefing => "Orientering",
+            MaterialKind::Fixed => "Fast punkt",
+            MaterialKind::Document => "Dokument",
+        }
+    }
+
+    /// Parses the English or Danish name, any case.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_lowercase();
+        MaterialKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.label().to_lowercase() == s)
+            .or(match s.as_str() {
+                "sager" | "beslutningssag" => Some(MaterialKind::Case),
+                "orienteringer" => Some(MaterialKind::Briefing),
+                "fast" | "faste punkter" => Some(MaterialKind::Fixed),
+                "dokumenter" | "samling" => Some(MaterialKind::Document),
+                _ => None,
+            })
+    }
+}
+
+/// The order of results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Best match first (ties: newest, then a stable order).
+    #[default]
+    Relevance,
+    /// Newest meeting first (ties: best match).
+    Newest,
+    /// Oldest meeting first (ties: best match).
+    Oldest,
+}
+
 /// A search request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchQuery {
     /// What the user typed. Words must all match (AND); `"…"` searches a phrase,
     /// `OR` and `-word` work as in tantivy's query syntax. Colons are read as spaces
-    /// (no field syntax).
+    /// (no field syntax). When no document has every word, words nobody wrote are
+    /// matched by similar spellings, and then any word is enough.
     pub text: String,
     /// Only these bodies; empty means all.
     pub body_ids: Vec<i64>,
     /// Only meetings of this year (documents without a meeting date are left out).
     pub year: Option<i32>,
+    /// Only meetings on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Only meetings on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Only open or only closed material; `None` means both (as far as
+    /// `include_closed` allows).
+    pub access: Option<Access>,
     /// Include closed material. True by default (the owner's own machine); the
-    /// HTTP and MCP servers set it to false.
+    /// HTTP and MCP servers set it to false for callers without the closed scope.
     pub include_closed: bool,
-    /// Most hits to return (capped at [`MAX_LIMIT`]).
+    /// Only these kinds; empty means all.
+    pub kinds: Vec<MaterialKind>,
+    /// Only material of this case (exact case number, any case).
+    pub case_number: Option<String>,
+    /// The order of hits (and of groups).
+    pub sort: SortOrder,
+    /// Group hits by attachment: fills [`SearchResults::groups`] with up to
+    /// `limit` groups, instead of [`SearchResults::hits`].
+    pub group: bool,
+    /// Most hits (or groups) to return (capped at [`MAX_LIMIT`]).
     pub limit: usize,
 }
 
@@ -136,7 +251,14 @@ impl Default for SearchQuery {
             text: String::new(),
             body_ids: Vec::new(),
             year: None,
+            from: None,
+            to: None,
+            access: None,
             include_closed: true,
+            kinds: Vec::new(),
+            case_number: None,
+            sort: SortOrder::Relevance,
+            group: false,
             limit: 20,
         }
     }
@@ -153,16 +275,83 @@ impl SearchQuery {
 }
 
 /// The result of a search.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchResults {
-    /// How many documents matched in all.
+    /// How many documents (pages and items) matched in all.
     pub total: usize,
-    /// The best hits, best first (ties broken by key).
+    /// How many groups (attachments, item texts, documents) matched in all.
+    pub total_groups: usize,
+    /// The best hits, best first; empty when grouping.
     pub hits: Vec<Hit>,
+    /// The best groups, best first; only when grouping.
+    pub groups: Vec<HitGroup>,
+    /// Counts of all matches by body, year and kind.
+    pub facets: Facets,
     /// No document had every word, so these hits have some of them (the
     /// query was relaxed from AND to OR).
     #[serde(default)]
     pub relaxed: bool,
+    /// Some words were found nowhere, so these hits are for this text instead,
+    /// where each such word is replaced by an indexed word one letter off (the
+    /// typo fallback). The words are as indexed (stemmed).
+    #[serde(default)]
+    pub corrected: Option<String>,
+}
+
+/// The hits of one attachment of one item (or of an item's own text, or of one
+/// collection document), best page first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HitGroup {
+    /// The best hits of the group (at most [`PAGES_PER_GROUP`]), best first;
+    /// the first carries the group's citation and score.
+    pub hits: Vec<Hit>,
+    /// How many documents of the group matched in all.
+    pub matched: usize,
+}
+
+/// Most hits shown inside one group.
+pub const PAGES_PER_GROUP: usize = 3;
+
+/// Counts of matching documents per facet value, largest first (ties by value).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Facets {
+    /// Per body (id and name).
+    pub bodies: Vec<BodyCount>,
+    /// Per meeting year.
+    pub years: Vec<YearCount>,
+    /// Per kind of material.
+    pub kinds: Vec<KindCount>,
+}
+
+/// Matches in one body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyCount {
+    /// The body.
+    pub body_id: i64,
+    /// Its name (filled in by the caller that knows the names; empty otherwise).
+    pub body: String,
+    /// Matching documents.
+    pub count: usize,
+}
+
+/// Matches in one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearCount {
+    /// The meeting year.
+    pub year: i32,
+    /// Matching documents.
+    pub count: usize,
+}
+
+/// Matches of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindCount {
+    /// The kind.
+    pub kind: MaterialKind,
+    /// Its Danish name.
+    pub label: String,
+    /// Matching documents.
+    pub count: usize,
 }
 
 /// One hit: the stored fields of the document, its score and a snippet.
@@ -285,6 +474,17 @@ impl SearchIndex {
     /// syntax the parser does not understand is skipped, never an error.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         search::run(self, q)
+    }
+
+    /// Material like the case `case_number` (its titles and case text), from
+    /// other cases, with `filters` applied (its `text` is ignored). An unknown
+    /// case is an [`Error::NotFound`].
+    pub fn more_like_case(
+        &self,
+        case_number: &str,
+        filters: &SearchQuery,
+    ) -> Result<SearchResults> {
+        search::more_like_case(self, case_number, filters)
     }
 
     /// Number of documents in the index (as of the last reload).

@@ -2,19 +2,20 @@
 //! [`IndexDoc`] / [`Hit`] and tantivy documents.
 
 use chrono::{Datelike, NaiveDate};
+use sha2::{Digest, Sha256};
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
-    STORED, STRING,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST,
+    INDEXED, STORED, STRING,
 };
 use tantivy::TantivyDocument;
 
 use super::analyzer::DANISH_INDEX;
-use super::{Citation, DocKind, Hit, IndexDoc};
+use super::{Citation, DocKind, Hit, IndexDoc, MaterialKind};
 use crate::model::{Access, ItemKind};
 
 /// Bump whenever the schema or the analyzer changes: an index written with
 /// another version must be rebuilt (`moedemappe reindex`).
-pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-2";
+pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-3";
 
 /// Handles of every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -38,6 +39,17 @@ pub(super) struct Fields {
     pub collection: Field,
     pub access: Field,
     pub text: Field,
+    /// Days since 1970-01-01 of the meeting (filter and sort).
+    pub day: Field,
+    /// [`MaterialKind`] code (filter and facet).
+    pub material: Field,
+    /// The case number in upper case (exact filter).
+    pub case_exact: Field,
+    /// Hash of the key: breaks score ties the same way in every index.
+    pub order: Field,
+    /// Hash of the group key (the attachment of an item, an item's own text,
+    /// or a collection document): results are grouped by it.
+    pub group: Field,
 }
 
 /// Builds the schema and its field handles.
@@ -51,7 +63,10 @@ pub(super) fn build() -> (Schema, Fields) {
         )
         .set_stored();
     let stored_i64 = NumericOptions::default().set_stored();
-    let filter_i64 = NumericOptions::default().set_indexed().set_stored();
+    let filter_i64 = NumericOptions::default()
+        .set_indexed()
+        .set_stored()
+        .set_fast();
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
         owner: b.add_text_field("owner", STRING | STORED),
@@ -60,7 +75,7 @@ pub(super) fn build() -> (Schema, Fields) {
         body: b.add_text_field("body", STORED),
         meeting_id: b.add_i64_field("meeting_id", stored_i64.clone()),
         meeting_date: b.add_text_field("meeting_date", STORED),
-        year: b.add_i64_field("year", NumericOptions::default().set_indexed()),
+        year: b.add_i64_field("year", INDEXED | FAST),
         item_id: b.add_i64_field("item_id", stored_i64.clone()),
         item_number: b.add_u64_field("item_number", stored_i64.clone()),
         item_title: b.add_text_field("item_title", danish.clone()),
@@ -68,10 +83,15 @@ pub(super) fn build() -> (Schema, Fields) {
         case_number: b.add_text_field("case_number", danish.clone()),
         attachment_id: b.add_i64_field("attachment_id", stored_i64.clone()),
         attachment_title: b.add_text_field("attachment_title", danish.clone()),
-        page: b.add_u64_field("page", stored_i64),
+        page: b.add_u64_field("page", stored_i64.set_fast()),
         collection: b.add_text_field("collection", STORED),
         access: b.add_text_field("access", STRING | STORED),
         text: b.add_text_field("text", danish),
+        day: b.add_i64_field("day", INDEXED | FAST),
+        material: b.add_u64_field("material", INDEXED | FAST),
+        case_exact: b.add_text_field("case_exact", STRING),
+        order: b.add_u64_field("order", FAST),
+        group: b.add_u64_field("group", FAST),
     };
     (b.build(), fields)
 }
@@ -81,6 +101,34 @@ pub(super) fn kind_str(kind: DocKind) -> &'static str {
     match kind {
         DocKind::Item => "item",
         DocKind::Page => "page",
+    }
+}
+
+/// The days since 1970-01-01 of `date`, as the `day` field holds them.
+pub(super) fn day_of(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - 719_163
+}
+
+/// The case number as the exact `case_exact` field holds it.
+pub(super) fn case_exact(case_number: &str) -> String {
+    case_number.trim().to_uppercase()
+}
+
+/// A stable 64-bit hash of `s` (the first 8 bytes of its SHA-256).
+pub(super) fn hash64(s: &str) -> u64 {
+    let digest = Sha256::digest(s.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(first)
+}
+
+/// What results group a document under: each attachment of an item is one
+/// group, an item's own text is one, each collection document is one.
+pub(super) fn group_key(d: &IndexDoc) -> String {
+    match (d.kind, d.cite.item_id, d.cite.attachment_id) {
+        (DocKind::Page, Some(item), Some(att)) => format!("item:{item}:att:{att}"),
+        (DocKind::Page, _, _) => d.owner.clone(),
+        (DocKind::Item, _, _) => d.key.clone(),
     }
 }
 
@@ -134,6 +182,15 @@ impl Fields {
         nat(&mut doc, self.page, d.cite.page);
         text(&mut doc, self.collection, &d.cite.collection);
         doc.add_text(self.text, &d.text);
+        if let Some(date) = d.cite.meeting_date {
+            doc.add_i64(self.day, day_of(date));
+        }
+        doc.add_u64(self.material, MaterialKind::of(d).code());
+        if let Some(case) = &d.cite.case_number {
+            doc.add_text(self.case_exact, case_exact(case));
+        }
+        doc.add_u64(self.order, hash64(&d.key));
+        doc.add_u64(self.group, hash64(&group_key(d)));
         doc
     }
 

