@@ -125,14 +125,20 @@ pub fn hits_text(results: &SearchResults, facets: bool) {
             (None, Some(_)) => {}
             (None, None) => println!("   Sagsfremstilling"),
         }
-        for hit in &group.hits {
-            match hit.cite.page {
-                Some(page) => println!("   side {page}: {}", hit.snippet.replace('\n', " ")),
-                None => println!("   {}", hit.snippet.replace('\n', " ")),
-            }
+        match first.cite.page {
+            Some(page) => println!("   side {page}: {}", first.snippet.replace('\n', " ")),
+            None => println!("   {}", first.snippet.replace('\n', " ")),
         }
-        if group.matched > group.hits.len() {
-            println!("   … og {} sider mere", group.matched - group.hits.len());
+        let more: Vec<String> = group.hits[1..]
+            .iter()
+            .filter_map(|h| h.cite.page.map(|p| p.to_string()))
+            .collect();
+        let unlisted = group.matched.saturating_sub(group.hits.len());
+        match (more.is_empty(), unlisted) {
+            (true, 0) => {}
+            (true, n) => println!("   … og {n} sider mere"),
+            (false, 0) => println!("   også side {}", more.join(", ")),
+            (false, n) => println!("   også side {} og {n} sider mere", more.join(", ")),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -62,21 +63,102 @@ impl Ord for Candidate {
     }
 }
 
+/// Hasher for keys that are already hashes (the group field): no re-hashing.
+#[derive(Default)]
+pub(super) struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Counts per value: values in `0..SMALL` (body ids, kind codes) or, after an
+/// offset, years, in an array; anything else in a map. Counting is the inner
+/// loop of every search.
+#[derive(Debug, Clone)]
+pub(super) struct Counts {
+    offset: i64,
+    small: Vec<usize>,
+    other: HashMap<i64, usize>,
+}
+
+/// Size of the array part of [`Counts`].
+const SMALL: usize = 512;
+
+impl Counts {
+    fn new(offset: i64) -> Self {
+        Counts {
+            offset,
+            small: vec![0; SMALL],
+            other: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, value: i64, n: usize) {
+        match usize::try_from(value.wrapping_sub(self.offset)) {
+            Ok(i) if i < SMALL => self.small[i] += n,
+            _ => *self.other.entry(value).or_default() += n,
+        }
+    }
+
+    fn absorb(&mut self, other: &Counts) {
+        for (v, n) in other.iter() {
+            self.add(v, n);
+        }
+    }
+
+    /// Every value counted at least once, with its count.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, usize)> + '_ {
+        let offset = self.offset;
+        self.small
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(move |(i, n)| (i as i64 + offset, *n))
+            .chain(self.other.iter().map(|(v, n)| (*v, *n)))
+    }
+}
+
+/// Years are counted from this one in the array part.
+const FIRST_YEAR: i64 = 1900;
+
 /// What a pass over the matches found.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Gathered {
     /// Number of matches.
     pub total: usize,
     /// The best matches, best first (at most `keep`).
     pub candidates: Vec<Candidate>,
     /// Matches per body id.
-    pub bodies: HashMap<i64, usize>,
+    pub bodies: Counts,
     /// Matches per meeting year.
-    pub years: HashMap<i64, usize>,
+    pub years: Counts,
     /// Matches per [`MaterialKind`] code.
-    pub kinds: HashMap<u64, usize>,
+    pub kinds: Counts,
     /// Matches per group hash (when counted).
-    pub groups: HashMap<u64, usize>,
+    pub groups: HashMap<u64, usize, BuildHasherDefault<AlreadyHashed>>,
+}
+
+impl Default for Gathered {
+    fn default() -> Self {
+        Gathered {
+            total: 0,
+            candidates: Vec::new(),
+            bodies: Counts::new(0),
+            years: Counts::new(FIRST_YEAR),
+            kinds: Counts::new(0),
+            groups: HashMap::default(),
+        }
+    }
 }
 
 impl Gathered {
@@ -84,15 +166,9 @@ impl Gathered {
     fn absorb(&mut self, other: Gathered) {
         self.total += other.total;
         self.candidates.extend(other.candidates);
-        for (k, v) in other.bodies {
-            *self.bodies.entry(k).or_default() += v;
-        }
-        for (k, v) in other.years {
-            *self.years.entry(k).or_default() += v;
-        }
-        for (k, v) in other.kinds {
-            *self.kinds.entry(k).or_default() += v;
-        }
+        self.bodies.absorb(&other.bodies);
+        self.years.absorb(&other.years);
+        self.kinds.absorb(&other.kinds);
         for (k, v) in other.groups {
             *self.groups.entry(k).or_default() += v;
         }
@@ -100,10 +176,13 @@ impl Gathered {
 
     /// Kinds with their counts, in [`MaterialKind::ALL`] order.
     pub fn kind_counts(&self) -> Vec<(MaterialKind, usize)> {
-        MaterialKind::ALL
-            .into_iter()
-            .filter_map(|k| self.kinds.get(&k.code()).map(|n| (k, *n)))
-            .collect()
+        let mut kinds: Vec<(MaterialKind, usize)> = self
+            .kinds
+            .iter()
+            .filter_map(|(code, n)| Some((MaterialKind::from_code(u64::try_from(code).ok()?)?, n)))
+            .collect();
+        kinds.sort();
+        kinds
     }
 }
 
@@ -174,13 +253,13 @@ impl SegmentCollector for GatherSegment {
         let found = &mut self.found;
         found.total += 1;
         if let Some(b) = self.body.first(doc) {
-            *found.bodies.entry(b).or_default() += 1;
+            found.bodies.add(b, 1);
         }
         if let Some(y) = self.year.first(doc) {
-            *found.years.entry(y).or_default() += 1;
+            found.years.add(y, 1);
         }
         if let Some(m) = self.material.first(doc) {
-            *found.kinds.entry(m).or_default() += 1;
+            found.kinds.add(i64::try_from(m).unwrap_or(i64::MAX), 1);
         }
         let group = self.group.first(doc).unwrap_or(0);
         if self.count_groups {

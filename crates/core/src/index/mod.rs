@@ -303,7 +303,8 @@ pub struct SearchResults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HitGroup {
     /// The best hits of the group (at most [`PAGES_PER_GROUP`]), best first;
-    /// the first carries the group's citation and score.
+    /// the first carries the group's citation, score and snippet (the others
+    /// have empty snippets: each snippet re-analyzes a whole page).
     pub hits: Vec<Hit>,
     /// How many documents of the group matched in all.
     pub matched: usize,

@@ -210,12 +210,14 @@ fn results(
         text: snippet_generator(searcher, shown_query, f.text)?,
         title: snippet_generator(searcher, shown_query, f.item_title)?,
     };
-    let hit = |c: &Candidate| -> Result<Hit> {
+    let hit = |c: &Candidate, with_snippet: bool| -> Result<Hit> {
         let doc: TantivyDocument = searcher.doc(c.addr)?;
         let mut hit = f.hit_of(&doc, c.score);
-        let body = f.str(&doc, f.text).unwrap_or_default();
-        let title = hit.cite.item_title.clone().unwrap_or_default();
-        (hit.snippet, hit.snippet_html) = snippets.make(hit.kind, &body, &title);
+        if with_snippet {
+            let body = f.str(&doc, f.text).unwrap_or_default();
+            let title = hit.cite.item_title.clone().unwrap_or_default();
+            (hit.snippet, hit.snippet_html) = snippets.make(hit.kind, &body, &title);
+        }
         Ok(hit)
     };
     let mut res = SearchResults {
@@ -241,7 +243,13 @@ fn results(
             }
         }
         for g in order {
-            let hits = members[&g].iter().map(|c| hit(c)).collect::<Result<_>>()?;
+            // A snippet for the group's best page; the others are listed by
+            // page (building a snippet re-analyzes the whole page).
+            let hits = members[&g]
+                .iter()
+                .enumerate()
+                .map(|(n, c)| hit(c, n == 0))
+                .collect::<Result<_>>()?;
             res.groups.push(HitGroup {
                 hits,
                 matched: found.groups.get(&g).copied().unwrap_or(1),
@@ -252,7 +260,7 @@ fn results(
             .candidates
             .iter()
             .take(limit)
-            .map(hit)
+            .map(|c| hit(c, true))
             .collect::<Result<_>>()?;
     }
     Ok(res)
@@ -264,9 +272,9 @@ fn facets(found: &Gathered) -> Facets {
         .bodies
         .iter()
         .map(|(id, n)| BodyCount {
-            body_id: *id,
+            body_id: id,
             body: String::new(),
-            count: *n,
+            count: n,
         })
         .collect();
     bodies.sort_by(|a, b| b.count.cmp(&a.count).then(a.body_id.cmp(&b.body_id)));
@@ -275,8 +283,8 @@ fn facets(found: &Gathered) -> Facets {
         .iter()
         .filter_map(|(y, n)| {
             Some(YearCount {
-                year: i32::try_from(*y).ok()?,
-                count: *n,
+                year: i32::try_from(y).ok()?,
+                count: n,
             })
         })
         .collect();
