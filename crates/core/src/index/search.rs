@@ -436,10 +436,13 @@ fn abbreviations() -> &'static HashMap<String, Vec<String>> {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .filter_map(|l| l.split_once('='))
             .map(|(abbr, exp)| {
+                // Spellings the analyzer makes the same ("Kulturudvalget",
+                // "Kulturudvalg") are searched once.
+                let mut seen = BTreeSet::new();
                 let exp = exp
                     .split('|')
                     .map(|e| e.trim().replace('"', ""))
-                    .filter(|e| !e.is_empty())
+                    .filter(|e| !e.is_empty() && seen.insert(analyze(e)))
                     .collect();
                 (abbr.trim().to_lowercase(), exp)
             })
@@ -448,8 +451,10 @@ fn abbreviations() -> &'static HashMap<String, Vec<String>> {
 }
 
 /// Rewrites each query word that is an abbreviation (outside quotes, any case,
-/// whole word) as `(abbr OR "expansion" OR …)`: "TU lokalplan" also finds
-/// pages saying "Teknisk Udvalg" and "lokalplan".
+/// whole word) as `(abbr OR text:"expansion" OR item_title:"expansion" …)`:
+/// "TU lokalplan" also finds pages saying "Teknisk Udvalg" and "lokalplan".
+/// The names are looked for in the page text and item titles only (phrase
+/// queries over every field made abbreviation searches the slowest).
 fn expand_abbreviations(text: &str) -> String {
     let map = abbreviations();
     let mut out = String::with_capacity(text.len());
@@ -469,9 +474,13 @@ fn expand_abbreviations(text: &str) -> String {
                     out.push('(');
                     out.push_str(core);
                     for e in exps {
-                        out.push_str(" OR \"");
-                        out.push_str(e);
-                        out.push('"');
+                        for field in ["text", "item_title"] {
+                            out.push_str(" OR ");
+                            out.push_str(field);
+                            out.push_str(":\"");
+                            out.push_str(e);
+                            out.push('"');
+                        }
                     }
                     out.push(')');
                 }
@@ -811,11 +820,11 @@ mod tests {
     fn abbreviations_are_expanded_outside_phrases() {
         assert_eq!(
             expand_abbreviations("tu lokalplan"),
-            "(tu OR \"Teknisk Udvalg\") lokalplan"
+            "(tu OR text:\"Teknisk Udvalg\" OR item_title:\"Teknisk Udvalg\") lokalplan"
         );
         assert_eq!(
             expand_abbreviations("\"TU\" KU, TUX"),
-            "\"TU\" (KU OR \"Kulturudvalget\" OR \"Kulturudvalg\") TUX"
+            "\"TU\" (KU OR text:\"Kulturudvalget\" OR item_title:\"Kulturudvalget\") TUX"
         );
         assert_eq!(expand_abbreviations("-TU"), "-TU");
         assert!(abbreviations()["øeu"][0].starts_with("Økonomi-"));
