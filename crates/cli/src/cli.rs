@@ -9,6 +9,7 @@ use moedemappe_core::extract::WorkerCommand;
 use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::Access;
 use moedemappe_core::sources::portal::PortalOptions;
+use moedemappe_core::tokens::Scope;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -22,6 +23,31 @@ pub struct Args {
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `moedemappe token …`.
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Lav en nøgle; den vises kun denne ene gang.
+    Create {
+        /// open (kun åbent materiale) eller closed (også lukket materiale).
+        #[arg(long, default_value = "open", value_parser = parse_scope)]
+        scope: Scope,
+        /// Hvad nøglen bruges til.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Vis nøglerne (id, adgang, oprettet) — aldrig selve nøglen.
+    List,
+    /// Slet en nøgle.
+    Revoke {
+        /// Nøglens id (fra `token list`).
+        id: String,
+    },
+}
+
+fn parse_scope(s: &str) -> std::result::Result<Scope, String> {
+    Scope::parse(s).ok_or_else(|| "skriv open eller closed".into())
 }
 
 /// The arguments of `moedemappe search`.
@@ -142,6 +168,15 @@ enum Command {
         #[command(flatten)]
         ingest: IngestArgs,
     },
+    /// Start den lokale API (og brugerfladen i browseren) på 127.0.0.1.
+    Serve {
+        /// Port; 0 vælger en ledig og skriver den.
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+    },
+    /// Adgangsnøgler til den lokale API og MCP-serveren.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Mål søgekvalitet og svartider på testsættet over demodata (bruger ikke datamappen).
     Relevance {
         /// Demodata i denne skala (1.0 = hele 2023–2024).
@@ -370,6 +405,35 @@ pub fn run(args: Args) -> Result<()> {
         }
         // Handled before the data directory is opened.
         Command::Relevance { .. } => {}
+        Command::Serve { port } => crate::serve::run(mappe, port)?,
+        Command::Token(TokenCommand::Create { scope, label }) => {
+            let (info, secret) = mappe.create_token(scope, label.as_deref())?;
+            println!("{secret}");
+            eprintln!(
+                "Nøgle {} ({}) er lavet. Gem den nu: den vises ikke igen.",
+                info.id,
+                if scope.sees_closed() {
+                    "også lukket materiale"
+                } else {
+                    "kun åbent materiale"
+                }
+            );
+        }
+        Command::Token(TokenCommand::List) => {
+            for t in mappe.tokens()?.list() {
+                let scope = if t.scope.sees_closed() {
+                    "lukket"
+                } else {
+                    "åben"
+                };
+                let label = t.label.as_deref().unwrap_or("");
+                println!("{}  {scope:6}  {}  {label}", t.id, t.created);
+            }
+        }
+        Command::Token(TokenCommand::Revoke { id }) => {
+            let gone = mappe.tokens()?.revoke(&id)?;
+            println!("Nøgle {} er slettet.", gone.id);
+        }
         Command::Watch {
             debounce_ms,
             ingest,

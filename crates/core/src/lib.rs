@@ -14,6 +14,7 @@
 //! - [`sources`]: the agenda portal and watched folders, kept in step by `sync`.
 //! - [`watch`]: noticing changes in watched folders, so they are synced at once.
 //! - [`relevance`]: the search relevance test set and its evaluation.
+//! - [`tokens`]: access tokens of API callers, and whether they see closed material.
 //! - [`api`]: the single surface callers use.
 
 pub mod api;
@@ -29,6 +30,7 @@ pub mod progress;
 pub mod relevance;
 pub mod sources;
 pub mod store;
+pub mod tokens;
 pub mod watch;
 
 pub use error::{Error, Result};

@@ -2,6 +2,8 @@
 //! servers and the desktop shell later. Callers hold a [`Mappe`] (one data
 //! directory) and call its methods; nothing else in the crate is needed.
 
+mod access;
+
 use crate::blobs::BlobStore;
 use crate::extract::{ExtractOptions, WorkerCommand};
 use crate::index::{SearchIndex, SearchQuery, SearchResults};

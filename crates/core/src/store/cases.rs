@@ -26,6 +26,8 @@ pub struct Treatment {
     pub item: Option<ItemId>,
     /// The meeting was withdrawn from its source.
     pub withdrawn: bool,
+    /// A closed (lukket) item, or a line known only from a closed item's text.
+    pub closed: bool,
 }
 
 impl Reader<'_> {
@@ -35,7 +37,7 @@ impl Reader<'_> {
     pub fn case_history(&self, case_number: &str) -> Result<Vec<Treatment>> {
         let mut stmt = self.conn.prepare(
             "SELECT b.name, m.date, i.number, i.title, i.decision, i.referred, i.postponed,
-                    i.foretraede, i.id, m.withdrawn_at IS NOT NULL
+                    i.foretraede, i.id, m.withdrawn_at IS NOT NULL, i.closed
                FROM items i JOIN meetings m ON m.id = i.meeting_id JOIN bodies b ON b.id = m.body_id
               WHERE i.case_number = ?1 AND i.kind <> 'fixed'
               ORDER BY m.date, b.name, i.number",
@@ -55,13 +57,15 @@ impl Reader<'_> {
                     },
                     item: Some(ItemId(r.get(8)?)),
                     withdrawn: r.get(9)?,
+                    closed: r.get(10)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut listed = self.conn.prepare(
-            "SELECT DISTINCT h.body_name, h.date, h.item_number, h.line
+            "SELECT h.body_name, h.date, h.item_number, h.line, MIN(i.closed)
                FROM item_history h JOIN items i ON i.id = h.item_id
-              WHERE i.case_number = ?1 AND i.kind <> 'fixed'",
+              WHERE i.case_number = ?1 AND i.kind <> 'fixed'
+              GROUP BY h.body_name, h.date, h.item_number, h.line",
         )?;
         let only_listed: Vec<Treatment> = listed
             .query_map([case_number], |r| {
@@ -74,6 +78,7 @@ impl Reader<'_> {
                     flags: ItemFlags::default(),
                     item: None,
                     withdrawn: false,
+                    closed: r.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

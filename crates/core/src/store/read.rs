@@ -140,6 +140,21 @@ impl Reader<'_> {
             .optional()?)
     }
 
+    /// Whether an attachment is open: used by an open item or a collection
+    /// document. `None` for an attachment nobody uses (or no such attachment).
+    pub fn attachment_is_open(&self, attachment: AttachmentId) -> Result<Option<bool>> {
+        let (users, open): (i64, i64) = self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(open), 0) FROM (
+                 SELECT 1 - i.closed AS open FROM item_attachments ia
+                   JOIN items i ON i.id = ia.item_id WHERE ia.attachment_id = ?1
+                 UNION ALL
+                 SELECT 1 FROM documents WHERE attachment_id = ?1)",
+            [attachment.0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((users > 0).then_some(open > 0))
+    }
+
     /// Index owners waiting to be (re)indexed, in a stable order.
     pub fn index_queue(&self) -> Result<Vec<String>> {
         let mut stmt = self

@@ -1,0 +1,310 @@
+//! `moedemappe serve`: the local HTTP API on 127.0.0.1. Every call needs a
+//! bearer token from the data directory; its scope decides whether closed
+//! material is visible. Requests from a foreign `Origin` (a web page in the
+//! member's browser) or for a foreign `Host` (DNS rebinding) are refused.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use chrono::NaiveDate;
+use moedemappe_core::api::{Mappe, SearchRequest};
+use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
+use moedemappe_core::model::{Access, AttachmentId};
+use moedemappe_core::tokens::Scope;
+use moedemappe_core::Error;
+use serde::Deserialize;
+use serde_json::json;
+
+/// The port `serve` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 7411;
+
+/// The OpenAPI document of the API (written by hand; the routes below and
+/// this document are compared by a test).
+const OPENAPI: &str = include_str!("openapi.json");
+
+#[derive(Clone)]
+struct App {
+    mappe: Arc<Mutex<Mappe>>,
+    port: u16,
+}
+
+/// Runs the server until the process is stopped.
+pub fn run(mappe: Mappe, port: u16) -> Result<()> {
+    // Make the local token now, so the UI and scripts can read it.
+    let token_file = mappe.data_dir().join("api-token");
+    mappe.local_token()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("kunne ikke starte serveren")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
+            .await
+            .with_context(|| format!("port {port} er optaget; vælg en anden med --port"))?;
+        let port = listener.local_addr()?.port();
+        let app = App {
+            mappe: Arc::new(Mutex::new(mappe)),
+            port,
+        };
+        // Whoever started us may stop reading stdout; that must not stop us.
+        let mut out = std::io::stdout();
+        let _ = writeln!(
+            out,
+            "Mødemappe kører på http://127.0.0.1:{port}/ (Ctrl-C stopper)"
+        );
+        let _ = writeln!(out, "Adgangsnøglen står i {}", token_file.display());
+        let _ = out.flush();
+        axum::serve(listener, router(app)).await?;
+        Ok(())
+    })
+}
+
+fn router(app: App) -> Router {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/search", get(search))
+        .route("/api/cases/{number}", get(case))
+        .route("/api/cases/{number}/similar", get(similar))
+        .route("/api/attachments/{id}/pages/{page}", get(page_text))
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .with_state(app)
+}
+
+/// The error body every refusal and failure has.
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+fn core_error(e: &Error) -> Response {
+    let status = match e {
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (
+        status,
+        Json(json!({ "error": e.to_string(), "code": e.code() })),
+    )
+        .into_response()
+}
+
+/// Refuses foreign hosts and origins, then requires a known bearer token and
+/// hands its scope to the handler.
+async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let local = [
+        format!("127.0.0.1:{}", app.port),
+        format!("localhost:{}", app.port),
+    ];
+    let headers = req.headers();
+    let host_ok = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| local.iter().any(|l| l == h));
+    if !host_ok {
+        return error(StatusCode::FORBIDDEN, "forkert værtsnavn");
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let ok = origin
+            .to_str()
+            .ok()
+            .is_some_and(|o| local.iter().any(|l| o == format!("http://{l}")));
+        if !ok {
+            return error(
+                StatusCode::FORBIDDEN,
+                "forespørgsler fra andre sider afvises",
+            );
+        }
+    }
+    let Some(secret) = bearer(headers) else {
+        return error(StatusCode::UNAUTHORIZED, "adgangsnøgle mangler");
+    };
+    let mappe = app.mappe.clone();
+    let scope = tokio::task::spawn_blocking(move || {
+        let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        mappe.check_token(&secret)
+    })
+    .await;
+    match scope {
+        Ok(Ok(Some(scope))) => {
+            req.extensions_mut().insert(scope);
+            next.run(req).await
+        }
+        Ok(Ok(None)) => error(StatusCode::UNAUTHORIZED, "ukendt adgangsnøgle"),
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (kind, secret) = value.split_once(' ')?;
+    (kind.eq_ignore_ascii_case("bearer") && !secret.trim().is_empty())
+        .then(|| secret.trim().to_string())
+}
+
+/// Runs `f` on the data directory off the async threads.
+async fn with_mappe<T: serde::Serialize + Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&Mappe) -> moedemappe_core::Result<T> + Send + 'static,
+) -> Response {
+    let mappe = app.mappe.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mappe)
+    })
+    .await;
+    match done {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// The query string of `/api/search` (and the filters of `similar`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SearchParams {
+    q: String,
+    body: Option<String>,
+    year: Option<i32>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    access: Option<String>,
+    kind: Option<String>,
+    case: Option<String>,
+    sort: Option<String>,
+    group: Option<bool>,
+    limit: Option<usize>,
+}
+
+impl SearchParams {
+    /// The request, or the message of a 400 answer.
+    fn request(&self, scope: Scope) -> std::result::Result<SearchRequest, &'static str> {
+        let bad = |m: &'static str| m;
+        let kinds = match &self.kind {
+            Some(list) => list
+                .split(',')
+                .map(|k| MaterialKind::parse(k).ok_or(()))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|_| bad("kind skal være case, briefing, fixed eller document"))?,
+            None => Vec::new(),
+        };
+        let access = match self.access.as_deref() {
+            None => None,
+            Some("open") => Some(Access::Open),
+            Some("closed") => Some(Access::Closed),
+            Some(_) => return Err(bad("access skal være open eller closed")),
+        };
+        let sort = match self.sort.as_deref() {
+            None | Some("relevance") => SortOrder::Relevance,
+            Some("newest") => SortOrder::Newest,
+            Some("oldest") => SortOrder::Oldest,
+            Some(_) => return Err(bad("sort skal være relevance, newest eller oldest")),
+        };
+        Ok(SearchRequest {
+            query: SearchQuery {
+                text: self.q.clone(),
+                year: self.year,
+                from: self.from,
+                to: self.to,
+                access,
+                include_closed: scope.sees_closed(),
+                kinds,
+                case_number: self.case.clone(),
+                sort,
+                group: self.group.unwrap_or(true),
+                limit: self.limit.unwrap_or(20),
+                ..SearchQuery::default()
+            },
+            body: self.body.clone(),
+        })
+    }
+}
+
+async fn search(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(params): Query<SearchParams>,
+) -> Response {
+    let request = match params.request(scope) {
+        Ok(r) => r,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
+    };
+    with_mappe(&app, move |m| m.search(&request)).await
+}
+
+async fn similar(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(number): Path<String>,
+    Query(params): Query<SearchParams>,
+) -> Response {
+    let request = match params.request(scope) {
+        Ok(r) => r,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
+    };
+    with_mappe(&app, move |m| m.more_like_case(&number, &request)).await
+}
+
+async fn case(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(number): Path<String>,
+) -> Response {
+    with_mappe(&app, move |m| m.case_history_for(&number, scope)).await
+}
+
+async fn page_text(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path((id, page)): Path<(i64, u32)>,
+) -> Response {
+    with_mappe(&app, move |m| {
+        let text = m.page_text_for(AttachmentId(id), page, scope)?;
+        Ok(json!({ "attachment_id": id, "page": page, "text": text }))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_lists_exactly_the_routes() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+        assert_eq!(
+            doc["openapi"].as_str().unwrap().split('.').next(),
+            Some("3")
+        );
+        let mut documented: Vec<String> =
+            doc["paths"].as_object().unwrap().keys().cloned().collect();
+        documented.sort();
+        let source = include_str!("serve.rs");
+        let mut routed: Vec<String> = source
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix(".route(\""))
+            .filter_map(|l| l.split('"').next())
+            .map(str::to_string)
+            .collect();
+        routed.sort();
+        assert_eq!(documented, routed);
+        for path in doc["paths"].as_object().unwrap().values() {
+            assert!(path["get"]["summary"].is_string());
+        }
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    }
+}

@@ -1,0 +1,239 @@
+//! End-to-end tests of `moedemappe serve`: the real binary on 127.0.0.1 over
+//! the demo corpus, driven with a real HTTP client. Tokens, origins, and that
+//! closed material is absent without the closed scope and present with it.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use common::ok;
+use reqwest::blocking::Client;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    host: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["serve", "--port", "0"])
+        .env_remove("MOEDEMAPPE_DATA")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut first).unwrap();
+    // Keep reading what the server prints, as a terminal would.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    let host = url.trim_start_matches("http://").to_string();
+    Server {
+        child,
+        base: url,
+        host,
+    }
+}
+
+fn get(client: &Client, s: &Server, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+    let mut req = client.get(format!("{}{path}", s.base));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().unwrap();
+    let status = resp.status();
+    (status, resp.json().unwrap_or(Value::Null))
+}
+
+fn all_hits(results: &Value) -> Vec<Value> {
+    let mut hits: Vec<Value> = results["hits"].as_array().cloned().unwrap_or_default();
+    for g in results["groups"].as_array().into_iter().flatten() {
+        hits.extend(g["hits"].as_array().cloned().unwrap_or_default());
+    }
+    hits
+}
+
+#[test]
+fn the_api_needs_a_token_refuses_foreign_origins_and_keeps_closed_material_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["demo"]);
+    let closed_token = ok(&data, &["token", "create", "--scope", "closed"])
+        .trim()
+        .to_string();
+    let server = serve(&data);
+    let open_token = std::fs::read_to_string(data.join("api-token"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let client = Client::new();
+    let open = Some(open_token.as_str());
+    let closed = Some(closed_token.as_str());
+
+    // No token, a wrong token: 401 with a plain message; the right one: 200.
+    let (status, body) = get(&client, &server, "/api/search?q=Aarhus", None);
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body["error"].is_string());
+    let (status, _) = get(&client, &server, "/api/search?q=Aarhus", Some("forkert"));
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = get(&client, &server, "/api/openapi.json", None);
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, doc) = get(&client, &server, "/api/openapi.json", open);
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["paths"]["/api/search"].is_object());
+
+    // A foreign Origin is refused even with a good token; our own is fine.
+    let with_origin = |origin: &str| {
+        client
+            .get(format!("{}/api/search?q=Aarhus", server.base))
+            .bearer_auth(&open_token)
+            .header("Origin", origin)
+            .send()
+            .unwrap()
+            .status()
+    };
+    assert_eq!(with_origin("https://evil.example"), StatusCode::FORBIDDEN);
+    assert_eq!(with_origin("http://127.0.0.1:1"), StatusCode::FORBIDDEN);
+    assert_eq!(
+        with_origin(&format!("http://{}", server.host)),
+        StatusCode::OK
+    );
+    // A foreign Host (DNS rebinding) is refused.
+    let rebinding = client
+        .get(format!("{}/api/search?q=Aarhus", server.base))
+        .bearer_auth(&open_token)
+        .header("Host", "evil.example")
+        .send()
+        .unwrap()
+        .status();
+    assert_eq!(rebinding, StatusCode::FORBIDDEN);
+
+    // Closed material: present with the closed scope …
+    let q = "/api/search?q=Aarhus&group=false&limit=200";
+    let (_, with_closed) = get(&client, &server, &format!("{q}&access=closed"), closed);
+    let closed_hits = all_hits(&with_closed);
+    assert!(!closed_hits.is_empty(), "the demo has closed items");
+    assert!(closed_hits.iter().all(|h| h["access"] == "closed"));
+    // … absent without it: no hits, no counts, no titles.
+    let (status, without) = get(&client, &server, &format!("{q}&access=closed"), open);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(without["total"], 0);
+    assert!(all_hits(&without).is_empty());
+    let (_, all_open) = get(&client, &server, q, open);
+    let (_, all_closed) = get(&client, &server, q, closed);
+    assert!(all_hits(&all_open).iter().all(|h| h["access"] == "open"));
+    let kinds_total = |r: &Value| -> u64 {
+        r["facets"]["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["count"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(kinds_total(&all_open), all_open["total"].as_u64().unwrap());
+    assert_eq!(
+        all_open["total"].as_u64().unwrap() + with_closed["total"].as_u64().unwrap(),
+        all_closed["total"].as_u64().unwrap()
+    );
+    let closed_titles: Vec<&str> = closed_hits
+        .iter()
+        .filter_map(|h| h["item_title"].as_str())
+        .collect();
+    let open_text = serde_json::to_string(&all_open).unwrap();
+    for title in &closed_titles {
+        assert!(!open_text.contains(title), "{title} leaked");
+    }
+
+    // A closed attachment's page: unknown without the scope, readable with it.
+    let page_hit = closed_hits
+        .iter()
+        .find(|h| h["attachment_id"].is_i64())
+        .expect("a closed attachment page");
+    let path = format!(
+        "/api/attachments/{}/pages/{}",
+        page_hit["attachment_id"], page_hit["page"]
+    );
+    let (status, _) = get(&client, &server, &path, open);
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, page) = get(&client, &server, &path, closed);
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page["text"].as_str().unwrap().is_empty());
+
+    // An open page is readable with the open token, and its text holds the word.
+    let open_page = all_hits(&all_open)
+        .into_iter()
+        .find(|h| h["attachment_id"].is_i64() && h["collection"].is_null())
+        .unwrap();
+    let (status, page) = get(
+        &client,
+        &server,
+        &format!(
+            "/api/attachments/{}/pages/{}",
+            open_page["attachment_id"], open_page["page"]
+        ),
+        open,
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert!(page["text"].as_str().unwrap().contains("Aarhus"));
+
+    // A closed case's history: without the scope, no closed treatment.
+    if let Some(case) = closed_hits.iter().find_map(|h| h["case_number"].as_str()) {
+        let path = format!("/api/cases/{case}");
+        let (status, history) = get(&client, &server, &path, closed);
+        assert_eq!(status, StatusCode::OK);
+        assert!(history["treatments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["closed"] == true));
+        let (status, history) = get(&client, &server, &path, open);
+        match status {
+            StatusCode::NOT_FOUND => {}
+            StatusCode::OK => assert!(history["treatments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["closed"] == false)),
+            other => panic!("{other}"),
+        }
+    }
+
+    // Bad parameters are a 400 with a message, not a crash.
+    let (status, body) = get(&client, &server, "/api/search?q=x&sort=tilfældig", open);
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("sort"));
+
+    // A revoked token stops working at once.
+    let id = ok(&data, &["token", "list"])
+        .lines()
+        .find(|l| l.contains("lukket"))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    ok(&data, &["token", "revoke", &id]);
+    let (status, _) = get(&client, &server, "/api/search?q=Aarhus", closed);
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,67 @@
+//! Reads for callers whose token may not see closed material (the HTTP API
+//! and the MCP server), and the tokens themselves.
+
+use super::{CaseHistory, Mappe};
+use crate::model::AttachmentId;
+use crate::tokens::{Scope, TokenInfo, Tokens};
+use crate::{Error, Result};
+
+impl Mappe {
+    /// The tokens of this data directory.
+    pub fn tokens(&self) -> Result<Tokens> {
+        Tokens::load(self.data_dir())
+    }
+
+    /// Makes a token; returns it with its secret (shown only now).
+    pub fn create_token(&self, scope: Scope, label: Option<&str>) -> Result<(TokenInfo, String)> {
+        self.tokens()?.create(scope, label)
+    }
+
+    /// The scope of a caller's token, or `None` when it is unknown.
+    pub fn check_token(&self, secret: &str) -> Result<Option<Scope>> {
+        Ok(self.tokens()?.check(secret))
+    }
+
+    /// The local open-scope token's secret (made on first use).
+    pub fn local_token(&self) -> Result<String> {
+        self.tokens()?.local_secret(self.data_dir())
+    }
+
+    /// [`Mappe::case_history`] as a caller with `scope` may see it: without
+    /// the closed scope, closed treatments are absent, and a case with only
+    /// closed treatments is unknown.
+    pub fn case_history_for(&self, case_number: &str, scope: Scope) -> Result<CaseHistory> {
+        let mut history = self.case_history(case_number)?;
+        if !scope.sees_closed() {
+            history.treatments.retain(|t| !t.closed);
+            if history.treatments.is_empty() {
+                return Err(Error::NotFound(format!(
+                    "ingen sag med nummeret {}",
+                    case_number.trim()
+                )));
+            }
+        }
+        Ok(history)
+    }
+
+    /// [`Mappe::page_text`] as a caller with `scope` may see it: a closed
+    /// attachment is unknown without the closed scope.
+    pub fn page_text_for(
+        &self,
+        attachment: AttachmentId,
+        page: u32,
+        scope: Scope,
+    ) -> Result<String> {
+        let open = self.store.read().attachment_is_open(attachment)?;
+        let visible = match open {
+            Some(open) => open || scope.sees_closed(),
+            None => false,
+        };
+        if !visible {
+            return Err(Error::NotFound(format!(
+                "bilag {attachment} har ingen side {page}"
+            )));
+        }
+        self.page_text(attachment, page)
+    }
+}
