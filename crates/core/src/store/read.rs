@@ -155,6 +155,57 @@ impl Reader<'_> {
         Ok((users > 0).then_some(open > 0))
     }
 
+    /// An item's own text as the index holds it: the case text, then the
+    /// subjects of a briefing.
+    pub fn item_text(&self, item_id: i64) -> Result<Option<String>> {
+        let row: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT case_text,
+                        (SELECT group_concat(title, '\n') FROM item_subjects WHERE item_id = i.id)
+                   FROM items i WHERE id = ?1",
+                [item_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(case_text, subjects)| {
+            [case_text, subjects]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n")
+        }))
+    }
+
+    /// The public portal link of an item that came from a portal:
+    /// `<portal>/vis?id=<meeting>&punktid=<item>` (the latest publication's ids).
+    pub fn portal_link(&self, item_id: i64) -> Result<Option<String>> {
+        let row: Option<(String, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT s.location, pm.portal_id,
+                        (SELECT source_id FROM item_sources
+                          WHERE item_id = i.id AND source = 'portal:' || s.id
+                          ORDER BY rowid DESC LIMIT 1)
+                   FROM items i
+                   JOIN meetings m ON m.id = i.meeting_id
+                   JOIN sources s ON s.id = m.source_id AND s.kind = 'portal'
+                   JOIN portal_meetings pm ON pm.meeting_id = m.id AND pm.source_id = s.id
+                  WHERE i.id = ?1
+                  ORDER BY pm.rowid DESC LIMIT 1",
+                [item_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(base, meeting, item)| {
+            let item = item?;
+            Some(format!(
+                "{}/vis?id={meeting}&punktid={item}",
+                base.trim_end_matches('/')
+            ))
+        }))
+    }
+
     /// Index owners waiting to be (re)indexed, in a stable order.
     pub fn index_queue(&self) -> Result<Vec<String>> {
         let mut stmt = self
