@@ -14,8 +14,11 @@
 //! - [`sources`]: the agenda portal and watched folders, kept in step by `sync`.
 //! - [`watch`]: noticing changes in watched folders, so they are synced at once.
 //! - [`relevance`]: the search relevance test set and its evaluation.
+//! - [`annotations`]: the member's highlights and notes (W3C Web Annotation), anchored by quote.
+//! - [`sharing`]: sharing bundles (zip) of shared annotations and their attachments.
 //! - [`api`]: the single surface callers use.
 
+pub mod annotations;
 pub mod api;
 pub mod blobs;
 pub mod demo;
@@ -27,6 +30,7 @@ pub mod ingest;
 pub mod model;
 pub mod progress;
 pub mod relevance;
+pub mod sharing;
 pub mod sources;
 pub mod store;
 pub mod watch;
