@@ -655,4 +655,24 @@ fn bad_bundles_get_one_clear_error_and_change_nothing() {
     let out = ok(&mentee, &["share", "import", good.to_str().unwrap()]);
     assert!(out.contains("2 nye"), "{out}");
     assert_ne!(dump(&mentee), before);
+
+    // Into an empty data directory: the attachment is stored and its text read.
+    let fresh = dir.path().join("tom");
+    let out = ok(&fresh, &["share", "import", good.to_str().unwrap()]);
+    assert!(
+        out.contains("2 nye, 0 opdateret, 0 uændrede; 1 nye bilag"),
+        "{out}"
+    );
+    let status: serde_json::Value =
+        serde_json::from_str(&ok(&fresh, &["status", "--json"])).unwrap();
+    assert_eq!(status["attachments"], 1);
+    assert_eq!(status["pending_text"], 0);
+    let listed = json_lines(&ok(
+        &fresh,
+        &["note", "list", "--case", "EMN-2024-000001", "--json"],
+    ));
+    assert_eq!(listed.len(), 2);
+    let highlight = listed.iter().find(|v| !v["anchor"].is_null()).unwrap();
+    let text = page_text(&fresh, highlight["attachment"].as_i64().unwrap(), 1);
+    assert!(text.contains("trafikplanen for Viby"), "{text}");
 }

@@ -200,3 +200,53 @@ impl SafeZip {
         Ok((sha, n, tmp))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_outside_the_bundle_are_refused() {
+        for name in [
+            "../x.json",
+            "attachments/../../x.pdf",
+            "/etc/passwd",
+            "\\windows\\x",
+            "C:/x.pdf",
+            "a\\b.pdf",
+            "./manifest.json",
+            "",
+        ] {
+            assert!(bad_name(name).is_some(), "{name:?} was accepted");
+        }
+        for name in ["manifest.json", "attachments/ab.pdf", "annotations.jsonld"] {
+            assert_eq!(bad_name(name), None, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn a_highly_compressed_entry_is_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("manifest.json", opts).unwrap();
+        zip.write_all(&vec![b' '; 4 << 20]).unwrap();
+        zip.finish().unwrap();
+        let err = SafeZip::open(&path).err().expect("refused");
+        assert!(err.contains("zip-bombe"), "{err}");
+        // A small entry is read whole, and only up to its size.
+        let small = dir.path().join("s.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&small).unwrap());
+        zip.start_file("manifest.json", opts).unwrap();
+        zip.write_all(b"{\"schema\": 1}").unwrap();
+        zip.finish().unwrap();
+        let mut z = SafeZip::open(&small).unwrap();
+        assert_eq!(z.read_small("manifest.json").unwrap(), b"{\"schema\": 1}");
+        assert!(z
+            .read_small("annotations.jsonld")
+            .unwrap_err()
+            .contains("mangler"));
+    }
+}
