@@ -120,6 +120,48 @@ fn a_note_on_a_case_shows_at_the_later_meeting_where_the_case_returns() {
     ));
     assert!(!elsewhere.contains(&note_id), "{elsewhere:?}");
 
+    // A case referred between a committee and the Byråd shows at both.
+    let (committee_item, council_meeting): (i64, i64) = db(&data)
+        .query_row(
+            "SELECT i1.id, i2.meeting_id FROM items i1
+               JOIN items i2 ON i2.case_number = i1.case_number AND i2.id <> i1.id AND i2.kind <> 'fixed'
+               JOIN meetings m2 ON m2.id = i2.meeting_id JOIN bodies b2 ON b2.id = m2.body_id
+               JOIN meetings m1 ON m1.id = i1.meeting_id JOIN bodies b1 ON b1.id = m1.body_id
+              WHERE i1.referred = 1 AND i1.kind <> 'fixed' AND b2.kind = 'council' AND b1.kind <> 'council'
+              ORDER BY i1.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the demo has a case referred from the Byråd");
+    let referred = json_lines(&ok(
+        &data,
+        &[
+            "note",
+            "add",
+            "--item",
+            &committee_item.to_string(),
+            "--body",
+            "Byrådets ønske",
+            "--json",
+        ],
+    ))
+    .remove(0)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let at_council = note_ids(&ok(
+        &data,
+        &[
+            "note",
+            "list",
+            "--meeting",
+            &council_meeting.to_string(),
+            "--json",
+        ],
+    ));
+    assert!(at_council.contains(&referred), "{at_council:?}");
+    ok(&data, &["note", "rm", &referred]);
+
     // The text listing names the case and the page; rm removes by a short id.
     let text = ok(&data, &["note", "list", "--case", &case]);
     assert!(text.contains("hvad koster udsættelsen"), "{text}");
