@@ -240,10 +240,32 @@ fn a_mentor_shares_a_case_and_the_mentee_sees_exactly_the_shared_notes() {
         .find(|v| v["id"] == shared[0].as_str())
         .unwrap();
     assert_eq!(edited["body"], "Rettet efter mødet");
+    // A new display name reaches every note of the mentor with the next bundle.
+    ok(&mentor, &["me", "--name", "Mette M. Mentor"]);
+    ok(
+        &mentor,
+        &[
+            "share",
+            "export",
+            "--case",
+            &case,
+            "-o",
+            newer.to_str().unwrap(),
+        ],
+    );
+    ok(&mentee, &["share", "import", newer.to_str().unwrap()]);
+    for v in notes(&mentee, &case) {
+        let expected = if v["id"] == own.as_str() {
+            "Mig"
+        } else {
+            "Mette M. Mentor"
+        };
+        assert_eq!(v["author"]["name"], expected, "{v}");
+    }
     // The mentee cannot change the mentor's notes.
     let out = moedemappe(&mentee, &["note", "edit", &shared[1], "--body", "x"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Mette Mentor"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Mette M. Mentor"));
 }
 
 #[test]

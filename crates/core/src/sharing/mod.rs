@@ -583,6 +583,11 @@ pub fn import(store: &mut Store, blobs: &BlobStore, path: &Path) -> Result<Impor
                 Upserted::OwnKept => report.own_kept += 1,
             }
         }
+        // The sharer may have changed their display name since an earlier bundle.
+        let author = &checked.manifest.author;
+        if !author.id.is_empty() {
+            w.rename_imported_author(&author.id, &author.name)?;
+        }
         Ok(())
     })?;
     Ok(report)

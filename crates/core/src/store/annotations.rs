@@ -198,6 +198,16 @@ impl Writer<'_> {
         Ok(outcome)
     }
 
+    /// Gives every imported annotation of an author the author's current
+    /// display name (as a newer bundle says it); own annotations are not touched.
+    pub fn rename_imported_author(&self, author_id: &str, name: &str) -> Result<usize> {
+        Ok(self.tx.execute(
+            "UPDATE annotations SET author_name = ?2
+              WHERE origin = 'imported' AND author_id = ?1 AND author_name <> ?2",
+            params![author_id, name],
+        )?)
+    }
+
     /// Deletes an annotation; false when there was none with the id.
     pub fn delete_annotation(&self, id: &str) -> Result<bool> {
         Ok(self
