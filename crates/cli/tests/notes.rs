@@ -373,3 +373,139 @@ fn reading_progress_counts_new_pages_of_the_latest_sync() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ingen side 9"));
 }
+
+#[test]
+fn a_highlight_follows_an_attachment_the_portal_replaces_with_a_revised_version() {
+    use fakeportal::data::{guid, PdfSource};
+    use fakeportal::{FakePortal, Faults, PortalData};
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    moedemappe_core::demo::generate(
+        &corpus,
+        &moedemappe_core::demo::DemoOptions {
+            scale: 0.02,
+            seed: 7,
+        },
+    )
+    .unwrap();
+    let p = FakePortal::start(PortalData::from_corpus(&corpus).unwrap(), Faults::none()).unwrap();
+    let data = dir.path().join("data");
+    ok(
+        &data,
+        &[
+            "source",
+            "add",
+            "portal",
+            &p.base_url(),
+            "--name",
+            "Testportal",
+        ],
+    );
+    ok(&data, &["sync", "--deadline", "20"]);
+    // An open item with a case and a bilag, at the latest meeting of its case.
+    let (body, date, case, title) = {
+        let d = p.data();
+        let mut found = None;
+        for (b, m) in d.meetings() {
+            for i in &m.items {
+                if let (true, Some(case), Some(bilag)) = (i.open, &i.case_number, i.bilag.first()) {
+                    let latest = d
+                        .meetings()
+                        .filter(|(_, m2)| {
+                            m2.items
+                                .iter()
+                                .any(|x| x.case_number.as_ref() == Some(case))
+                        })
+                        .map(|(_, m2)| m2.date)
+                        .max()
+                        .unwrap();
+                    if latest == m.date && found.is_none() {
+                        found = Some((b.name.clone(), m.date, case.clone(), bilag.title.clone()));
+                    }
+                }
+            }
+        }
+        found.expect("an open item with a bilag")
+    };
+    let attachment: i64 = db(&data)
+        .query_row(
+            "SELECT ia.attachment_id FROM item_attachments ia JOIN items i ON i.id = ia.item_id
+               JOIN meetings m ON m.id = i.meeting_id
+              WHERE i.case_number = ?1 AND m.date = ?2 AND ia.title = ?3",
+            (&case, date.to_string(), &title),
+            |r| r.get(0),
+        )
+        .unwrap();
+    let quote = quote_from(&page_text(&data, attachment, 1));
+    let id = json_lines(&ok(
+        &data,
+        &[
+            "note",
+            "add",
+            "--attachment",
+            &attachment.to_string(),
+            "--page",
+            "1",
+            "--quote",
+            &quote,
+            "--body",
+            "Følg op",
+            "--json",
+        ],
+    ))
+    .remove(0)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The portal republishes the meeting with a revised version of the bilag:
+    // same title, a new document id, the quoted words after a new preface.
+    let revised = fakeportal::pdf::render(
+        &title,
+        &format!(
+            "Revideret udgave efter høringen. Ændringer er markeret. {quote}. Resten er uændret."
+        ),
+    );
+    {
+        let mut d = p.data();
+        let ids: Vec<String> = d
+            .meetings()
+            .filter(|(b, m)| b.name == body && m.date == date)
+            .map(|(_, m)| m.id.clone())
+            .collect();
+        for mid in ids {
+            let m = d.meeting_mut(&mid).unwrap();
+            m.released += chrono::Duration::days(1);
+            for item in &mut m.items {
+                if item.case_number.as_ref() == Some(&case) {
+                    for bilag in &mut item.bilag {
+                        if bilag.title == title {
+                            bilag.id = guid(&format!("revideret {}", bilag.id));
+                            bilag.pdf = PdfSource::Bytes(std::sync::Arc::new(revised.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    ok(&data, &["sync", "--deadline", "20"]);
+    let note = json_lines(&ok(&data, &["note", "list", "--case", &case, "--json"]))
+        .into_iter()
+        .find(|v| v["id"] == id.as_str())
+        .unwrap();
+    let new_attachment = note["attachment"].as_i64().unwrap();
+    assert_ne!(
+        new_attachment, attachment,
+        "moved to the revised content: {note}"
+    );
+    assert_eq!(note["anchor_state"], "anchored", "{note}");
+    let text = page_text(
+        &data,
+        new_attachment,
+        note["anchor"]["page"].as_u64().unwrap() as u32,
+    );
+    assert!(text.contains("Revideret udgave"), "{text}");
+    let exact = note["anchor"]["exact"].as_str().unwrap();
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(squash(exact), squash(&quote), "{note}");
+}
