@@ -12,6 +12,7 @@ use crate::ingest::{self, ImportReport};
 use crate::model::{AttachmentId, ItemId, MeetingId};
 use crate::progress::Progress;
 use crate::sharing;
+use crate::store::ItemContext;
 use crate::{Error, Result};
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
@@ -225,12 +226,18 @@ impl Mappe {
                 let p = select(&text, page, quote).ok_or_else(|| {
                     Error::NotFound(format!("«{quote}» står ikke på side {page} af bilag {att}"))
                 })?;
-                let title = item.as_ref().and_then(|i| {
+                // The title on this item, else on the newest item using it
+                // (the title is how a revised version is recognised).
+                let title_on = |i: &ItemContext| {
                     i.attachments
                         .iter()
                         .find(|x| x.id == att)
                         .map(|x| x.title.clone())
-                });
+                };
+                let title = match item.as_ref().and_then(title_on) {
+                    Some(t) => Some(t),
+                    None => read.items_using(att)?.iter().rev().find_map(title_on),
+                };
                 Some(TextAnchor {
                     sha256: sha,
                     attachment_title: title,

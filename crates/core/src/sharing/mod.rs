@@ -556,7 +556,7 @@ pub fn import(store: &mut Store, blobs: &BlobStore, path: &Path) -> Result<Impor
     };
     // Files first: content-addressed, so a file placed before a failed
     // transaction is harmless and found again by the next import.
-    for (a, tmp) in checked.files {
+    for (_, tmp) in checked.files {
         match tmp {
             Some(tmp) => {
                 blobs.put_file(tmp.path())?;
@@ -564,7 +564,6 @@ pub fn import(store: &mut Store, blobs: &BlobStore, path: &Path) -> Result<Impor
             }
             None => report.known_attachments += 1,
         }
-        let _ = a;
     }
     let attachments = &checked.manifest.attachments;
     store.write(|w| {

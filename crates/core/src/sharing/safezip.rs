@@ -60,6 +60,7 @@ impl SafeZip {
         }
         let mut entries = Vec::with_capacity(archive.len());
         let mut total = 0u64;
+        let mut seen = std::collections::BTreeSet::new();
         for i in 0..archive.len() {
             let entry = archive
                 .by_index_raw(i)
@@ -98,7 +99,7 @@ impl SafeZip {
             if total > MAX_TOTAL {
                 return Err("pakken fylder for meget udpakket".to_string());
             }
-            if entries.iter().any(|(n, _)| *n == name) {
+            if !seen.insert(name.clone()) {
                 return Err(format!("«{name}» står to gange i pakken"));
             }
             entries.push((name, size));
