@@ -197,6 +197,9 @@ enum Command {
         #[command(flatten)]
         ingest: IngestArgs,
     },
+    /// Noter, læsestatus og deling (notes_cmd.rs).
+    #[command(flatten)]
+    Notes(crate::notes_cmd::Command),
 }
 
 #[derive(Debug, Subcommand)]
@@ -445,6 +448,7 @@ pub fn run(args: Args) -> Result<()> {
                 source.location, source.name
             );
         }
+        Command::Notes(cmd) => crate::notes_cmd::run(&mut mappe, cmd)?,
     }
     Ok(())
 }

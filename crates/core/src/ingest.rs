@@ -68,6 +68,7 @@ pub fn import_scan(
     let contents = store_files(store, blobs, scan, progress, &mut report)?;
     write_metadata(store, scan, &contents, &mut report)?;
     read_pending_text(store, blobs, extract_opts, progress, &mut report)?;
+    crate::annotations::follow::after_update(store)?;
     report.indexed = update_index(store, index, progress)?;
     Ok(report)
 }

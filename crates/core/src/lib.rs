@@ -15,8 +15,11 @@
 //! - [`watch`]: noticing changes in watched folders, so they are synced at once.
 //! - [`relevance`]: the search relevance test set and its evaluation.
 //! - [`tokens`]: access tokens of API callers, and whether they see closed material.
+//! - [`annotations`]: the member's highlights and notes (W3C Web Annotation), anchored by quote.
+//! - [`sharing`]: sharing bundles (zip) of shared annotations and their attachments.
 //! - [`api`]: the single surface callers use.
 
+pub mod annotations;
 pub mod api;
 pub mod blobs;
 pub mod demo;
@@ -28,6 +31,7 @@ pub mod ingest;
 pub mod model;
 pub mod progress;
 pub mod relevance;
+pub mod sharing;
 pub mod sources;
 pub mod store;
 pub mod tokens;

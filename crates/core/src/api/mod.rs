@@ -22,6 +22,12 @@ use crate::model::SourceId;
 use crate::{sources, watch};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod notes;
+pub use notes::{
+    AttachmentProgress, BundleScope, ClosedPolicy, ExportReport, ImportBundleReport, NewNote, Note,
+    NoteAuthor, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility, ReadingProgress,
+};
+
 /// Name of the environment variable that selects the data directory.
 pub const DATA_DIR_ENV: &str = "MOEDEMAPPE_DATA";
 

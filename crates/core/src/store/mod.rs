@@ -2,6 +2,7 @@
 //! every connection), append-only migrations, and the reads and writes the rest
 //! of the crate needs. The search index is derived from what is stored here.
 
+mod annotations;
 mod cases;
 mod folders;
 mod portal;
@@ -9,6 +10,7 @@ mod read;
 mod sources;
 mod write;
 
+pub use annotations::{ItemAttachment, ItemContext, Upserted};
 pub use cases::Treatment;
 pub use portal::{EntryState, ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
@@ -24,6 +26,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("0001_init.sql"),
     include_str!("0002_sources.sql"),
+    include_str!("0003_annotations.sql"),
 ];
 
 /// A handle on the SQLite database of one data directory.

@@ -96,6 +96,7 @@ pub fn sync_portal(
     let mut read = ImportReport::default();
     ingest::read_pending_text(store, blobs, extract, progress, &mut read)?;
     report.pages = read.pages;
+    crate::annotations::follow::after_update(store)?;
     report.indexed = ingest::update_index(store, index, progress)?;
     store.write(|w| w.sync_finished(source.id, Ok(&report.failures)))?;
     Ok(report)

@@ -1,0 +1,593 @@
+//! Sharing bundles: one zip file a mentor hands to new members, holding the
+//! shared annotations of a case or a meeting and the attachments they need.
+//!
+//! ```text
+//! manifest.json              format "moedemappe-bundle", schema 1, author, scope,
+//!                            open items, attachments (sha256, size, path, title)
+//! annotations.jsonld         W3C AnnotationCollection (see annotations::jsonld)
+//! attachments/<sha256>.pdf   each attachment once, by content
+//! ```
+//!
+//! Closed material never goes in: closed items, attachments any closed item
+//! uses, and annotations on either are left out (the default, and the export
+//! says what it left out) or the export is refused. Importing checks
+//! everything first ([`safezip`]: entry names, links, sizes, compression ratio;
+//! then schema, hashes, references) and only then writes, in one transaction.
+
+pub mod safezip;
+
+use crate::annotations::jsonld::{self, is_sha256, ItemLocator};
+use crate::annotations::{format_time, Annotation, Author, Origin, Visibility};
+use crate::blobs::BlobStore;
+use crate::model::{ItemId, MeetingId};
+use crate::store::{ItemContext, Store, Upserted};
+use crate::{Error, Result};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The `format` every manifest carries.
+pub const FORMAT: &str = "moedemappe-bundle";
+/// The manifest schema this build reads and writes.
+pub const SCHEMA: u32 = 1;
+/// Name of the manifest entry.
+pub const MANIFEST: &str = "manifest.json";
+/// Name of the annotations entry.
+pub const ANNOTATIONS: &str = "annotations.jsonld";
+
+/// What a bundle holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundleScope {
+    /// Every treatment of a case (by number).
+    Case(String),
+    /// One meeting.
+    Meeting(MeetingId),
+}
+
+/// What to do with closed material in the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClosedPolicy {
+    /// Leave it out and say so (the default).
+    #[default]
+    Omit,
+    /// Refuse to export, naming what is closed.
+    Refuse,
+}
+
+/// The manifest of a bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// When the bundle was written (RFC 3339).
+    pub created: String,
+    /// The program that wrote it.
+    pub generator: String,
+    /// Who shares.
+    pub author: Author,
+    /// `{"case": "EMN-…"}` or `{"meeting": {"body": …, "date": …}}`.
+    pub scope: ManifestScope,
+    /// The open items in the scope.
+    pub items: Vec<ManifestItem>,
+    /// The attachments in the bundle.
+    pub attachments: Vec<ManifestAttachment>,
+    /// The annotations entry.
+    pub annotations: String,
+    /// How many annotations it holds.
+    pub annotation_count: usize,
+    /// How much closed material was left out (counts only, never what).
+    pub omitted_closed: OmittedCounts,
+}
+
+/// The scope as written in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManifestScope {
+    /// A case number.
+    Case(String),
+    /// A meeting.
+    Meeting {
+        /// Body name.
+        body: String,
+        /// Day.
+        date: NaiveDate,
+    },
+}
+
+/// An open item in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestItem {
+    /// Where it is.
+    #[serde(flatten)]
+    pub at: ItemLocator,
+    /// Title.
+    pub title: String,
+    /// Case number.
+    pub case_number: Option<String>,
+    /// Its attachments: (title, sha256).
+    pub attachments: Vec<(String, String)>,
+}
+
+/// An attachment in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestAttachment {
+    /// Content hash.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Entry name: `attachments/<sha256>.pdf`.
+    pub path: String,
+    /// A title it carries.
+    pub title: String,
+}
+
+/// Counts of closed material left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OmittedCounts {
+    /// Closed items.
+    pub items: usize,
+    /// Attachments used by closed items.
+    pub attachments: usize,
+    /// Shared annotations on closed material.
+    pub annotations: usize,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportReport {
+    /// The bundle written.
+    pub path: PathBuf,
+    /// Annotations in it.
+    pub annotations: usize,
+    /// Attachments in it.
+    pub attachments: usize,
+    /// Private annotations in the scope, not exported.
+    pub private_left_out: usize,
+    /// Closed material left out.
+    pub omitted: OmittedCounts,
+    /// The closed items left out, in words ("Teknisk Udvalg 04.03.2024, punkt 7").
+    pub omitted_items: Vec<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportBundleReport {
+    /// Who shared.
+    pub author: String,
+    /// New annotations.
+    pub added: usize,
+    /// Annotations replaced by a newer version.
+    pub updated: usize,
+    /// Annotations already there in this or a newer version.
+    pub unchanged: usize,
+    /// Ids that are the member's own annotations (left untouched).
+    pub own_kept: usize,
+    /// Attachments new to this data directory.
+    pub new_attachments: usize,
+    /// Attachments already here.
+    pub known_attachments: usize,
+}
+
+fn locator(item: &ItemContext) -> ItemLocator {
+    ItemLocator {
+        body: item.body.clone(),
+        date: item.date,
+        number: item.number,
+    }
+}
+
+fn describe(item: &ItemContext) -> String {
+    format!(
+        "{} {}, punkt {}",
+        item.body,
+        item.date.format("%d.%m.%Y"),
+        item.number
+    )
+}
+
+/// Writes the bundle of `scope` to `out`.
+pub fn export(
+    store: &Store,
+    blobs: &BlobStore,
+    author: &Author,
+    scope: &BundleScope,
+    policy: ClosedPolicy,
+    out: &Path,
+) -> Result<ExportReport> {
+    let read = store.read();
+    let (items, annotations, manifest_scope) = match scope {
+        BundleScope::Case(case) => {
+            let items = read.case_items(case)?;
+            if items.is_empty() {
+                return Err(Error::NotFound(format!("ingen sag med nummeret {case}")));
+            }
+            let ids: BTreeSet<ItemId> = items.iter().map(|i| i.id).collect();
+            let mut notes = read.case_annotations(case)?;
+            for a in read.all_annotations()? {
+                if a.case_number.is_none() && a.item.is_some_and(|i| ids.contains(&i)) {
+                    notes.push(a);
+                }
+            }
+            (items, notes, ManifestScope::Case(case.clone()))
+        }
+        BundleScope::Meeting(meeting) => {
+            let items = read.meeting_items(*meeting)?;
+            let Some(first) = items.first() else {
+                return Err(Error::NotFound(format!(
+                    "mødet {meeting} findes ikke eller har ingen punkter"
+                )));
+            };
+            let scope = ManifestScope::Meeting {
+                body: first.body.clone(),
+                date: first.date,
+            };
+            (items, read.meeting_annotations(*meeting)?, scope)
+        }
+    };
+    let closed_contents = read.closed_contents()?;
+    let closed_cases = read.closed_cases()?;
+    let closed_items: Vec<&ItemContext> = items.iter().filter(|i| i.closed).collect();
+    let open_items: Vec<&ItemContext> = items.iter().filter(|i| !i.closed).collect();
+    let mut item_closed: BTreeMap<ItemId, bool> = items.iter().map(|i| (i.id, i.closed)).collect();
+    let is_closed = |a: &Annotation, item_closed: &BTreeMap<ItemId, bool>| -> bool {
+        a.item
+            .is_some_and(|i| item_closed.get(&i).copied().unwrap_or(false))
+            || a.anchor
+                .as_ref()
+                .is_some_and(|x| closed_contents.contains(&x.sha256))
+            || (a.anchor.is_none()
+                && a.item.is_none()
+                && a.case_number
+                    .as_ref()
+                    .is_some_and(|c| closed_cases.contains(c)))
+    };
+    // Items outside the scope that annotations were made on.
+    for a in &annotations {
+        if let Some(i) = a.item {
+            if let std::collections::btree_map::Entry::Vacant(e) = item_closed.entry(i) {
+                e.insert(read.item_context(i).map(|c| c.closed).unwrap_or(false));
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let shared: Vec<&Annotation> = annotations
+        .iter()
+        .filter(|a| seen.insert(a.id.clone()))
+        .filter(|a| a.origin == Origin::Own && a.visibility == Visibility::Shared)
+        .collect();
+    let private_left_out = annotations
+        .iter()
+        .filter(|a| a.origin == Origin::Own && a.visibility == Visibility::Private)
+        .map(|a| &a.id)
+        .collect::<BTreeSet<_>>()
+        .len();
+    let closed_notes = shared.iter().filter(|a| is_closed(a, &item_closed)).count();
+    let closed_attachments: BTreeSet<&str> = items
+        .iter()
+        .flat_map(|i| &i.attachments)
+        .filter(|x| closed_contents.contains(&x.sha256))
+        .map(|x| x.sha256.as_str())
+        .collect();
+    let omitted = OmittedCounts {
+        items: closed_items.len(),
+        attachments: closed_attachments.len(),
+        annotations: closed_notes,
+    };
+    let omitted_items: Vec<String> = closed_items.iter().map(|i| describe(i)).collect();
+    if policy == ClosedPolicy::Refuse && omitted != OmittedCounts::default() {
+        let mut what = omitted_items.clone();
+        if omitted.attachments > 0 {
+            what.push(format!(
+                "{} bilag, som lukkede punkter bruger",
+                omitted.attachments
+            ));
+        }
+        if omitted.annotations > 0 {
+            what.push(format!(
+                "{} delte noter på lukket materiale",
+                omitted.annotations
+            ));
+        }
+        return Err(Error::Invalid(format!(
+            "pakken er ikke lavet, fordi der er lukket materiale: {}. Lukket materiale forlader aldrig maskinen; udelad det (standard) i stedet",
+            what.join("; ")
+        )));
+    }
+    let notes: Vec<&Annotation> = shared
+        .into_iter()
+        .filter(|a| !is_closed(a, &item_closed))
+        .collect();
+    // The open attachments of the scope, and those the notes are anchored to.
+    let mut attachments: BTreeMap<String, ManifestAttachment> = BTreeMap::new();
+    let entry = |sha: &str, size: u64, title: &str| ManifestAttachment {
+        sha256: sha.to_string(),
+        size,
+        path: format!("attachments/{sha}.pdf"),
+        title: title.to_string(),
+    };
+    for x in open_items.iter().flat_map(|i| &i.attachments) {
+        if !closed_contents.contains(&x.sha256) && blobs.contains(&x.sha256) {
+            attachments
+                .entry(x.sha256.clone())
+                .or_insert_with(|| entry(&x.sha256, x.size, &x.title));
+        }
+    }
+    let mut exported = Vec::new();
+    for a in notes {
+        if let Some(x) = &a.anchor {
+            if !attachments.contains_key(&x.sha256) {
+                let found = read.attachment_by_sha(&x.sha256)?;
+                let info = match found {
+                    Some((id, _)) => read.attachment_info(id)?,
+                    None => None,
+                };
+                match info {
+                    Some((sha, size, _)) if blobs.contains(&sha) => {
+                        let title = x.attachment_title.clone().unwrap_or_default();
+                        attachments.insert(sha.clone(), entry(&sha, size, &title));
+                    }
+                    // Without its file the note cannot travel.
+                    _ => continue,
+                }
+            }
+        }
+        let loc = match a.item {
+            Some(i) => read.item_context(i).ok().map(|c| locator(&c)),
+            None => None,
+        };
+        exported.push(jsonld::to_jsonld(a, loc.as_ref(), true));
+    }
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        schema: SCHEMA,
+        created: format_time(Utc::now()),
+        generator: format!("moedemappe {}", env!("CARGO_PKG_VERSION")),
+        author: author.clone(),
+        scope: manifest_scope,
+        items: open_items
+            .iter()
+            .map(|i| ManifestItem {
+                at: locator(i),
+                title: i.title.clone(),
+                case_number: i.case_number.clone(),
+                attachments: i
+                    .attachments
+                    .iter()
+                    .filter(|x| attachments.contains_key(&x.sha256))
+                    .map(|x| (x.title.clone(), x.sha256.clone()))
+                    .collect(),
+            })
+            .collect(),
+        attachments: attachments.values().cloned().collect(),
+        annotations: ANNOTATIONS.into(),
+        annotation_count: exported.len(),
+        omitted_closed: omitted.clone(),
+    };
+    let label = format!("Noter delt af {}", author.name);
+    let collection = jsonld::collection(&label, exported);
+    write_zip(blobs, &manifest, &collection, out)?;
+    Ok(ExportReport {
+        path: out.to_path_buf(),
+        annotations: manifest.annotation_count,
+        attachments: manifest.attachments.len(),
+        private_left_out,
+        omitted,
+        omitted_items,
+    })
+}
+
+fn write_zip(
+    blobs: &BlobStore,
+    manifest: &Manifest,
+    annotations: &serde_json::Value,
+    out: &Path,
+) -> Result<()> {
+    use zip::write::SimpleFileOptions;
+    use zip::CompressionMethod;
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    let zerr = |e: zip::result::ZipError| Error::Invalid(format!("pakken kunne ikke skrives: {e}"));
+    let mut zip = zip::ZipWriter::new(tmp.as_file());
+    let json = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .large_file(true);
+    zip.start_file(MANIFEST, json).map_err(zerr)?;
+    let text = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Invalid(e.to_string()))?;
+    zip.write_all(&text).map_err(|e| Error::io(out, e))?;
+    zip.start_file(ANNOTATIONS, json).map_err(zerr)?;
+    let text = serde_json::to_vec_pretty(annotations).map_err(|e| Error::Invalid(e.to_string()))?;
+    zip.write_all(&text).map_err(|e| Error::io(out, e))?;
+    for a in &manifest.attachments {
+        zip.start_file(&a.path, stored).map_err(zerr)?;
+        let path = blobs.path_of(&a.sha256);
+        let mut file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        std::io::copy(&mut file, &mut zip).map_err(|e| Error::io(&path, e))?;
+    }
+    zip.finish().map_err(zerr)?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(out, e))?;
+    tmp.persist(out).map_err(|e| Error::io(out, e.error))?;
+    Ok(())
+}
+
+/// A bundle read and checked, nothing written yet.
+struct Checked {
+    manifest: Manifest,
+    annotations: Vec<(Annotation, Option<ItemLocator>)>,
+    /// Attachment contents, verified, in temporary files (or already stored).
+    files: Vec<(ManifestAttachment, Option<tempfile::NamedTempFile>)>,
+}
+
+fn refuse(why: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("pakken kan ikke indlæses: {why}; intet er ændret"))
+}
+
+/// Reads and checks a bundle completely without writing anything.
+fn check(path: &Path, blobs: &BlobStore) -> Result<Checked> {
+    let mut zip = safezip::SafeZip::open(path).map_err(refuse)?;
+    let manifest_bytes = zip.read_small(MANIFEST).map_err(refuse)?;
+    let raw: serde_json::Value = serde_json::from_slice(&manifest_bytes)
+        .map_err(|e| refuse(format!("manifest.json er ikke gyldig JSON ({e})")))?;
+    if raw.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(refuse(
+            "filen er ikke en Mødemappe-pakke (manifest.json har ikke format «moedemappe-bundle»)",
+        ));
+    }
+    match raw.get("schema").and_then(|s| s.as_u64()) {
+        Some(s) if s == u64::from(SCHEMA) => {}
+        Some(s) if s > u64::from(SCHEMA) => {
+            return Err(refuse(format!(
+                "pakken er lavet af en nyere udgave af Mødemappe (skemaversion {s}); opdatér programmet"
+            )))
+        }
+        _ => {
+            return Err(refuse(format!(
+                "ukendt skemaversion {} (kun {SCHEMA} kan læses)",
+                raw.get("schema").map(|s| s.to_string()).unwrap_or_else(|| "(ingen)".into())
+            )))
+        }
+    }
+    let manifest: Manifest = serde_json::from_value(raw)
+        .map_err(|e| refuse(format!("manifest.json er ugyldig ({e})")))?;
+    if manifest.author.name.trim().is_empty() {
+        return Err(refuse("pakken har intet forfatternavn"));
+    }
+    // Every entry must be one the manifest names, and the other way round.
+    let mut expected: BTreeSet<String> =
+        [MANIFEST.to_string(), manifest.annotations.clone()].into();
+    if manifest.annotations != ANNOTATIONS {
+        return Err(refuse(format!("ukendt notefil «{}»", manifest.annotations)));
+    }
+    let mut listed = BTreeSet::new();
+    for a in &manifest.attachments {
+        if !is_sha256(&a.sha256) || a.path != format!("attachments/{}.pdf", a.sha256) {
+            return Err(refuse(format!(
+                "ugyldigt bilag i manifest.json: «{}»",
+                a.path
+            )));
+        }
+        if !listed.insert(a.sha256.clone()) {
+            return Err(refuse(format!(
+                "bilaget {} står to gange i manifest.json",
+                a.sha256
+            )));
+        }
+        expected.insert(a.path.clone());
+    }
+    let present: BTreeSet<String> = zip.names().into_iter().collect();
+    if let Some(extra) = present.difference(&expected).next() {
+        return Err(refuse(format!("ukendt fil i pakken: «{extra}»")));
+    }
+    if let Some(missing) = expected.difference(&present).next() {
+        return Err(refuse(format!("filen «{missing}» mangler i pakken")));
+    }
+    let notes_bytes = zip.read_small(ANNOTATIONS).map_err(refuse)?;
+    let notes: serde_json::Value = serde_json::from_slice(&notes_bytes)
+        .map_err(|e| refuse(format!("{ANNOTATIONS} er ikke gyldig JSON ({e})")))?;
+    let mut annotations = Vec::new();
+    let mut ids = BTreeSet::new();
+    for v in jsonld::collection_items(&notes).map_err(refuse)? {
+        let (a, loc) = jsonld::from_jsonld(&v).map_err(refuse)?;
+        if let Some(x) = &a.anchor {
+            if !listed.contains(&x.sha256) {
+                return Err(refuse(format!(
+                    "noten {} peger på et bilag, som ikke er i pakken ({})",
+                    a.id, x.sha256
+                )));
+            }
+        }
+        if !ids.insert(a.id.clone()) {
+            return Err(refuse(format!("noten {} står to gange", a.id)));
+        }
+        annotations.push((a, loc));
+    }
+    if annotations.len() != manifest.annotation_count {
+        return Err(refuse(format!(
+            "manifest.json lover {} noter, men der er {}",
+            manifest.annotation_count,
+            annotations.len()
+        )));
+    }
+    let mut files = Vec::new();
+    for a in &manifest.attachments {
+        let (sha, size, tmp) = zip
+            .extract_hashed(&a.path, a.size, !blobs.contains(&a.sha256))
+            .map_err(refuse)?;
+        if sha != a.sha256 || size != a.size {
+            return Err(refuse(format!(
+                "bilaget {} har ikke det indhold, manifest.json siger (filen er ændret eller beskadiget)",
+                a.path
+            )));
+        }
+        files.push((a.clone(), tmp));
+    }
+    Ok(Checked {
+        manifest,
+        annotations,
+        files,
+    })
+}
+
+/// Adds a bundle's annotations and attachments to the store. Everything is
+/// checked before anything is written; the annotations go in one transaction.
+pub fn import(store: &mut Store, blobs: &BlobStore, path: &Path) -> Result<ImportBundleReport> {
+    let checked = check(path, blobs)?;
+    let mut report = ImportBundleReport {
+        author: checked.manifest.author.name.clone(),
+        ..ImportBundleReport::default()
+    };
+    let items: Vec<Option<ItemId>> = {
+        let read = store.read();
+        checked
+            .annotations
+            .iter()
+            .map(|(_, loc)| match loc {
+                Some(l) => read.find_item(&l.body, l.date, l.number),
+                None => Ok(None),
+            })
+            .collect::<Result<_>>()?
+    };
+    // Files first: content-addressed, so a file placed before a failed
+    // transaction is harmless and found again by the next import.
+    for (_, tmp) in checked.files {
+        match tmp {
+            Some(tmp) => {
+                blobs.put_file(tmp.path())?;
+                report.new_attachments += 1;
+            }
+            None => report.known_attachments += 1,
+        }
+    }
+    let attachments = &checked.manifest.attachments;
+    store.write(|w| {
+        for a in attachments {
+            w.attachment(&a.sha256, a.size)?;
+        }
+        for ((a, _), item) in checked.annotations.iter().zip(&items) {
+            let mut a = a.clone();
+            a.item = *item;
+            a.origin = Origin::Imported;
+            a.visibility = Visibility::Shared;
+            match w.upsert_imported(&a)? {
+                Upserted::Added => report.added += 1,
+                Upserted::Updated => report.updated += 1,
+                Upserted::Unchanged => report.unchanged += 1,
+                Upserted::OwnKept => report.own_kept += 1,
+            }
+        }
+        // The sharer may have changed their display name since an earlier bundle.
+        let author = &checked.manifest.author;
+        if !author.id.is_empty() {
+            w.rename_imported_author(&author.id, &author.name)?;
+        }
+        Ok(())
+    })?;
+    Ok(report)
+}
