@@ -5,6 +5,7 @@
 mod cli;
 mod output;
 mod progress;
+mod stats_cmd;
 
 use clap::Parser;
 use std::process::ExitCode;

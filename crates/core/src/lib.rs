@@ -14,6 +14,7 @@
 //! - [`sources`]: the agenda portal and watched folders, kept in step by `sync`.
 //! - [`watch`]: noticing changes in watched folders, so they are synced at once.
 //! - [`relevance`]: the search relevance test set and its evaluation.
+//! - [`stats`]: workload statistics per body and period, and their drill-down.
 //! - [`api`]: the single surface callers use.
 
 pub mod api;
@@ -28,6 +29,7 @@ pub mod model;
 pub mod progress;
 pub mod relevance;
 pub mod sources;
+pub mod stats;
 pub mod store;
 pub mod watch;
 

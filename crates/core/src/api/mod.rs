@@ -20,6 +20,9 @@ use crate::model::SourceId;
 use crate::{sources, watch};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod stats;
+pub use crate::stats::{Explanation, Interval, Stats, StatsQuery, StatsRow};
+
 /// Name of the environment variable that selects the data directory.
 pub const DATA_DIR_ENV: &str = "MOEDEMAPPE_DATA";
 

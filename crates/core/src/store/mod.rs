@@ -7,12 +7,14 @@ mod folders;
 mod portal;
 mod read;
 mod sources;
+mod stats;
 mod write;
 
 pub use cases::Treatment;
 pub use portal::{EntryState, ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
 pub use sources::{Source, SyncFailure};
+pub use stats::{ExplainAttachmentRow, ExplainItemRow, StatsBody, StatsCounts};
 pub use write::{AttachmentRef, ItemRecord, MeetingRecord};
 
 use crate::{Error, Result};
