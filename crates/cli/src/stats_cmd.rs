@@ -75,7 +75,7 @@ pub fn run(mappe: &Mappe, args: StatsArgs) -> Result<()> {
     let query = StatsQuery {
         from: args.from,
         to: args.to,
-        body_ids: mappe.find_bodies(&args.body)?,
+        body_ids: mappe.body_ids(&args.body)?,
         by: match args.by {
             By::Year => Interval::Year,
             By::Month => Interval::Month,

@@ -21,7 +21,7 @@ impl Mappe {
 
     /// The bodies named (current name, former name or abbreviation, as the
     /// search's `--body` takes them); an unknown name is an error.
-    pub fn find_bodies(&self, names: &[String]) -> Result<Vec<BodyId>> {
+    pub fn body_ids(&self, names: &[String]) -> Result<Vec<BodyId>> {
         let read = self.store.read();
         let mut ids = Vec::new();
         for name in names {
