@@ -157,6 +157,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Statistik: møder, mødetimer, punkter, henviste sager og bilagssider pr. udvalg og periode.
+    Stats(crate::stats_cmd::StatsArgs),
     /// Lav demodata og importér dem.
     Demo {
         /// Størrelse i forhold til Aarhus' rigtige mængder (1.0 = hele 2023–2024).
@@ -406,6 +408,7 @@ pub fn run(args: Args) -> Result<()> {
             output::import_report(&report.import);
             println!("Prøv: moedemappe search arbejdsbelastning");
         }
+        Command::Stats(stats) => crate::stats_cmd::run(&mappe, stats)?,
         // Handled before the data directory is opened.
         Command::Relevance { .. } => {}
         Command::Serve { port } => crate::serve::run(mappe, port)?,

@@ -7,6 +7,7 @@ mod notes_cmd;
 mod output;
 mod progress;
 mod serve;
+mod stats_cmd;
 
 use clap::Parser;
 use std::process::ExitCode;

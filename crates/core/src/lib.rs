@@ -17,6 +17,7 @@
 //! - [`tokens`]: access tokens of API callers, and whether they see closed material.
 //! - [`annotations`]: the member's highlights and notes (W3C Web Annotation), anchored by quote.
 //! - [`sharing`]: sharing bundles (zip) of shared annotations and their attachments.
+//! - [`stats`]: workload statistics per body and period, and their drill-down.
 //! - [`api`]: the single surface callers use.
 
 pub mod annotations;
@@ -33,6 +34,7 @@ pub mod progress;
 pub mod relevance;
 pub mod sharing;
 pub mod sources;
+pub mod stats;
 pub mod store;
 pub mod tokens;
 pub mod watch;

@@ -27,6 +27,8 @@ pub use notes::{
     AttachmentProgress, BundleScope, ClosedPolicy, ExportReport, ImportBundleReport, NewNote, Note,
     NoteAuthor, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility, ReadingProgress,
 };
+mod stats;
+pub use crate::stats::{Explanation, Interval, Stats, StatsQuery, StatsRow};
 
 /// Name of the environment variable that selects the data directory.
 pub const DATA_DIR_ENV: &str = "MOEDEMAPPE_DATA";

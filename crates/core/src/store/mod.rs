@@ -8,6 +8,7 @@ mod folders;
 mod portal;
 mod read;
 mod sources;
+mod stats;
 mod write;
 
 pub use annotations::{ItemAttachment, ItemContext, Upserted};
@@ -15,6 +16,7 @@ pub use cases::Treatment;
 pub use portal::{EntryState, ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
 pub use sources::{Source, SyncFailure};
+pub use stats::{ExplainAttachmentRow, ExplainItemRow, StatsBody, StatsCounts};
 pub use write::{AttachmentRef, ItemRecord, MeetingRecord};
 
 use crate::{Error, Result};
