@@ -170,6 +170,32 @@ enum Command {
         #[command(flatten)]
         ingest: IngestArgs,
     },
+    /// Find de bedste tekststykker (150–300 ord) med kildehenvisning, fx til en assistent.
+    Retrieve {
+        /// Spørgsmål eller søgeord.
+        query: String,
+        /// Så mange tekststykker.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        /// Kun dette udvalg (navn, tidligere navn eller forkortelse).
+        #[arg(long)]
+        body: Option<String>,
+        /// Kun møder fra og med denne dag (ÅÅÅÅ-MM-DD).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Kun møder til og med denne dag (ÅÅÅÅ-MM-DD).
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// Kun materiale fra denne sag.
+        #[arg(long = "case")]
+        case_number: Option<String>,
+        /// Kun åbne eller kun lukkede punkter: aaben eller lukket.
+        #[arg(long, value_parser = parse_access)]
+        access: Option<Access>,
+        /// Ét JSON-objekt pr. linje.
+        #[arg(long)]
+        json: bool,
+    },
     /// Start den lokale API (og brugerfladen i browseren) på 127.0.0.1.
     Serve {
         /// Port; 0 vælger en ledig og skriver den.
@@ -412,6 +438,30 @@ pub fn run(args: Args) -> Result<()> {
         // Handled before the data directory is opened.
         Command::Relevance { .. } => {}
         Command::Serve { port } => crate::serve::run(mappe, port)?,
+        Command::Retrieve {
+            query,
+            k,
+            body,
+            from,
+            to,
+            case_number,
+            access,
+            json,
+        } => {
+            let request = SearchRequest {
+                query: SearchQuery {
+                    text: query,
+                    from,
+                    to,
+                    case_number,
+                    access,
+                    ..SearchQuery::default()
+                },
+                body,
+            };
+            let passages = mappe.retrieve(&request, k)?;
+            output::passages(&passages, json)?;
+        }
         Command::Token(TokenCommand::Create { scope, label }) => {
             let (info, secret) = mappe.create_token(scope, label.as_deref())?;
             println!("{secret}");

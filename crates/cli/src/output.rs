@@ -5,6 +5,7 @@ use moedemappe_core::api::{CaseHistory, SourceOutcome, Status};
 use moedemappe_core::demo::DemoSummary;
 use moedemappe_core::index::{Hit, SearchResults};
 use moedemappe_core::ingest::ImportReport;
+use moedemappe_core::retrieve::Passage;
 use moedemappe_core::store::Source;
 use serde_json::json;
 
@@ -141,6 +142,34 @@ pub fn hits_text(results: &SearchResults, facets: bool) {
             (false, n) => println!("   også side {} og {n} sider mere", more.join(", ")),
         }
     }
+}
+
+/// Retrieved passages: JSON lines, or numbered with heading, link and text.
+pub fn passages(passages: &[Passage], json: bool) -> Result<()> {
+    if json {
+        for p in passages {
+            println!("{}", serde_json::to_string(p)?);
+        }
+        return Ok(());
+    }
+    if passages.is_empty() {
+        println!("Ingen tekststykker fundet.");
+    }
+    for (n, p) in passages.iter().enumerate() {
+        println!("\n{}. {}", n + 1, p.heading);
+        if let Some(case) = &p.cite.case_number {
+            println!("   Sag {case}");
+        }
+        if let Some(link) = &p.link {
+            println!("   {link}");
+        }
+        println!("   Ord: {}", p.matched_terms.join(", "));
+        println!(
+            "{}",
+            p.text.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+    Ok(())
 }
 
 /// Body, collection, date, item and case of a hit on one line.

@@ -72,6 +72,7 @@ fn router(app: App) -> Router {
     Router::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/search", get(search))
+        .route("/api/retrieve", get(retrieve))
         .route("/api/cases/{number}", get(case))
         .route("/api/cases/{number}/similar", get(similar))
         .route("/api/attachments/{id}/pages/{page}", get(page_text))
@@ -188,6 +189,7 @@ struct SearchParams {
     sort: Option<String>,
     group: Option<bool>,
     limit: Option<usize>,
+    k: Option<usize>,
 }
 
 impl SearchParams {
@@ -244,6 +246,19 @@ async fn search(
         Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
     with_mappe(&app, move |m| m.search(&request)).await
+}
+
+async fn retrieve(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(params): Query<SearchParams>,
+) -> Response {
+    let request = match params.request(scope) {
+        Ok(r) => r,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
+    };
+    let k = params.k.unwrap_or(5);
+    with_mappe(&app, move |m| m.retrieve(&request, k)).await
 }
 
 async fn similar(

@@ -219,6 +219,29 @@ fn the_api_needs_a_token_refuses_foreign_origins_and_keeps_closed_material_close
         }
     }
 
+    // Retrieval follows the same rule: no closed passage without the scope.
+    let (status, passages) = get(&client, &server, "/api/retrieve?q=Aarhus&k=40", open);
+    assert_eq!(status, StatusCode::OK);
+    let passages = passages.as_array().unwrap();
+    assert!(!passages.is_empty());
+    assert!(passages.iter().all(|p| p["access"] == "open"));
+    let (_, closed_passages) = get(
+        &client,
+        &server,
+        "/api/retrieve?q=Aarhus&k=40&access=closed",
+        closed,
+    );
+    let closed_passages = closed_passages.as_array().unwrap();
+    assert!(!closed_passages.is_empty());
+    assert!(closed_passages.iter().all(|p| p["access"] == "closed"));
+    let (_, none) = get(
+        &client,
+        &server,
+        "/api/retrieve?q=Aarhus&access=closed",
+        open,
+    );
+    assert_eq!(none.as_array().map(Vec::len), Some(0));
+
     // Bad parameters are a 400 with a message, not a crash.
     let (status, body) = get(&client, &server, "/api/search?q=x&sort=tilfældig", open);
     assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -18,6 +18,8 @@
 //! - [`annotations`]: the member's highlights and notes (W3C Web Annotation), anchored by quote.
 //! - [`sharing`]: sharing bundles (zip) of shared annotations and their attachments.
 //! - [`stats`]: workload statistics per body and period, and their drill-down.
+//! - [`passages`]: cutting stored text into passages for retrieval.
+//! - [`retrieve`]: ranked passages with citations for the council assistant.
 //! - [`api`]: the single surface callers use.
 
 pub mod annotations;
@@ -30,8 +32,10 @@ pub mod folder;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod passages;
 pub mod progress;
 pub mod relevance;
+pub mod retrieve;
 pub mod sharing;
 pub mod sources;
 pub mod stats;

@@ -3,6 +3,7 @@
 //! directory) and call its methods; nothing else in the crate is needed.
 
 mod access;
+mod retrieve;
 
 use crate::blobs::BlobStore;
 use crate::extract::{ExtractOptions, WorkerCommand};

@@ -29,8 +29,8 @@ use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError, Term};
 
 pub use analyzer::{
-    analyze, analyze_for_index, danish_analyzer, danish_index_analyzer, AaFolding, DANISH,
-    DANISH_INDEX,
+    analyze, analyze_for_index, danish_analyzer, danish_index_analyzer, danish_snippet_analyzer,
+    AaFolding, DANISH, DANISH_INDEX,
 };
 
 use crate::model::{Access, ItemKind};

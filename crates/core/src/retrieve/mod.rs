@@ -1,0 +1,333 @@
+//! Passage retrieval, the council assistant's backbone: ranked passages of
+//! about 150–300 words, each with its citation (body, meeting date, item,
+//! case, attachment, page, portal link) and the query words it matched.
+//!
+//! Two stages: the page search (`index`, Danish analyzer, titles included)
+//! picks candidate pages; their stored text is cut into passages
+//! ([`crate::passages`]), and [`Ranker`]s order them, fused by reciprocal rank
+//! fusion. A dense-vector ranker can be added to the list later without
+//! changing callers.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::{
+    Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
+};
+
+use crate::index::{danish_snippet_analyzer, Citation, SearchQuery};
+
+/// Candidate pages taken from the page search.
+pub const CANDIDATE_PAGES: usize = 40;
+/// Most passages one call returns.
+pub const MAX_K: usize = 100;
+/// The constant of reciprocal rank fusion (as in Cormack et al.).
+const RRF_K: f64 = 60.0;
+
+/// A retrieval request: the query text and the search filters (body, dates,
+/// case, open/closed, kind; `include_closed` decides whether closed material
+/// may appear at all), and how many passages to return.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RetrieveQuery {
+    /// Text and filters, as for search (its limit and grouping are ignored).
+    pub query: SearchQuery,
+    /// Passages wanted (at most [`MAX_K`]).
+    pub k: usize,
+}
+
+/// One retrieved passage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Stable id: `<page or item key>#<byte offset>`.
+    pub id: String,
+    /// The passage: an exact slice of the stored page (or item) text.
+    pub text: String,
+    /// Body, date, item and attachment, as one line (indexed with the passage
+    /// when ranking, so context words find it).
+    pub heading: String,
+    /// Where it comes from.
+    #[serde(flatten)]
+    pub cite: Citation,
+    /// The public portal link of the item, where it came from a portal.
+    pub link: Option<String>,
+    /// Fused score (higher is better); only comparable within one call.
+    pub score: f64,
+    /// Words of the passage that matched the query, as written there.
+    pub matched_terms: Vec<String>,
+}
+
+/// A passage before ranking.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// See [`Passage::id`].
+    pub id: String,
+    /// The passage text.
+    pub text: String,
+    /// See [`Passage::heading`].
+    pub heading: String,
+    /// Its citation.
+    pub cite: Citation,
+    /// Rank of its page in the page search (0 = best).
+    pub page_rank: usize,
+}
+
+/// Orders candidates for a query: a score per candidate, `None` when the
+/// ranker finds nothing in it. Rankers are fused by rank, so their scores
+/// need not be comparable.
+pub trait Ranker {
+    /// Short name, for reports.
+    fn name(&self) -> &'static str;
+    /// Scores of `candidates`, in their order.
+    fn score(&self, query_terms: &HashSet<String>, candidates: &[Candidate]) -> Vec<Option<f64>>;
+}
+
+/// The page search's order: a passage inherits its page's rank.
+pub struct PageOrder;
+
+impl Ranker for PageOrder {
+    fn name(&self) -> &'static str {
+        "page"
+    }
+
+    fn score(&self, _: &HashSet<String>, candidates: &[Candidate]) -> Vec<Option<f64>> {
+        candidates
+            .iter()
+            .map(|c| Some(-(c.page_rank as f64)))
+            .collect()
+    }
+}
+
+/// BM25 over the candidate passages (heading + text), with the Danish
+/// analyzer's stems and compound parts.
+pub struct PassageBm25;
+
+impl Ranker for PassageBm25 {
+    fn name(&self) -> &'static str {
+        "passage-bm25"
+    }
+
+    fn score(&self, terms: &HashSet<String>, candidates: &[Candidate]) -> Vec<Option<f64>> {
+        const K1: f64 = 1.2;
+        const B: f64 = 0.75;
+        let docs: Vec<(HashMap<String, f64>, f64)> = candidates
+            .iter()
+            .map(|c| {
+                let tokens = tokens(&format!("{}\n{}", c.heading, c.text));
+                let len = tokens.len() as f64;
+                let mut tf: HashMap<String, f64> = HashMap::new();
+                for (t, _) in tokens {
+                    if terms.contains(&t) {
+                        *tf.entry(t).or_default() += 1.0;
+                    }
+                }
+                (tf, len)
+            })
+            .collect();
+        let n = docs.len() as f64;
+        let avg = docs.iter().map(|d| d.1).sum::<f64>() / n.max(1.0);
+        let df: HashMap<&String, f64> = terms
+            .iter()
+            .map(|t| {
+                (
+                    t,
+                    docs.iter().filter(|d| d.0.contains_key(t)).count() as f64,
+                )
+            })
+            .collect();
+        docs.iter()
+            .map(|(tf, len)| {
+                if tf.is_empty() {
+                    return None;
+                }
+                let s = tf
+                    .iter()
+                    .map(|(t, f)| {
+                        let d = df.get(t).copied().unwrap_or(0.0);
+                        let idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
+                        idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg.max(1.0)))
+                    })
+                    .sum();
+                Some(s)
+            })
+            .collect()
+    }
+}
+
+/// The rankers retrieval uses, in order.
+pub fn rankers() -> Vec<Box<dyn Ranker>> {
+    vec![Box::new(PageOrder), Box::new(PassageBm25)]
+}
+
+/// Fuses the rankers' orders by reciprocal rank: each ranker adds
+/// 1 / (60 + rank) for the candidates it scored. Candidates no text ranker
+/// matched (only the page order) are dropped unless nothing matched at all.
+/// Returns (candidate index, fused score), best first; ties by id.
+pub fn fuse(
+    rankers: &[Box<dyn Ranker>],
+    terms: &HashSet<String>,
+    candidates: &[Candidate],
+) -> Vec<(usize, f64)> {
+    let mut fused = vec![0.0f64; candidates.len()];
+    let mut matched = vec![false; candidates.len()];
+    for ranker in rankers {
+        let scores = ranker.score(terms, candidates);
+        let mut order: Vec<(usize, f64)> = scores
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.map(|s| (i, s)))
+            .collect();
+        order.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| candidates[a.0].id.cmp(&candidates[b.0].id))
+        });
+        for (rank, (i, _)) in order.into_iter().enumerate() {
+            fused[i] += 1.0 / (RRF_K + rank as f64 + 1.0);
+            if ranker.name() != "page" {
+                matched[i] = true;
+            }
+        }
+    }
+    let any_matched = matched.iter().any(|m| *m);
+    let mut out: Vec<(usize, f64)> = fused
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| matched[*i] || !any_matched)
+        .collect();
+    out.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| candidates[a.0].id.cmp(&candidates[b.0].id))
+    });
+    out
+}
+
+/// Tokens (stems and compound parts) of `text` with their byte ranges.
+fn tokens(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut analyzer = danish_snippet_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    stream.process(&mut |t: &Token| out.push((t.text.clone(), t.offset_from..t.offset_to)));
+    out
+}
+
+/// A question as search words: Danish stop words ("hvad", "om", "er", …)
+/// dropped, unless nothing else is left.
+pub fn content_words(question: &str) -> String {
+    let mut stop = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(StopWordFilter::new(Language::Danish).expect("tantivy has Danish stop words"))
+        .build();
+    let kept: Vec<&str> = question
+        .split_whitespace()
+        .filter(|w| {
+            let mut stream = stop.token_stream(w);
+            stream.advance()
+        })
+        .collect();
+    if kept.is_empty() {
+        question.to_string()
+    } else {
+        kept.join(" ")
+    }
+}
+
+/// The stems of the query's words (operators and phrase marks dropped).
+pub fn query_terms(text: &str) -> HashSet<String> {
+    let cleaned: String = text
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "OR" | "AND" | "NOT") && !w.starts_with('-'))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('"', " ");
+    tokens(&cleaned).into_iter().map(|t| t.0).collect()
+}
+
+/// The words of `text` whose stem (or a compound part's) is a query term, as
+/// written, each once, in order of first appearance.
+pub fn matched_terms(text: &str, terms: &HashSet<String>) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, (t, range)) in tokens(text).into_iter().enumerate() {
+        if terms.contains(&t) {
+            if let Some(word) = text.get(range) {
+                seen.entry(word.to_string()).or_insert(n);
+            }
+        }
+    }
+    let mut words: Vec<(String, usize)> = seen.into_iter().collect();
+    words.sort_by_key(|w| w.1);
+    words.into_iter().map(|w| w.0).collect()
+}
+
+/// The heading line of a passage.
+pub fn heading(cite: &Citation) -> String {
+    let mut parts = Vec::new();
+    if let Some(b) = &cite.body {
+        parts.push(b.clone());
+    }
+    if let Some(c) = &cite.collection {
+        parts.push(c.clone());
+    }
+    if let Some(d) = cite.meeting_date {
+        parts.push(d.format("%d.%m.%Y").to_string());
+    }
+    if let (Some(n), Some(t)) = (cite.item_number, &cite.item_title) {
+        parts.push(format!("punkt {n}: {t}"));
+    }
+    if let Some(a) = &cite.attachment_title {
+        match cite.page {
+            Some(p) => parts.push(format!("{a}, side {p}")),
+            None => parts.push(a.clone()),
+        }
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(id: &str, page_rank: usize, text: &str) -> Candidate {
+        Candidate {
+            id: id.into(),
+            text: text.into(),
+            heading: String::new(),
+            cite: Citation::default(),
+            page_rank,
+        }
+    }
+
+    #[test]
+    fn questions_lose_their_stop_words() {
+        assert_eq!(
+            content_words("Hvad siger medarbejderne om arbejdsbelastningen?"),
+            "siger medarbejderne arbejdsbelastningen?"
+        );
+        assert_eq!(content_words("og om"), "og om");
+    }
+
+    #[test]
+    fn fusion_prefers_the_passage_that_matches_and_drops_the_rest() {
+        let terms = query_terms("arbejdsbelastning sygefravær");
+        let cands = vec![
+            cand("a", 0, "Budgettet for skoler og dagtilbud."),
+            cand(
+                "b",
+                1,
+                "Arbejdsbelastningen er høj, og sygefraværet stiger.",
+            ),
+            cand("c", 2, "Medarbejderne nævner arbejdsbelastning."),
+        ];
+        let fused = fuse(&rankers(), &terms, &cands);
+        let ids: Vec<&str> = fused.iter().map(|(i, _)| cands[*i].id.as_str()).collect();
+        assert_eq!(ids, ["b", "c"]);
+        assert_eq!(
+            matched_terms(&cands[1].text, &terms),
+            ["Arbejdsbelastningen", "sygefraværet"]
+        );
+        // Compound parts count: "belastning" finds "Arbejdsbelastningen".
+        let part = query_terms("belastning");
+        assert_eq!(
+            matched_terms(&cands[1].text, &part),
+            ["Arbejdsbelastningen"]
+        );
+    }
+}
