@@ -196,6 +196,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Mål svartider for søgning og tekststykker i datamappen over testsættets søgninger.
+    Latency {
+        /// Tidsmålte kørsler af hver søgning (efter én opvarmning).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Som JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Start den lokale API (og brugerfladen i browseren) på 127.0.0.1.
     Serve {
         /// Port; 0 vælger en ledig og skriver den.
@@ -438,6 +447,19 @@ pub fn run(args: Args) -> Result<()> {
         // Handled before the data directory is opened.
         Command::Relevance { .. } => {}
         Command::Serve { port } => crate::serve::run(mappe, port)?,
+        Command::Latency { runs, json } => {
+            let report = moedemappe_core::relevance::latency::measure(&mappe, runs)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for l in report {
+                    println!(
+                        "{:9} {} søgninger × {}: p50 {:.2} ms, p99 {:.2} ms, højst {:.2} ms",
+                        l.operation, l.queries, l.runs, l.p50_ms, l.p99_ms, l.max_ms
+                    );
+                }
+            }
+        }
         Command::Retrieve {
             query,
             k,

@@ -19,6 +19,7 @@
 pub mod corpus;
 pub mod engines;
 pub mod judge;
+pub mod latency;
 #[cfg(test)]
 mod tests;
 
@@ -253,7 +254,7 @@ fn ms(t: Instant) -> f64 {
 }
 
 /// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
