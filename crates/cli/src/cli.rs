@@ -205,6 +205,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Følg et udvalg (navn, tidligere navn eller forkortelse); uden navn: vis dem du følger.
+    Follow {
+        /// Udvalgene.
+        bodies: Vec<String>,
+    },
+    /// Følg ikke længere et udvalg.
+    Unfollow {
+        /// Udvalget.
+        body: String,
+    },
+    /// De næste møder i de udvalg du følger: sider i alt, nye, læste og læsetid.
+    Agenda {
+        /// Så mange møder.
+        #[arg(long, default_value_t = 5)]
+        next: usize,
+        /// Fra og med denne dag (ÅÅÅÅ-MM-DD); ellers i dag.
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Sæt dit læsetempo i sider i timen (gemmes).
+        #[arg(long)]
+        pace: Option<u32>,
+        /// Som JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Start den lokale API (og brugerfladen i browseren) på 127.0.0.1.
     Serve {
         /// Port; 0 vælger en ledig og skriver den.
@@ -447,6 +472,40 @@ pub fn run(args: Args) -> Result<()> {
         // Handled before the data directory is opened.
         Command::Relevance { .. } => {}
         Command::Serve { port } => crate::serve::run(mappe, port)?,
+        Command::Follow { bodies } => {
+            let mut followed = mappe.followed()?;
+            for b in &bodies {
+                followed = mappe.follow(b)?;
+            }
+            if followed.is_empty() {
+                println!("Du følger ingen udvalg endnu. Prøv: moedemappe follow TU");
+            } else {
+                println!("Du følger: {}", followed.join(", "));
+            }
+        }
+        Command::Unfollow { body } => {
+            let followed = mappe.unfollow(&body)?;
+            println!("Du følger nu: {}", followed.join(", "));
+        }
+        Command::Agenda {
+            next,
+            from,
+            pace,
+            json,
+        } => {
+            if let Some(p) = pace {
+                mappe.set_reading_pace(p)?;
+            }
+            let from = from.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let entries = mappe.agenda(from, next)?;
+            if json {
+                for e in &entries {
+                    println!("{}", serde_json::to_string(e)?);
+                }
+            } else {
+                output::agenda(&entries, &mappe.followed()?);
+            }
+        }
         Command::Latency { runs, json } => {
             let report = moedemappe_core::relevance::latency::measure(&mappe, runs)?;
             if json {

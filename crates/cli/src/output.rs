@@ -1,7 +1,7 @@
 //! How results are printed: readable text for people, JSON lines for scripts.
 
 use anyhow::Result;
-use moedemappe_core::api::{CaseHistory, SourceOutcome, Status};
+use moedemappe_core::api::{AgendaEntry, CaseHistory, SourceOutcome, Status};
 use moedemappe_core::demo::DemoSummary;
 use moedemappe_core::index::{Hit, SearchResults};
 use moedemappe_core::ingest::ImportReport;
@@ -141,6 +141,42 @@ pub fn hits_text(results: &SearchResults, facets: bool) {
             (false, 0) => println!("   også side {}", more.join(", ")),
             (false, n) => println!("   også side {} og {n} sider mere", more.join(", ")),
         }
+    }
+}
+
+/// The meetings ahead with their reading load.
+pub fn agenda(entries: &[AgendaEntry], followed: &[String]) {
+    if followed.is_empty() {
+        println!("Du følger ingen udvalg endnu. Prøv: moedemappe follow TU");
+        return;
+    }
+    if entries.is_empty() {
+        println!("Ingen kommende møder i {}.", followed.join(", "));
+        return;
+    }
+    for e in entries {
+        let start = e
+            .start
+            .as_deref()
+            .map(|s| format!(" kl. {}", &s[..s.len().min(5)]));
+        let time = match (e.minutes / 60, e.minutes % 60) {
+            (0, m) => format!("{m} min"),
+            (h, 0) => format!("{h} t"),
+            (h, m) => format!("{h} t {m} min"),
+        };
+        println!(
+            "{}{} · {} (møde {}): {} sider, {} nye, {} læst — {} tilbage, ca. {} ved {} sider i timen",
+            e.date.format("%d.%m.%Y"),
+            start.unwrap_or_default(),
+            e.body,
+            e.meeting_id,
+            e.pages,
+            e.new,
+            e.read,
+            e.to_read,
+            time,
+            e.pages_per_hour
+        );
     }
 }
 

@@ -3,6 +3,8 @@
 //! directory) and call its methods; nothing else in the crate is needed.
 
 mod access;
+mod agenda;
+pub use agenda::{AgendaEntry, DEFAULT_PACE};
 mod retrieve;
 
 use crate::blobs::BlobStore;

@@ -5,6 +5,7 @@
 mod annotations;
 mod cases;
 mod folders;
+mod follow;
 mod portal;
 mod read;
 mod sources;
@@ -13,6 +14,7 @@ mod write;
 
 pub use annotations::{ItemAttachment, ItemContext, Upserted};
 pub use cases::Treatment;
+pub use follow::UpcomingMeeting;
 pub use portal::{EntryState, ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
 pub use sources::{Source, SyncFailure};
@@ -29,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0001_init.sql"),
     include_str!("0002_sources.sql"),
     include_str!("0003_annotations.sql"),
+    include_str!("0004_follow.sql"),
 ];
 
 /// A handle on the SQLite database of one data directory.

@@ -1,0 +1,78 @@
+//! End-to-end: following bodies, and the reading load of the meetings ahead —
+//! pages in total, new, read, and the time left at the member's pace.
+
+mod common;
+
+use common::{json_lines, moedemappe, ok};
+
+#[test]
+fn the_agenda_shows_the_reading_load_of_followed_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["demo"]);
+    // Nothing followed yet: said so, no meetings.
+    assert!(ok(&data, &["agenda", "--from", "2024-01-01"]).contains("følger ingen"));
+    assert!(ok(&data, &["follow", "TU"]).contains("Teknisk Udvalg"));
+
+    let agenda_of = |next: &str, extra: &[&str]| {
+        let mut args = vec!["agenda", "--from", "2024-01-01", "--next", next, "--json"];
+        args.extend_from_slice(extra);
+        json_lines(&ok(&data, &args))
+    };
+    let agenda = |extra: &[&str]| agenda_of("3", extra);
+    let first = agenda(&[]);
+    assert_eq!(first.len(), 3);
+    let dates: Vec<&str> = first.iter().map(|e| e["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    assert!(dates[0] >= "2024-01-01");
+    assert!(first.iter().all(|e| e["body"] == "Teknisk Udvalg"));
+
+    // The pages are the meeting's, as `progress` counts them; after one
+    // import everything is new and nothing read.
+    let entry = first
+        .iter()
+        .find(|e| e["pages"].as_u64().unwrap() > 2)
+        .unwrap();
+    let meeting = entry["meeting_id"].to_string();
+    let progress: serde_json::Value =
+        serde_json::from_str(&ok(&data, &["progress", &meeting, "--json"])).unwrap();
+    assert_eq!(entry["pages"], progress["pages"]);
+    assert_eq!(entry["new"], entry["pages"]);
+    assert_eq!(entry["read"], 0);
+    let pages = entry["pages"].as_u64().unwrap();
+    assert_eq!(
+        entry["minutes"].as_u64().unwrap(),
+        (pages * 60).div_ceil(40)
+    );
+
+    // Reading two pages and setting a pace change the time left.
+    let attachment = progress["attachments"][0]["attachment"].to_string();
+    ok(&data, &["read", &attachment, "--page", "1", "--page", "2"]);
+    let after = agenda(&["--pace", "30"]);
+    let same = after
+        .iter()
+        .find(|e| e["meeting_id"] == entry["meeting_id"])
+        .unwrap();
+    assert_eq!(same["read"], 2);
+    assert_eq!(same["to_read"].as_u64().unwrap(), pages - 2);
+    assert_eq!(same["pages_per_hour"], 30);
+    assert_eq!(
+        same["minutes"].as_u64().unwrap(),
+        ((pages - 2) * 60).div_ceil(30)
+    );
+    // The pace is kept.
+    assert_eq!(agenda(&[])[0]["pages_per_hour"], 30);
+    assert!(!moedemappe(&data, &["agenda", "--pace", "0"])
+        .status
+        .success());
+
+    // A second body joins in date order; unfollowing removes it again.
+    ok(&data, &["follow", "BUU"]);
+    let both = agenda_of("10", &[]);
+    assert!(both.iter().any(|e| e["body"] != "Teknisk Udvalg"));
+    ok(&data, &["unfollow", "TU"]);
+    assert!(agenda(&[]).iter().all(|e| e["body"] != "Teknisk Udvalg"));
+    assert!(!moedemappe(&data, &["unfollow", "TU"]).status.success());
+    let text = ok(&data, &["agenda", "--from", "2024-01-01", "--next", "1"]);
+    assert!(text.contains("sider i timen"), "{text}");
+}

@@ -1,0 +1,80 @@
+//! The bodies a member follows, and their meetings ahead.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use super::{Reader, Writer};
+use crate::model::{BodyId, MeetingId};
+use crate::Result;
+
+/// A meeting ahead of a followed body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpcomingMeeting {
+    /// The meeting.
+    pub meeting: MeetingId,
+    /// The body's name.
+    pub body: String,
+    /// The day.
+    pub date: NaiveDate,
+    /// When it starts ("HH:MM…"), where known.
+    pub start: Option<String>,
+}
+
+impl Writer<'_> {
+    /// Follows a body (again: no change).
+    pub fn follow(&self, body: BodyId, since: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO followed_bodies (body_id, since) VALUES (?1, ?2)
+             ON CONFLICT (body_id) DO NOTHING",
+            params![body.0, since],
+        )?;
+        Ok(())
+    }
+
+    /// Stops following a body; true when it was followed.
+    pub fn unfollow(&self, body: BodyId) -> Result<bool> {
+        Ok(self
+            .tx
+            .execute("DELETE FROM followed_bodies WHERE body_id = ?1", [body.0])?
+            > 0)
+    }
+}
+
+impl Reader<'_> {
+    /// The followed bodies' ids and names, by name.
+    pub fn followed(&self) -> Result<Vec<(BodyId, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT b.id, b.name FROM followed_bodies f JOIN bodies b ON b.id = f.body_id
+              ORDER BY b.name",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((BodyId(r.get(0)?), r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The next `limit` meetings of followed bodies on or after `from`
+    /// (withdrawn ones left out), soonest first.
+    pub fn upcoming_meetings(&self, from: NaiveDate, limit: usize) -> Result<Vec<UpcomingMeeting>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT m.id, b.name, m.date, m.start_time
+               FROM meetings m
+               JOIN followed_bodies f ON f.body_id = m.body_id
+               JOIN bodies b ON b.id = m.body_id
+              WHERE m.date >= ?1 AND m.withdrawn_at IS NULL
+              ORDER BY m.date, m.start_time, b.name, m.id
+              LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![from, limit as i64], |r| {
+                Ok(UpcomingMeeting {
+                    meeting: MeetingId(r.get(0)?),
+                    body: r.get(1)?,
+                    date: r.get(2)?,
+                    start: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
