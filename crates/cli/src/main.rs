@@ -3,6 +3,7 @@
 //! piece of behaviour lives in the core crate.
 
 mod cli;
+mod mcp;
 mod output;
 mod progress;
 mod serve;
