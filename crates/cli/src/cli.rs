@@ -236,6 +236,12 @@ enum Command {
         #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
         port: u16,
     },
+    /// Start en MCP-server på stdin/stdout, så en AI-assistent kan søge i materialet.
+    Mcp {
+        /// Fil med adgangsnøglen (ellers $MOEDEMAPPE_TOKEN, ellers datamappens lokale nøgle til åbent materiale).
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+    },
     /// Adgangsnøgler til den lokale API og MCP-serveren.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -543,6 +549,7 @@ pub fn run(args: Args) -> Result<()> {
             let passages = mappe.retrieve(&request, k)?;
             output::passages(&passages, json)?;
         }
+        Command::Mcp { token_file } => crate::mcp::run(mappe, token_file.as_deref())?,
         Command::Token(TokenCommand::Create { scope, label }) => {
             let (info, secret) = mappe.create_token(scope, label.as_deref())?;
             println!("{secret}");

@@ -4,6 +4,7 @@
 
 mod cli;
 mod notes_cmd;
+mod mcp;
 mod output;
 mod progress;
 mod serve;

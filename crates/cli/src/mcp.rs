@@ -1,0 +1,493 @@
+//! `moedemappe mcp`: a Model Context Protocol server over stdio, so an AI
+//! assistant can search the agendas, read attachment pages and follow cases.
+//!
+//! The server runs under one token (from `--token-file`, `$MOEDEMAPPE_TOKEN`
+//! or the data directory's local open token); its scope decides whether
+//! closed material is visible, exactly as in the HTTP API. stdout carries
+//! the protocol and nothing else; nothing read from the data directory is
+//! ever written to stderr.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use moedemappe_core::api::{Mappe, SearchRequest};
+use moedemappe_core::index::{Citation, HitGroup, MaterialKind, SearchQuery, SearchResults};
+use moedemappe_core::model::{Access, AttachmentId, ItemKind};
+use moedemappe_core::tokens::Scope;
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};
+use rmcp::{schemars, tool, tool_handler, tool_router, ServerHandler, ServiceExt};
+use serde::{Deserialize, Serialize};
+
+/// The environment variable `mcp` reads its token from (after `--token-file`).
+pub const TOKEN_ENV: &str = "MOEDEMAPPE_TOKEN";
+
+/// Most result groups one `search_agendas` call returns.
+const MAX_RESULTS: usize = 50;
+/// Result groups when the caller gives no limit.
+const DEFAULT_RESULTS: usize = 10;
+
+/// Runs the server on stdin/stdout until the client closes the connection.
+pub fn run(mappe: Mappe, token_file: Option<&Path>) -> Result<()> {
+    let secret = read_token(&mappe, token_file)?;
+    let scope = mappe.check_token(&secret)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "ukendt adgangsnøgle; lav en med `moedemappe token create` og giv den med --token-file eller {TOKEN_ENV}"
+        )
+    })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("kunne ikke starte MCP-serveren")?;
+    runtime.block_on(async move {
+        let service = Server::new(mappe, scope)
+            .serve(rmcp::transport::stdio())
+            .await
+            // The client closed stdin or sent no valid `initialize`.
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "MCP-forbindelsen kunne ikke startes: klienten sendte ingen gyldig start (initialize)"
+                )
+            })?;
+        service
+            .waiting()
+            .await
+            .context("MCP-serveren stoppede uventet")?;
+        Ok(())
+    })
+}
+
+/// The token's secret: from the file, else the environment, else the local
+/// open token of the data directory.
+fn read_token(mappe: &Mappe, token_file: Option<&Path>) -> Result<String> {
+    if let Some(path) = token_file {
+        let secret = std::fs::read_to_string(path)
+            .with_context(|| format!("kunne ikke læse nøglefilen {}", path.display()))?;
+        let secret = secret.trim();
+        anyhow::ensure!(!secret.is_empty(), "nøglefilen {} er tom", path.display());
+        return Ok(secret.to_string());
+    }
+    if let Ok(secret) = std::env::var(TOKEN_ENV) {
+        if !secret.trim().is_empty() {
+            return Ok(secret.trim().to_string());
+        }
+    }
+    Ok(mappe.local_token()?)
+}
+
+/// The MCP server: one data directory seen through one token's scope.
+#[derive(Clone)]
+struct Server {
+    mappe: Arc<Mutex<Mappe>>,
+    scope: Scope,
+    tool_router: ToolRouter<Server>,
+}
+
+impl Server {
+    fn new(mappe: Mappe, scope: Scope) -> Self {
+        Server {
+            mappe: Arc::new(Mutex::new(mappe)),
+            scope,
+            // `retrieve_passages` (passages for answering with citations) and
+            // `committee_stats` (counts per committee) come as routers of
+            // their own, added here: `Self::tool_router() + Self::passages_router() + …`.
+            tool_router: Self::tool_router(),
+        }
+    }
+
+    /// Runs `f` on the data directory off the async threads; its value
+    /// becomes the tool's JSON answer, its error a tool error in plain Danish.
+    async fn with_mappe<T: Serialize + Send + 'static>(
+        &self,
+        f: impl FnOnce(&Mappe, Scope) -> moedemappe_core::Result<T> + Send + 'static,
+    ) -> Result<CallToolResult, String> {
+        let mappe = self.mappe.clone();
+        let scope = self.scope;
+        let done = tokio::task::spawn_blocking(move || {
+            let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mappe, scope)
+        })
+        .await;
+        match done {
+            Ok(Ok(value)) => serde_json::to_value(value)
+                .map(CallToolResult::structured)
+                .map_err(|_| "intern fejl: svaret kunne ikke laves".to_string()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("intern fejl".to_string()),
+        }
+    }
+}
+
+/// The arguments of `search_agendas`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+struct SearchArgs {
+    /// Søgetekst; alle ord skal med, "…" søger en frase, -ord udelukker, OR giver alternativer. Søg på dansk. / Search text in Danish: all words must match, "…" for a phrase, -word excludes, OR for alternatives.
+    query: String,
+    /// Kun dette udvalg: navn, tidligere navn eller forkortelse (fx "Byrådet", "TU"). / Only this committee: name, former name or abbreviation.
+    #[serde(default)]
+    body: Option<String>,
+    /// Kun møder fra og med denne dag, ÅÅÅÅ-MM-DD. / Only meetings on or after this day (YYYY-MM-DD).
+    #[serde(default)]
+    from: Option<String>,
+    /// Kun møder til og med denne dag, ÅÅÅÅ-MM-DD. / Only meetings on or before this day (YYYY-MM-DD).
+    #[serde(default)]
+    to: Option<String>,
+    /// Kun denne type materiale: case (sager), briefing (orienteringer), fixed (faste punkter) eller document (dokumentsamlinger). / Only this kind of material.
+    #[serde(default)]
+    #[schemars(extend("enum" = ["case", "briefing", "fixed", "document"]))]
+    kind: Option<String>,
+    /// Kun materiale fra denne sag (sagsnummer, fx "EMN-2023-001234"). / Only material of this case number.
+    #[serde(default)]
+    case_number: Option<String>,
+    /// Kun åbent (open) eller kun lukket (closed) materiale; lukket materiale ses kun med en nøgle til lukket materiale. / Only open or only closed material; closed material needs a closed-scope token.
+    #[serde(default)]
+    #[schemars(extend("enum" = ["open", "closed"]))]
+    access: Option<String>,
+    /// Højst så mange resultater (bilag eller punkter), 1–50; standard 10. / Most results (attachments or items), 1–50; default 10.
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+impl SearchArgs {
+    /// The request, or a tool error in plain Danish.
+    fn request(&self, scope: Scope) -> Result<SearchRequest, String> {
+        let date = |name: &str, value: &Option<String>| -> Result<Option<NaiveDate>, String> {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| {
+                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                        .map_err(|_| format!("{name} skal være en dato som 2024-03-31 (fik «{v}»)"))
+                })
+                .transpose()
+        };
+        let kinds = match self.kind.as_deref().map(str::trim) {
+            None | Some("") => Vec::new(),
+            Some(k) => vec![MaterialKind::parse(k)
+                .ok_or("kind skal være case, briefing, fixed eller document")?],
+        };
+        let access = match self.access.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("open") | Some("aaben") | Some("åben") => Some(Access::Open),
+            Some("closed") | Some("lukket") => Some(Access::Closed),
+            Some(_) => return Err("access skal være open eller closed".into()),
+        };
+        if self.query.trim().is_empty() {
+            return Err("query mangler: skriv hvad der skal søges efter".into());
+        }
+        let limit = self.limit.map_or(DEFAULT_RESULTS, |n| n as usize);
+        Ok(SearchRequest {
+            query: SearchQuery {
+                text: self.query.clone(),
+                from: date("from", &self.from)?,
+                to: date("to", &self.to)?,
+                access,
+                include_closed: scope.sees_closed(),
+                kinds,
+                case_number: self
+                    .case_number
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string),
+                group: true,
+                limit: limit.clamp(1, MAX_RESULTS),
+                ..SearchQuery::default()
+            },
+            body: self
+                .body
+                .as_deref()
+                .map(str::trim)
+                .filter(|b| !b.is_empty())
+                .map(str::to_string),
+        })
+    }
+}
+
+/// The arguments of `get_case_history`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+struct CaseArgs {
+    /// Sagsnummeret, fx "EMN-2023-001234" (står i søgeresultaternes case_number). / The case number, as in the search results' case_number.
+    case_number: String,
+}
+
+/// The arguments of `get_page_text`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+struct PageArgs {
+    /// Bilagets id (attachment_id fra søgeresultaterne). / The attachment's id, from the search results.
+    attachment_id: i64,
+    /// Sidetallet, fra 1. / The page number, 1-based.
+    page: u32,
+}
+
+/// Where a search result sits: what an answer cites.
+#[derive(Debug, Serialize)]
+struct Cite {
+    body: Option<String>,
+    meeting_date: Option<NaiveDate>,
+    item_number: Option<u32>,
+    item_title: Option<String>,
+    item_kind: Option<ItemKind>,
+    case_number: Option<String>,
+    attachment_id: Option<i64>,
+    attachment_title: Option<String>,
+    collection: Option<String>,
+    access: Access,
+}
+
+impl From<&Citation> for Cite {
+    fn from(c: &Citation) -> Self {
+        Cite {
+            body: c.body.clone(),
+            meeting_date: c.meeting_date,
+            item_number: c.item_number,
+            item_title: c.item_title.clone(),
+            item_kind: c.item_kind,
+            case_number: c.case_number.clone(),
+            attachment_id: c.attachment_id,
+            attachment_title: c.attachment_title.clone(),
+            collection: c.collection.clone(),
+            access: c.access,
+        }
+    }
+}
+
+/// One matching page of a result (no page: the item's own text matched).
+#[derive(Debug, Serialize)]
+struct PageHit {
+    page: Option<u32>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    snippet: String,
+}
+
+/// One result: an attachment, an item's own text, or a collection document.
+#[derive(Debug, Serialize)]
+struct ResultGroup {
+    citation: Cite,
+    /// Matching pages in all (only the best are listed).
+    matched_pages: usize,
+    pages: Vec<PageHit>,
+}
+
+/// The answer of `search_agendas`.
+#[derive(Debug, Serialize)]
+struct SearchOutput {
+    total_matches: usize,
+    total_results: usize,
+    /// No document had every word: these results have some of them.
+    relaxed: bool,
+    /// Words found nowhere were replaced by similar indexed words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corrected: Option<String>,
+    results: Vec<ResultGroup>,
+}
+
+fn group_output(g: &HitGroup) -> Option<ResultGroup> {
+    let first = g.hits.first()?;
+    Some(ResultGroup {
+        citation: Cite::from(&first.cite),
+        matched_pages: g.matched,
+        pages: g
+            .hits
+            .iter()
+            .map(|h| PageHit {
+                page: h.cite.page,
+                snippet: h.snippet.clone(),
+            })
+            .collect(),
+    })
+}
+
+impl From<SearchResults> for SearchOutput {
+    fn from(r: SearchResults) -> Self {
+        SearchOutput {
+            total_matches: r.total,
+            total_results: r.total_groups,
+            relaxed: r.relaxed,
+            corrected: r.corrected,
+            results: r.groups.iter().filter_map(group_output).collect(),
+        }
+    }
+}
+
+/// The answer of `get_page_text`.
+#[derive(Debug, Serialize)]
+struct PageOutput {
+    attachment_id: i64,
+    page: u32,
+    text: String,
+}
+
+const SEARCH_DESCRIPTION: &str = "\
+Søg i byrådets og udvalgenes dagsordener, sagsfremstillinger, beslutninger og bilag. \
+Svaret er JSON: results er grupperet pr. bilag (eller punkt), hver med citation \
+(udvalg, mødedato, punktnummer og -titel, sagsnummer, bilagets id og titel, adgang) \
+og de bedste sider med uddrag. Citér altid udvalg, dato, punkt og side. \
+Hent en hel side med get_page_text og en sags forløb med get_case_history. \
+/ Search the city council's and committees' agendas, case texts, decisions and attachments \
+(Danish text; search in Danish). The answer is JSON: results grouped per attachment (or item), \
+each with a citation (committee, meeting date, item number and title, case number, attachment \
+id and title, access) and its best pages with snippets. Always cite committee, date, item and page.";
+
+const CASE_DESCRIPTION: &str = "\
+En sags forløb: alle behandlinger i udvalg og byråd, ældste først, med dato, punkt, \
+beslutning og om sagen blev henvist eller udsat. \
+/ A case's history: every treatment by a committee or the council, oldest first, with date, \
+item, decision and whether it was referred or postponed.";
+
+const PAGE_DESCRIPTION: &str = "\
+Den gemte tekst fra én side af et bilag (attachment_id og page fra search_agendas). \
+/ The stored text of one page of an attachment (attachment_id and page from search_agendas).";
+
+#[tool_router]
+impl Server {
+    #[tool(
+        name = "search_agendas",
+        description = SEARCH_DESCRIPTION,
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn search_agendas(
+        &self,
+        Parameters(args): Parameters<SearchArgs>,
+    ) -> Result<CallToolResult, String> {
+        let request = args.request(self.scope)?;
+        self.with_mappe(move |m, _| m.search(&request).map(SearchOutput::from))
+            .await
+    }
+
+    #[tool(
+        name = "get_case_history",
+        description = CASE_DESCRIPTION,
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn get_case_history(
+        &self,
+        Parameters(args): Parameters<CaseArgs>,
+    ) -> Result<CallToolResult, String> {
+        if args.case_number.trim().is_empty() {
+            return Err("case_number mangler".into());
+        }
+        self.with_mappe(move |m, scope| m.case_history_for(&args.case_number, scope))
+            .await
+    }
+
+    #[tool(
+        name = "get_page_text",
+        description = PAGE_DESCRIPTION,
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn get_page_text(
+        &self,
+        Parameters(args): Parameters<PageArgs>,
+    ) -> Result<CallToolResult, String> {
+        if args.page == 0 {
+            return Err("page tæller fra 1".into());
+        }
+        self.with_mappe(move |m, scope| {
+            let text = m.page_text_for(AttachmentId(args.attachment_id), args.page, scope)?;
+            Ok(PageOutput {
+                attachment_id: args.attachment_id,
+                page: args.page,
+                text,
+            })
+        })
+        .await
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        let access = if self.scope.sees_closed() {
+            "Denne forbindelse ser både åbent og lukket materiale; lukket materiale er fortroligt. \
+             / This connection sees open and closed material; closed material is confidential."
+        } else {
+            "Denne forbindelse ser kun åbent materiale. / This connection sees open material only."
+        };
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new("moedemappe", env!("CARGO_PKG_VERSION"))
+                    .with_title("Mødemappe"),
+            )
+            .with_instructions(format!(
+                "Mødemappe: en kommunes dagsordener, bilag og beslutninger, gemt lokalt. \
+                 Søg med search_agendas, læs sider med get_page_text, følg en sag med \
+                 get_case_history. {access} \
+                 / Mødemappe: a Danish municipality's agendas, attachments and decisions, \
+                 stored locally. Search with search_agendas, read pages with get_page_text, \
+                 follow a case with get_case_history."
+            ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tools_have_schemas_with_their_arguments() {
+        let tools = Server::tool_router().list_all();
+        let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+        assert_eq!(
+            names.len(),
+            3,
+            "search_agendas, get_case_history, get_page_text: {names:?}"
+        );
+        for tool in &tools {
+            assert_eq!(tool.input_schema.get("type").unwrap(), "object");
+            let d = tool.description.as_deref().unwrap();
+            assert!(d.contains(" / "), "Danish and English: {d}");
+        }
+        let search = tools.iter().find(|t| t.name == "search_agendas").unwrap();
+        let props = search.input_schema["properties"].as_object().unwrap();
+        for p in [
+            "query",
+            "body",
+            "from",
+            "to",
+            "kind",
+            "case_number",
+            "limit",
+        ] {
+            assert!(props.contains_key(p), "{p}");
+        }
+        assert_eq!(props["kind"]["enum"][0], "case");
+        let required = search.input_schema["required"].as_array().unwrap();
+        assert_eq!(required, &vec![serde_json::json!("query")]);
+    }
+
+    #[test]
+    fn bad_arguments_are_plain_danish_errors() {
+        let args =
+            |json: serde_json::Value| -> SearchArgs { serde_json::from_value(json).unwrap() };
+        let e = args(serde_json::json!({"query": "x", "from": "31/3"}))
+            .request(Scope::Open)
+            .unwrap_err();
+        assert!(e.contains("from skal være en dato"), "{e}");
+        let e = args(serde_json::json!({"query": "x", "kind": "hemmelig"}))
+            .request(Scope::Open)
+            .unwrap_err();
+        assert!(e.contains("kind skal være"), "{e}");
+        let r = args(serde_json::json!({"query": "x", "limit": 500}))
+            .request(Scope::Open)
+            .unwrap();
+        assert_eq!(r.query.limit, MAX_RESULTS);
+        assert!(
+            !r.query.include_closed,
+            "the open scope never sees closed material"
+        );
+        let r = args(serde_json::json!({"query": "x", "kind": "orientering"}))
+            .request(Scope::Closed)
+            .unwrap();
+        assert!(r.query.include_closed);
+        assert_eq!(r.query.kinds, vec![MaterialKind::Briefing]);
+    }
+}
