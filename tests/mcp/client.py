@@ -105,6 +105,37 @@ async def run(args, errlog):
                     })
             summary["pages"] = pages
 
+            # A Danish question answered with passages; every passage is read
+            # back from the page its citation names.
+            question = f"Hvad står der om {args.query} hos medarbejderne?"
+            retrieved = await session.call_tool("retrieve_passages", {"question": question, "k": 8})
+            summary["retrieve_is_error"] = bool(retrieved.is_error)
+            passages = [] if retrieved.is_error else payload(retrieved)["passages"]
+            checked = []
+            for p in passages:
+                entry = {"id": p["id"], "access": p["access"],
+                         "has_citation": bool(p.get("body") or p.get("collection")),
+                         "matched_terms": p.get("matched_terms", [])}
+                if p.get("attachment_id") is not None and p.get("page") is not None:
+                    page = await session.call_tool(
+                        "get_page_text", {"attachment_id": p["attachment_id"], "page": p["page"]})
+                    entry["page_is_error"] = bool(page.is_error)
+                    entry["on_page"] = (not page.is_error) and p["text"] in payload(page)["text"]
+                checked.append(entry)
+            summary["passages"] = checked
+            retrieved_closed = await session.call_tool(
+                "retrieve_passages", {"question": question, "k": 8, "access": "closed"})
+            summary["closed_passages"] = 0 if retrieved_closed.is_error else len(
+                payload(retrieved_closed)["passages"])
+
+            # The workload table, as the council counts it.
+            stats = await session.call_tool(
+                "committee_stats", {"from": "2023-01-01", "to": "2024-12-31", "by": "year"})
+            summary["stats_is_error"] = bool(stats.is_error)
+            rows = [] if stats.is_error else payload(stats)["rows"]
+            summary["stats_rows"] = len(rows)
+            summary["stats_items"] = sum(r["items"] for r in rows)
+
             # A case from the results, followed.
             case = next((r["citation"]["case_number"] for r in results
                          if r["citation"].get("case_number")), None)

@@ -3,8 +3,8 @@
 //! piece of behaviour lives in the core crate.
 
 mod cli;
-mod notes_cmd;
 mod mcp;
+mod notes_cmd;
 mod output;
 mod progress;
 mod serve;

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use moedemappe_core::api::{Mappe, SearchRequest};
 use moedemappe_core::index::{Citation, HitGroup, MaterialKind, SearchQuery, SearchResults};
 use moedemappe_core::model::{Access, AttachmentId, ItemKind};
+use moedemappe_core::stats::{Interval, StatsQuery};
 use moedemappe_core::tokens::Scope;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -92,9 +93,6 @@ impl Server {
         Server {
             mappe: Arc::new(Mutex::new(mappe)),
             scope,
-            // `retrieve_passages` (passages for answering with citations) and
-            // `committee_stats` (counts per committee) come as routers of
-            // their own, added here: `Self::tool_router() + Self::passages_router() + …`.
             tool_router: Self::tool_router(),
         }
     }
@@ -228,6 +226,104 @@ struct PageArgs {
     page: u32,
 }
 
+/// The arguments of `retrieve_passages`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+struct RetrieveArgs {
+    /// Spørgsmålet eller emnet, på dansk (fx "Hvad siger medarbejderne om arbejdsbelastningen?"). / The question or topic, in Danish.
+    question: String,
+    /// Så mange tekststykker, 1–20; standard 5. / How many passages, 1–20; default 5.
+    #[serde(default)]
+    k: Option<u32>,
+    /// Kun dette udvalg: navn, tidligere navn eller forkortelse. / Only this committee: name, former name or abbreviation.
+    #[serde(default)]
+    body: Option<String>,
+    /// Kun møder fra og med denne dag, ÅÅÅÅ-MM-DD. / Only meetings on or after this day (YYYY-MM-DD).
+    #[serde(default)]
+    from: Option<String>,
+    /// Kun møder til og med denne dag, ÅÅÅÅ-MM-DD. / Only meetings on or before this day (YYYY-MM-DD).
+    #[serde(default)]
+    to: Option<String>,
+    /// Kun materiale fra denne sag (sagsnummer). / Only material of this case number.
+    #[serde(default)]
+    case_number: Option<String>,
+    /// Kun åbent (open) eller kun lukket (closed) materiale. / Only open or only closed material.
+    #[serde(default)]
+    #[schemars(extend("enum" = ["open", "closed"]))]
+    access: Option<String>,
+}
+
+/// The arguments of `committee_stats`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+struct StatsArgs {
+    /// Første mødedag der tælles med, ÅÅÅÅ-MM-DD. / First meeting day counted (YYYY-MM-DD).
+    #[serde(default)]
+    from: Option<String>,
+    /// Sidste mødedag der tælles med, ÅÅÅÅ-MM-DD. / Last meeting day counted (YYYY-MM-DD).
+    #[serde(default)]
+    to: Option<String>,
+    /// Kun dette udvalg (navn, tidligere navn eller forkortelse). / Only this committee.
+    #[serde(default)]
+    body: Option<String>,
+    /// Pr. år (year) eller pr. måned (month); standard year. / Per year or per month; default year.
+    #[serde(default)]
+    #[schemars(extend("enum" = ["year", "month"]))]
+    by: Option<String>,
+}
+
+/// A date argument, or a tool error in plain Danish.
+fn date_arg(name: &str, value: &Option<String>) -> Result<Option<NaiveDate>, String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| format!("{name} skal være en dato som 2024-03-31 (fik «{v}»)"))
+        })
+        .transpose()
+}
+
+/// An optional text argument, trimmed; empty is none.
+fn text_arg(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+impl RetrieveArgs {
+    fn request(&self, scope: Scope) -> Result<(SearchRequest, usize), String> {
+        if self.question.trim().is_empty() {
+            return Err("question mangler: skriv spørgsmålet".into());
+        }
+        let access = match self.access.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("open") | Some("aaben") | Some("åben") => Some(Access::Open),
+            Some("closed") | Some("lukket") => Some(Access::Closed),
+            Some(_) => return Err("access skal være open eller closed".into()),
+        };
+        let k = self.k.map_or(5, |k| k as usize).clamp(1, 20);
+        Ok((
+            SearchRequest {
+                query: SearchQuery {
+                    text: self.question.clone(),
+                    from: date_arg("from", &self.from)?,
+                    to: date_arg("to", &self.to)?,
+                    access,
+                    include_closed: scope.sees_closed(),
+                    case_number: text_arg(&self.case_number),
+                    ..SearchQuery::default()
+                },
+                body: text_arg(&self.body),
+            },
+            k,
+        ))
+    }
+}
+
 /// Where a search result sits: what an answer cites.
 #[derive(Debug, Serialize)]
 struct Cite {
@@ -343,6 +439,23 @@ beslutning og om sagen blev henvist eller udsat. \
 / A case's history: every treatment by a committee or the council, oldest first, with date, \
 item, decision and whether it was referred or postponed.";
 
+const RETRIEVE_DESCRIPTION: &str = "\
+Find de tekststykker (150–300 ord) i dagsordener, bilag og dokumentsamlinger, der bedst besvarer et \
+spørgsmål. Hvert stykke er et præcist udsnit af den gemte sidetekst med kildehenvisning: udvalg, \
+mødedato, punkt, sagsnummer, bilag, side og portallink, samt de ord der matchede. Citér altid \
+kilden. / Find the passages (150–300 words) of agendas, attachments and document collections that \
+best answer a question. Each is an exact excerpt of the stored page text with its citation \
+(committee, meeting date, item, case number, attachment, page, portal link) and the matched words. \
+Always cite the source.";
+
+const STATS_DESCRIPTION: &str = "\
+Udvalgenes arbejdsbyrde pr. år eller måned: møder, mødetimer, dagsordenspunkter (uden faste \
+punkter; skriftlige orienteringer pr. emne), henviste sager og sider i bilag (bilag til lukkede \
+punkter tælles ikke; et bilag på to punkter i samme møde tælles én gang). / Committee workload per \
+year or month: meetings, meeting hours, agenda items (fixed items excluded; written briefings per \
+subject), referred cases and attachment pages (closed items' attachments not counted; an \
+attachment on two items of one meeting counted once).";
+
 const PAGE_DESCRIPTION: &str = "\
 Den gemte tekst fra én side af et bilag (attachment_id og page fra search_agendas). \
 / The stored text of one page of an attachment (attachment_id and page from search_agendas).";
@@ -377,6 +490,54 @@ impl Server {
         }
         self.with_mappe(move |m, scope| m.case_history_for(&args.case_number, scope))
             .await
+    }
+
+    #[tool(
+        name = "retrieve_passages",
+        description = RETRIEVE_DESCRIPTION,
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn retrieve_passages(
+        &self,
+        Parameters(args): Parameters<RetrieveArgs>,
+    ) -> Result<CallToolResult, String> {
+        let (request, k) = args.request(self.scope)?;
+        self.with_mappe(move |m, _| {
+            let passages = m.retrieve(&request, k)?;
+            Ok(serde_json::json!({ "passages": passages }))
+        })
+        .await
+    }
+
+    #[tool(
+        name = "committee_stats",
+        description = STATS_DESCRIPTION,
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn committee_stats(
+        &self,
+        Parameters(args): Parameters<StatsArgs>,
+    ) -> Result<CallToolResult, String> {
+        let by = match args.by.as_deref().map(str::trim) {
+            None | Some("") => Interval::Year,
+            Some(b) => Interval::parse(b).ok_or("by skal være year eller month")?,
+        };
+        let from = date_arg("from", &args.from)?;
+        let to = date_arg("to", &args.to)?;
+        let body = text_arg(&args.body);
+        self.with_mappe(move |m, _| {
+            let body_ids = match body {
+                Some(b) => m.body_ids(&[b])?,
+                None => Vec::new(),
+            };
+            m.stats(&StatsQuery {
+                from,
+                to,
+                body_ids,
+                by,
+            })
+        })
+        .await
     }
 
     #[tool(
@@ -419,11 +580,13 @@ impl ServerHandler for Server {
             )
             .with_instructions(format!(
                 "Mødemappe: en kommunes dagsordener, bilag og beslutninger, gemt lokalt. \
-                 Søg med search_agendas, læs sider med get_page_text, følg en sag med \
-                 get_case_history. {access} \
+                 Besvar spørgsmål med retrieve_passages (tekststykker med kilde), søg med \
+                 search_agendas, læs sider med get_page_text, følg en sag med \
+                 get_case_history, tal med committee_stats. {access} \
                  / Mødemappe: a Danish municipality's agendas, attachments and decisions, \
-                 stored locally. Search with search_agendas, read pages with get_page_text, \
-                 follow a case with get_case_history."
+                 stored locally. Answer questions with retrieve_passages (cited passages), \
+                 search with search_agendas, read pages with get_page_text, follow a case \
+                 with get_case_history, count with committee_stats."
             ))
     }
 }
@@ -438,8 +601,8 @@ mod tests {
         let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
         assert_eq!(
             names.len(),
-            3,
-            "search_agendas, get_case_history, get_page_text: {names:?}"
+            5,
+            "search_agendas, retrieve_passages, get_case_history, get_page_text, committee_stats: {names:?}"
         );
         for tool in &tools {
             assert_eq!(tool.input_schema.get("type").unwrap(), "object");

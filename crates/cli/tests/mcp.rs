@@ -93,7 +93,13 @@ fn check_common(s: &Value) {
     names.sort();
     assert_eq!(
         names,
-        ["get_case_history", "get_page_text", "search_agendas"]
+        [
+            "committee_stats",
+            "get_case_history",
+            "get_page_text",
+            "retrieve_passages",
+            "search_agendas"
+        ]
     );
     for (name, tool) in tools {
         assert_eq!(tool["has_input_schema"], true, "{name}");
@@ -123,6 +129,32 @@ fn check_common(s: &Value) {
         strings(&tools["get_case_history"]["required"]),
         ["case_number"]
     );
+
+    assert_eq!(
+        strings(&tools["retrieve_passages"]["required"]),
+        ["question"]
+    );
+
+    // A Danish question: passages with citations, each an exact excerpt of
+    // the page its citation names.
+    assert_eq!(s["retrieve_is_error"], false);
+    let passages = s["passages"].as_array().unwrap();
+    assert!(passages.len() >= 5, "too few passages: {passages:?}");
+    let mut on_pages = 0;
+    for p in passages {
+        assert_eq!(p["has_citation"], true, "{p}");
+        assert!(!p["matched_terms"].as_array().unwrap().is_empty(), "{p}");
+        if p.get("on_page").is_some() {
+            assert_eq!(p["page_is_error"], false, "{p}");
+            assert_eq!(p["on_page"], true, "passage not on its cited page: {p}");
+            on_pages += 1;
+        }
+    }
+    assert!(on_pages >= 3, "{on_pages} passages cite a page");
+    // The statistics tool answers with the table's rows.
+    assert_eq!(s["stats_is_error"], false);
+    assert!(s["stats_rows"].as_u64().unwrap() >= 10);
+    assert!(s["stats_items"].as_u64().unwrap() > 0);
 
     // The search found something, and every cited page holds the word.
     assert_eq!(s["search_is_error"], false);
@@ -211,6 +243,10 @@ fn the_mcp_server_answers_the_official_client_and_keeps_closed_material_closed()
     }
     let closed_titles = strings(&closed["closed_titles"]);
     assert!(!closed_titles.is_empty());
+    assert!(
+        closed["closed_passages"].as_u64().unwrap() >= 1,
+        "closed passages retrievable with the closed scope"
+    );
     assert!(closed["instructions"]
         .as_str()
         .unwrap()
@@ -233,6 +269,15 @@ fn the_mcp_server_answers_the_official_client_and_keeps_closed_material_closed()
     assert!(open["closed_pages"].as_array().unwrap().is_empty());
     assert_eq!(strings(&open["result_access"]), ["open"]);
     assert_eq!(strings(&open["all_access"]), ["open"]);
+    assert_eq!(
+        open["closed_passages"], 0,
+        "closed passages without the scope"
+    );
+    assert!(open["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["access"] == "open"));
     let all_text = open["all_text"].as_str().unwrap();
     assert!(all_text.contains(WORD), "the open search found the word");
     for title in &closed_titles {
