@@ -1,0 +1,18 @@
+// Vite builds the UI into dist/, which `moedemappe serve` serves; Vitest runs
+// the unit tests of the logic in src/lib (no browser needed).
+import { defineConfig } from "vitest/config";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+
+export default defineConfig({
+  plugins: [svelte()],
+  build: {
+    target: "es2022",
+    // Everything is bundled: the app must work with no network.
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 2000,
+  },
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+  },
+});
