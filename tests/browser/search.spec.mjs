@@ -91,6 +91,13 @@ async function main() {
     remote.push(url);
     return route.abort();
   });
+  // Every Content-Security-Policy violation is recorded (and must not happen).
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
   page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
@@ -211,6 +218,7 @@ async function main() {
   step(`closed case ${closedCase} marked LUKKET`);
 
   assert.deepEqual(remote, [], "no request left the machine");
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violations");
   const real = problems.filter((p) => !/Warning: /.test(p));
   assert.deepEqual(real, [], "no errors in the page");
 }

@@ -42,7 +42,7 @@ const BUILT_UI_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist")
 /// The Content-Security-Policy of the UI: nothing from other hosts (fonts,
 /// scripts and the PDF worker are bundled), no plugins, no framing.
 const CSP: &str = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; \
+    style-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; \
     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
     frame-ancestors 'none'";
 

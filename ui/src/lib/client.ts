@@ -15,7 +15,8 @@ export class ApiError extends Error {
 
 function token(): string {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="moedemappe-token"]');
-  return meta?.content ?? "";
+  // `npm run dev` serves the page itself: give it a token in VITE_MOEDEMAPPE_TOKEN.
+  return meta?.content ?? (import.meta.env.VITE_MOEDEMAPPE_TOKEN as string | undefined) ?? "";
 }
 
 async function get(path: string, signal?: AbortSignal): Promise<Response> {
