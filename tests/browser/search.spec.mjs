@@ -135,6 +135,11 @@ async function main() {
   const summary = await page.locator(".summary").innerText();
   assert.match(summary, /træf i \d+ dokumenter/);
   await page.screenshot({ path: join(artifacts, "soeg.png"), fullPage: false });
+  // "Vis flere" fetches the next groups.
+  if (groupCount === 20) {
+    await page.locator("button.more-results").click();
+    await page.waitForFunction(() => document.querySelectorAll(".group").length > 20);
+  }
   step("screenshot soeg.png");
 
   // A facet narrows the search and is recorded in the URL; back undoes it.

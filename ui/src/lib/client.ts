@@ -41,8 +41,12 @@ async function get(path: string, signal?: AbortSignal): Promise<Response> {
 }
 
 /** Grouped search results with facets. */
-export async function search(state: SearchState, signal?: AbortSignal): Promise<SearchResults> {
-  const resp = await get(`/api/search?${apiQuery(state)}`, signal);
+export async function search(
+  state: SearchState,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<SearchResults> {
+  const resp = await get(`/api/search?${apiQuery(state, limit)}`, signal);
   return (await resp.json()) as SearchResults;
 }
 
