@@ -2,14 +2,19 @@
 //! bearer token from the data directory; its scope decides whether closed
 //! material is visible. Requests from a foreign `Origin` (a web page in the
 //! member's browser) or for a foreign `Host` (DNS rebinding) are refused.
+//!
+//! Every other path serves the built web UI (`ui/dist`) without a token but
+//! with the same Host and Origin checks; its `index.html` carries the UI's own
+//! closed-scope token in a `<meta name="moedemappe-token">` tag.
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::{Component, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -30,10 +35,34 @@ pub const DEFAULT_PORT: u16 = 7411;
 /// this document are compared by a test).
 const OPENAPI: &str = include_str!("openapi.json");
 
+/// Where the built UI is when `MOEDEMAPPE_UI_DIR` is not set: the
+/// workspace's `ui/dist`, as found when this binary was compiled.
+const BUILT_UI_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist");
+
+/// The Content-Security-Policy of the UI: nothing from other hosts (fonts,
+/// scripts and the PDF worker are bundled), no plugins, no framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; \
+    style-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; \
+    connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
+
 #[derive(Clone)]
 struct App {
     mappe: Arc<Mutex<Mappe>>,
     port: u16,
+    /// The built UI's folder, if there is one.
+    ui_dir: Option<PathBuf>,
+    /// The UI's closed-scope token, put into its `index.html`.
+    ui_token: String,
+}
+
+/// The built UI's folder: `MOEDEMAPPE_UI_DIR`, else [`BUILT_UI_DIR`], if it
+/// holds an `index.html`.
+fn ui_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("MOEDEMAPPE_UI_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(BUILT_UI_DIR));
+    dir.join("index.html").is_file().then_some(dir)
 }
 
 /// Runs the server until the process is stopped.
@@ -41,6 +70,7 @@ pub fn run(mappe: Mappe, port: u16) -> Result<()> {
     // Make the local token now, so the UI and scripts can read it.
     let token_file = mappe.data_dir().join("api-token");
     mappe.local_token()?;
+    let ui_token = mappe.ui_token()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -54,6 +84,8 @@ pub fn run(mappe: Mappe, port: u16) -> Result<()> {
         let app = App {
             mappe: Arc::new(Mutex::new(mappe)),
             port,
+            ui_dir: ui_dir(),
+            ui_token,
         };
         // Whoever started us may stop reading stdout; that must not stop us.
         let mut out = std::io::stdout();
@@ -76,7 +108,10 @@ fn router(app: App) -> Router {
         .route("/api/cases/{number}", get(case))
         .route("/api/cases/{number}/similar", get(similar))
         .route("/api/attachments/{id}/pages/{page}", get(page_text))
-        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .route("/api/attachments/{id}/file", get(attachment_file))
+        .route_layer(middleware::from_fn_with_state(app.clone(), guard))
+        .fallback(static_file)
+        .layer(middleware::from_fn_with_state(app.clone(), local_only))
         .with_state(app)
 }
 
@@ -98,9 +133,8 @@ fn core_error(e: &Error) -> Response {
         .into_response()
 }
 
-/// Refuses foreign hosts and origins, then requires a known bearer token and
-/// hands its scope to the handler.
-async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response {
+/// Refuses foreign hosts and origins, for every path.
+async fn local_only(State(app): State<App>, req: Request, next: Next) -> Response {
     let local = [
         format!("127.0.0.1:{}", app.port),
         format!("localhost:{}", app.port),
@@ -125,7 +159,13 @@ async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response
             );
         }
     }
-    let Some(secret) = bearer(headers) else {
+    next.run(req).await
+}
+
+/// Requires a known bearer token on the API and hands its scope to the
+/// handler (after [`local_only`]).
+async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let Some(secret) = bearer(req.headers()) else {
         return error(StatusCode::UNAUTHORIZED, "adgangsnøgle mangler");
     };
     let mappe = app.mappe.clone();
@@ -292,6 +332,128 @@ async fn page_text(
         Ok(json!({ "attachment_id": id, "page": page, "text": text }))
     })
     .await
+}
+
+async fn attachment_file(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(id): Path<i64>,
+) -> Response {
+    let mappe = app.mappe.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        mappe.attachment_file(AttachmentId(id), scope)
+    })
+    .await;
+    let path = match found {
+        Ok(Ok(path)) => path,
+        Ok(Err(e)) => return core_error(&e),
+        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf"),
+                (header::CACHE_CONTROL, "private, no-store"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => error(StatusCode::NOT_FOUND, "filen kunne ikke læses"),
+    }
+}
+
+/// The content type of a UI file, by its extension.
+fn content_type(path: &std::path::Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "wasm" => "application/wasm",
+        "bcmap" | "pfb" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Headers every UI response carries.
+fn strict(mut resp: Response, content_type: &'static str) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    resp
+}
+
+/// The page shown when the UI has not been built.
+const NOT_BUILT: &str = "<!doctype html><html lang=\"da\"><meta charset=\"utf-8\">\
+<title>Mødemappe</title><body style=\"font-family:system-ui,sans-serif;max-width:40em;margin:3em auto\">\
+<h1>Brugerfladen er ikke bygget</h1>\
+<p>Mødemappes API kører, men brugerfladen mangler. Byg den i projektets mappe med</p>\
+<pre>cd ui &amp;&amp; npm ci &amp;&amp; npm run build</pre>\
+<p>og start <code>moedemappe serve</code> igen (eller peg <code>MOEDEMAPPE_UI_DIR</code> på en mappe med en bygget brugerflade).</p>\
+</body></html>";
+
+/// Serves the built UI: files under its folder, `index.html` (with the UI's
+/// token) for `/` and for paths without a file extension.
+async fn static_file(State(app): State<App>, uri: Uri) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return error(StatusCode::NOT_FOUND, "ukendt adresse");
+    }
+    let Some(dir) = app.ui_dir.as_ref() else {
+        let resp = (StatusCode::OK, NOT_BUILT).into_response();
+        return strict(resp, "text/html; charset=utf-8");
+    };
+    let relative = std::path::Path::new(path.trim_start_matches('/'));
+    if !relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return error(StatusCode::NOT_FOUND, "ukendt adresse");
+    }
+    let file = dir.join(relative);
+    let is_index = relative.as_os_str().is_empty()
+        || relative == std::path::Path::new("index.html")
+        || (relative.extension().is_none() && !file.is_file());
+    if is_index {
+        let html = match tokio::fs::read_to_string(dir.join("index.html")).await {
+            Ok(h) => h,
+            Err(_) => return error(StatusCode::NOT_FOUND, "brugerfladen mangler index.html"),
+        };
+        let meta = format!(
+            "<meta name=\"moedemappe-token\" content=\"{}\">\n",
+            app.ui_token
+        );
+        let html = match html.find("</head>") {
+            Some(i) => format!("{}{meta}{}", &html[..i], &html[i..]),
+            None => format!("{meta}{html}"),
+        };
+        let mut resp = html.into_response();
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return strict(resp, "text/html; charset=utf-8");
+    }
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => strict(bytes.into_response(), content_type(&file)),
+        Err(_) => error(StatusCode::NOT_FOUND, "ukendt adresse"),
+    }
 }
 
 #[cfg(test)]

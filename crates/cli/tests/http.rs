@@ -28,11 +28,18 @@ impl Drop for Server {
 }
 
 fn serve(data: &Path) -> Server {
+    serve_ui(data, None)
+}
+
+/// `serve` with the built UI taken from `ui_dir` (or from a folder with no UI).
+fn serve_ui(data: &Path, ui_dir: Option<&Path>) -> Server {
+    let no_ui = data.join("no-ui");
     let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
         .arg("--data-dir")
         .arg(data)
         .args(["serve", "--port", "0"])
         .env_remove("MOEDEMAPPE_DATA")
+        .env("MOEDEMAPPE_UI_DIR", ui_dir.unwrap_or(&no_ui))
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -259,4 +266,133 @@ fn the_api_needs_a_token_refuses_foreign_origins_and_keeps_closed_material_close
     ok(&data, &["token", "revoke", &id]);
     let (status, _) = get(&client, &server, "/api/search?q=Aarhus", closed);
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[test]
+fn the_ui_is_served_with_its_own_closed_token_and_pdfs_keep_the_access_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["demo", "--scale", "0.02"]);
+    let ui = dir.path().join("ui");
+    std::fs::create_dir_all(ui.join("assets")).unwrap();
+    std::fs::write(
+        ui.join("index.html"),
+        "<!doctype html><html><head><title>t</title></head><body></body></html>",
+    )
+    .unwrap();
+    std::fs::write(ui.join("assets/app.js"), "console.log(1)").unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "hemmeligt").unwrap();
+    let server = serve_ui(&data, Some(&ui));
+    let client = Client::new();
+
+    // The page needs no token; it carries the UI's token and a strict CSP.
+    let resp = client.get(format!("{}/", server.base)).send().unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    assert!(!csp.contains("http"), "no remote source allowed: {csp}");
+    let html = resp.text().unwrap();
+    let ui_token = std::fs::read_to_string(data.join("ui-token"))
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(
+        html.contains(&format!(
+            "<meta name=\"moedemappe-token\" content=\"{ui_token}\">\n</head>"
+        )),
+        "{html}"
+    );
+    let js = client
+        .get(format!("{}/assets/app.js", server.base))
+        .send()
+        .unwrap();
+    assert_eq!(js.status(), StatusCode::OK);
+    assert!(js.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    // Nothing outside the UI folder, and no foreign Host even for the page.
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/assets/../../secret.txt",
+    ] {
+        let resp = client.get(format!("{}{path}", server.base)).send().unwrap();
+        assert!(!resp.text().unwrap().contains("hemmeligt"), "{path}");
+    }
+    let rebinding = client
+        .get(format!("{}/", server.base))
+        .header("Host", "evil.example")
+        .send()
+        .unwrap()
+        .status();
+    assert_eq!(rebinding, StatusCode::FORBIDDEN);
+
+    // The UI's token sees closed material; the open local token does not.
+    let open_token = std::fs::read_to_string(data.join("api-token"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let q = "/api/search?q=Aarhus&group=false&limit=200&access=closed";
+    let (_, closed) = get(&client, &server, q, Some(&ui_token));
+    let closed_hit = all_hits(&closed)
+        .into_iter()
+        .find(|h| h["attachment_id"].is_i64())
+        .expect("a closed attachment in the demo");
+    let closed_id = closed_hit["attachment_id"].as_i64().unwrap();
+    let (_, open) = get(
+        &client,
+        &server,
+        "/api/search?q=Aarhus&group=false&limit=200&access=open",
+        Some(&open_token),
+    );
+    let open_id = all_hits(&open)
+        .into_iter()
+        .find_map(|h| h["attachment_id"].as_i64())
+        .expect("an open attachment");
+
+    let file = |id: i64, token: Option<&str>| {
+        let mut req = client.get(format!("{}/api/attachments/{id}/file", server.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().unwrap()
+    };
+    let pdf = file(open_id, Some(&open_token));
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().unwrap().starts_with(b"%PDF"));
+    assert_eq!(file(open_id, None).status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        file(closed_id, Some(&open_token)).status(),
+        StatusCode::NOT_FOUND
+    );
+    let closed_pdf = file(closed_id, Some(&ui_token));
+    assert_eq!(closed_pdf.status(), StatusCode::OK);
+    assert!(closed_pdf.bytes().unwrap().starts_with(b"%PDF"));
+    assert_eq!(
+        file(999_999, Some(&ui_token)).status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[test]
+fn without_a_built_ui_the_page_says_how_to_build_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let server = serve_ui(&data, None);
+    let resp = Client::new()
+        .get(format!("{}/", server.base))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().unwrap();
+    assert!(
+        html.contains("ikke bygget") && html.contains("npm run build"),
+        "{html}"
+    );
 }

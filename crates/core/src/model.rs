@@ -231,6 +231,7 @@ pub struct Meeting {
 }
 
 /// What sort of agenda item.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
@@ -265,6 +266,7 @@ impl ItemKind {
 }
 
 /// Whether an item (and so its attachments) is public.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {

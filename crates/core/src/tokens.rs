@@ -3,8 +3,9 @@
 //!
 //! Tokens live in `<data>/tokens.json`, stored as SHA-256 hashes only; the
 //! secret is shown once when it is made. `<data>/api-token` holds the secret of
-//! the local open-scope token the desktop window and browser UI use (made on
-//! first use, readable by the user only).
+//! the local open-scope token for scripts, `<data>/ui-token` the closed-scope
+//! one of the member's own UI (each made on first use, readable by the user
+//! only).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ use crate::{Error, Result};
 const TOKENS_FILE: &str = "tokens.json";
 /// The file with the local open-scope token's secret.
 const LOCAL_TOKEN_FILE: &str = "api-token";
+/// The file with the secret of the member's own UI (closed scope).
+const UI_TOKEN_FILE: &str = "ui-token";
 
 /// What a token may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,15 +187,27 @@ impl Tokens {
 
     /// The local open-scope token's secret, made on first use.
     pub fn local_secret(&mut self, data_dir: &Path) -> Result<String> {
-        let path = data_dir.join(LOCAL_TOKEN_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(s) if self.check(&s).is_some() => return Ok(s.trim().to_string()),
+        self.file_secret(&data_dir.join(LOCAL_TOKEN_FILE), Scope::Open, "lokal")
+    }
+
+    /// The secret of the member's own UI (the browser UI of `serve` and the
+    /// desktop window), made on first use. It has the closed scope: the UI
+    /// runs on the member's own machine and shows everything they may read.
+    pub fn ui_secret(&mut self, data_dir: &Path) -> Result<String> {
+        self.file_secret(&data_dir.join(UI_TOKEN_FILE), Scope::Closed, "brugerflade")
+    }
+
+    /// The secret kept in `path` if it is a known token of `scope`; else a
+    /// new token of `scope`, written there.
+    fn file_secret(&mut self, path: &Path, scope: Scope, label: &str) -> Result<String> {
+        match std::fs::read_to_string(path) {
+            Ok(s) if self.check(&s) == Some(scope) => return Ok(s.trim().to_string()),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&path, e)),
+            Err(e) => return Err(Error::io(path, e)),
         }
-        let (_, secret) = self.create(Scope::Open, Some("lokal"))?;
-        write_private(&path, format!("{secret}\n").as_bytes())?;
+        let (_, secret) = self.create(scope, Some(label))?;
+        write_private(path, format!("{secret}\n").as_bytes())?;
         Ok(secret)
     }
 }
@@ -244,5 +259,27 @@ mod tests {
         assert_eq!(t.check(&a), Some(Scope::Open));
         std::fs::write(dir.path().join(TOKENS_FILE), b"{not json").unwrap();
         assert!(Tokens::load(dir.path()).is_err());
+    }
+
+    #[test]
+    fn the_ui_token_sees_closed_material_and_is_kept_apart_from_the_local_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut t = Tokens::load(dir.path()).unwrap();
+        let local = t.local_secret(dir.path()).unwrap();
+        let ui = t.ui_secret(dir.path()).unwrap();
+        assert_ne!(local, ui);
+        assert_eq!(t.check(&ui), Some(Scope::Closed));
+        assert_eq!(t.check(&local), Some(Scope::Open));
+        let again = Tokens::load(dir.path())
+            .unwrap()
+            .ui_secret(dir.path())
+            .unwrap();
+        assert_eq!(ui, again, "made once, then reused");
+        // A ui-token file holding an open token is not trusted as the UI's.
+        std::fs::write(dir.path().join(UI_TOKEN_FILE), &local).unwrap();
+        let mut t = Tokens::load(dir.path()).unwrap();
+        let fresh = t.ui_secret(dir.path()).unwrap();
+        assert_ne!(fresh, local);
+        assert_eq!(t.check(&fresh), Some(Scope::Closed));
     }
 }

@@ -1,6 +1,8 @@
 //! Reads for callers whose token may not see closed material (the HTTP API
 //! and the MCP server), and the tokens themselves.
 
+use std::path::PathBuf;
+
 use super::{CaseHistory, Mappe};
 use crate::model::AttachmentId;
 use crate::tokens::{Scope, TokenInfo, Tokens};
@@ -25,6 +27,33 @@ impl Mappe {
     /// The local open-scope token's secret (made on first use).
     pub fn local_token(&self) -> Result<String> {
         self.tokens()?.local_secret(self.data_dir())
+    }
+
+    /// The closed-scope token of the member's own UI (made on first use).
+    pub fn ui_token(&self) -> Result<String> {
+        self.tokens()?.ui_secret(self.data_dir())
+    }
+
+    /// The stored PDF of an attachment, as a caller with `scope` may see it:
+    /// a closed attachment is unknown without the closed scope.
+    pub fn attachment_file(&self, attachment: AttachmentId, scope: Scope) -> Result<PathBuf> {
+        let unknown = || Error::NotFound(format!("intet bilag med id {attachment}"));
+        let open = self.store.read().attachment_is_open(attachment)?;
+        if !open.is_some_and(|open| open || scope.sees_closed()) {
+            return Err(unknown());
+        }
+        let (sha256, _, _) = self
+            .store
+            .read()
+            .attachment_info(attachment)?
+            .ok_or_else(unknown)?;
+        let path = self.blobs.path_of(&sha256);
+        if !path.is_file() {
+            return Err(Error::NotFound(format!(
+                "filen til bilag {attachment} findes ikke i datamappen"
+            )));
+        }
+        Ok(path)
     }
 
     /// [`Mappe::case_history`] as a caller with `scope` may see it: without

@@ -19,6 +19,8 @@ mod search;
 #[cfg(test)]
 mod tests;
 mod tokenizer;
+#[cfg(test)]
+mod ts_export;
 
 use std::path::Path;
 
@@ -50,6 +52,7 @@ const WRITER_HEAP_BYTES: usize = 100_000_000;
 pub const MAX_LIMIT: usize = 1000;
 
 /// What a document of the index stands for.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
@@ -62,17 +65,21 @@ pub enum DocKind {
 
 /// Where a document sits: the body, meeting, item, case, attachment and page
 /// (or the collection) that a hit on it cites.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Citation {
     /// The body that met, for meeting material.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub body_id: Option<i64>,
     /// The body's name.
     pub body: Option<String>,
     /// The meeting.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub meeting_id: Option<i64>,
     /// The meeting's date; the year filter uses it.
     pub meeting_date: Option<NaiveDate>,
     /// The agenda item.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub item_id: Option<i64>,
     /// The item's number on the agenda.
     pub item_number: Option<u32>,
@@ -83,6 +90,7 @@ pub struct Citation {
     /// The case number as printed, e.g. "EMN-2023-001234" (searchable).
     pub case_number: Option<String>,
     /// The attachment.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub attachment_id: Option<i64>,
     /// The attachment's title (searchable, boosted a little).
     pub attachment_title: Option<String>,
@@ -113,6 +121,7 @@ pub struct IndexDoc {
 }
 
 /// What kind of material a document is: the kind filter and facet.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialKind {
@@ -275,11 +284,14 @@ impl SearchQuery {
 }
 
 /// The result of a search.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchResults {
     /// How many documents (pages and items) matched in all.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub total: usize,
     /// How many groups (attachments, item texts, documents) matched in all.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub total_groups: usize,
     /// The best hits, best first; empty when grouping.
     pub hits: Vec<Hit>,
@@ -300,6 +312,7 @@ pub struct SearchResults {
 
 /// The hits of one attachment of one item (or of an item's own text, or of one
 /// collection document), best page first.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HitGroup {
     /// The best hits of the group (at most [`PAGES_PER_GROUP`]), best first;
@@ -307,6 +320,7 @@ pub struct HitGroup {
     /// have empty snippets: each snippet re-analyzes a whole page).
     pub hits: Vec<Hit>,
     /// How many documents of the group matched in all.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub matched: usize,
 }
 
@@ -314,6 +328,7 @@ pub struct HitGroup {
 pub const PAGES_PER_GROUP: usize = 3;
 
 /// Counts of matching documents per facet value, largest first (ties by value).
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Facets {
     /// Per body (id and name).
@@ -325,26 +340,32 @@ pub struct Facets {
 }
 
 /// Matches in one body.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyCount {
     /// The body.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub body_id: i64,
     /// Its name (filled in by the caller that knows the names; empty otherwise).
     pub body: String,
     /// Matching documents.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub count: usize,
 }
 
 /// Matches in one year.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearCount {
     /// The meeting year.
     pub year: i32,
     /// Matching documents.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub count: usize,
 }
 
 /// Matches of one kind.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindCount {
     /// The kind.
@@ -352,10 +373,12 @@ pub struct KindCount {
     /// Its Danish name.
     pub label: String,
     /// Matching documents.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub count: usize,
 }
 
 /// One hit: the stored fields of the document, its score and a snippet.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     /// Relevance (BM25); only comparable within one search.

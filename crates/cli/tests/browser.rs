@@ -1,0 +1,77 @@
+//! The web UI in a real browser: runs `tests/browser/search.spec.mjs`
+//! (playwright-core driving Debian's chromium, headless) against this
+//! crate's `moedemappe` binary on the demo corpus. It needs the UI built
+//! (`ui/dist`), `npm ci` in `tests/browser/` and `/usr/bin/chromium`;
+//! `.ci/run` provides all three. When one is missing the test fails and says
+//! which, so a machine without them never passes it silently.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the workspace folder")
+}
+
+#[test]
+fn search_facets_history_and_the_reader_work_in_chromium() {
+    let root = workspace();
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let ui = root.join("ui/dist");
+    let spec = root.join("tests/browser/search.spec.mjs");
+    let mut missing = Vec::new();
+    if !chromium.is_file() {
+        missing.push(format!(
+            "chromium ({}): apt-get install -y chromium",
+            chromium.display()
+        ));
+    }
+    if !ui.join("index.html").is_file() {
+        missing.push("the built UI (ui/dist): cd ui && npm ci && npm run build".to_string());
+    }
+    if !root
+        .join("tests/browser/node_modules/playwright-core/package.json")
+        .is_file()
+    {
+        missing.push("playwright-core: cd tests/browser && npm ci".to_string());
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        missing.push("node: apt-get install -y nodejs npm".to_string());
+    }
+    assert!(
+        missing.is_empty(),
+        "the browser test cannot run; missing (bash .ci/run installs them):\n  {}",
+        missing.join("\n  ")
+    );
+
+    let started = std::time::Instant::now();
+    let out = Command::new("node")
+        .arg(&spec)
+        .arg(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg(&ui)
+        .arg(root.join("test-artifacts"))
+        .current_dir(&root)
+        .env_remove("MOEDEMAPPE_DATA")
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the browser test failed ({:?}):\n{stdout}\n{stderr}",
+        out.status.code()
+    );
+    assert!(stdout.contains("all checks passed"), "{stdout}");
+    for png in ["soeg.png", "laeser.png"] {
+        let bytes = std::fs::read(root.join("test-artifacts").join(png)).expect(png);
+        assert!(bytes.starts_with(b"\x89PNG"), "{png} is a PNG");
+    }
+    eprintln!(
+        "{stdout}browser test: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
