@@ -22,7 +22,8 @@ use axum::{Extension, Json, Router};
 use chrono::NaiveDate;
 use moedemappe_core::api::{Mappe, SearchRequest};
 use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
-use moedemappe_core::model::{Access, AttachmentId};
+use moedemappe_core::model::{Access, AttachmentId, ItemId, MeetingId};
+use moedemappe_core::stats::{Interval, StatsQuery};
 use moedemappe_core::tokens::Scope;
 use moedemappe_core::Error;
 use serde::Deserialize;
@@ -109,6 +110,10 @@ fn router(app: App) -> Router {
         .route("/api/cases/{number}/similar", get(similar))
         .route("/api/attachments/{id}/pages/{page}", get(page_text))
         .route("/api/attachments/{id}/file", get(attachment_file))
+        .route("/api/meetings", get(meetings))
+        .route("/api/meetings/{id}", get(meeting))
+        .route("/api/items/{id}", get(item))
+        .route("/api/stats", get(stats))
         .route_layer(middleware::from_fn_with_state(app.clone(), guard))
         .fallback(static_file)
         .layer(middleware::from_fn_with_state(app.clone(), local_only))
@@ -299,6 +304,68 @@ async fn retrieve(
     };
     let k = params.k.unwrap_or(5);
     with_mappe(&app, move |m| m.retrieve(&request, k)).await
+}
+
+/// The query string of `/api/meetings` and `/api/stats`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SpanParams {
+    body: Option<String>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    by: Option<String>,
+}
+
+async fn meetings(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<SpanParams>,
+) -> Response {
+    with_mappe(&app, move |m| {
+        m.meetings(p.body.as_deref(), p.from, p.to, scope)
+    })
+    .await
+}
+
+async fn meeting(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(id): Path<i64>,
+) -> Response {
+    with_mappe(&app, move |m| m.meeting(MeetingId(id), scope)).await
+}
+
+async fn item(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(id): Path<i64>,
+) -> Response {
+    with_mappe(&app, move |m| m.item(ItemId(id), scope)).await
+}
+
+/// The workload table; aggregate counts as the council's method defines them
+/// (closed items count as items, their attachments' pages never count).
+async fn stats(State(app): State<App>, Query(p): Query<SpanParams>) -> Response {
+    let by = match p.by.as_deref() {
+        None => Interval::Year,
+        Some(b) => match Interval::parse(b) {
+            Some(by) => by,
+            None => return error(StatusCode::BAD_REQUEST, "by skal være year eller month"),
+        },
+    };
+    with_mappe(&app, move |m| {
+        let body_ids = match p.body {
+            Some(b) => m.body_ids(&[b])?,
+            None => Vec::new(),
+        };
+        m.stats(&StatsQuery {
+            from: p.from,
+            to: p.to,
+            body_ids,
+            by,
+        })
+    })
+    .await
 }
 
 async fn similar(

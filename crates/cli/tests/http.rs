@@ -249,6 +249,63 @@ fn the_api_needs_a_token_refuses_foreign_origins_and_keeps_closed_material_close
     );
     assert_eq!(none.as_array().map(Vec::len), Some(0));
 
+    // Meetings and items: closed items are neither listed nor counted
+    // without the scope, and a closed item is unknown.
+    let (_, open_meetings) = get(&client, &server, "/api/meetings", open);
+    let (_, all_meetings) = get(&client, &server, "/api/meetings", closed);
+    let sum = |v: &Value, f: &str| -> u64 {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m[f].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(sum(&open_meetings, "closed_items"), 0);
+    assert!(sum(&all_meetings, "closed_items") > 0);
+    assert_eq!(
+        sum(&open_meetings, "item_count") + sum(&all_meetings, "closed_items"),
+        sum(&all_meetings, "item_count")
+    );
+    let closed_item = closed_hits
+        .iter()
+        .find_map(|h| h["item_id"].as_i64())
+        .unwrap();
+    let closed_meeting = closed_hits
+        .iter()
+        .find(|h| h["item_id"] == closed_item)
+        .unwrap()["meeting_id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = get(&client, &server, &format!("/api/items/{closed_item}"), open);
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, item) = get(
+        &client,
+        &server,
+        &format!("/api/items/{closed_item}"),
+        closed,
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(item["closed"], true);
+    let path = format!("/api/meetings/{closed_meeting}");
+    let (_, open_view) = get(&client, &server, &path, open);
+    let (_, full_view) = get(&client, &server, &path, closed);
+    let ids = |v: &Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert!(ids(&full_view).contains(&closed_item));
+    assert!(!ids(&open_view).contains(&closed_item));
+    assert!(!serde_json::to_string(&open_view)
+        .unwrap()
+        .contains(item["title"].as_str().unwrap()));
+    let (status, stats) = get(&client, &server, "/api/stats?by=year", open);
+    assert_eq!(status, StatusCode::OK);
+    assert!(!stats["rows"].as_array().unwrap().is_empty());
+
     // Bad parameters are a 400 with a message, not a crash.
     let (status, body) = get(&client, &server, "/api/search?q=x&sort=tilfældig", open);
     assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -4,7 +4,9 @@
 
 mod access;
 mod agenda;
+mod browse;
 pub use agenda::{AgendaEntry, DEFAULT_PACE};
+pub use browse::{ItemView, MeetingView};
 mod retrieve;
 
 use crate::blobs::BlobStore;

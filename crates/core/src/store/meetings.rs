@@ -1,0 +1,81 @@
+//! Listing meetings, for the HTTP API and the UI.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde::Serialize;
+
+use super::Reader;
+use crate::model::{BodyId, MeetingId};
+use crate::Result;
+
+/// A meeting as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeetingSummary {
+    /// The meeting.
+    pub id: MeetingId,
+    /// The body.
+    pub body_id: i64,
+    /// The body's name.
+    pub body: String,
+    /// The day.
+    pub date: NaiveDate,
+    /// Start and end times and place, where known.
+    pub start: Option<String>,
+    /// See `start`.
+    pub end: Option<String>,
+    /// See `start`.
+    pub place: Option<String>,
+    /// Agenda, supplementary agenda or minutes (the latest publication).
+    pub publication: String,
+    /// Withdrawn by its source (kept, never deleted).
+    pub withdrawn: bool,
+    /// Agenda items (closed ones included only where the caller may see them).
+    pub item_count: u32,
+    /// Of which closed.
+    pub closed_items: u32,
+}
+
+impl Reader<'_> {
+    /// Meetings in a date span (inclusive), of some bodies (none: all),
+    /// newest first.
+    pub fn meetings(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        bodies: &[BodyId],
+    ) -> Result<Vec<MeetingSummary>> {
+        let body_filter = if bodies.is_empty() {
+            String::new()
+        } else {
+            let ids: Vec<String> = bodies.iter().map(|b| b.0.to_string()).collect();
+            format!("AND m.body_id IN ({})", ids.join(","))
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT m.id, b.id, b.name, m.date, m.start_time, m.end_time, m.place, m.publication,
+                    m.withdrawn_at IS NOT NULL,
+                    (SELECT COUNT(*) FROM items i WHERE i.meeting_id = m.id),
+                    (SELECT COUNT(*) FROM items i WHERE i.meeting_id = m.id AND i.closed = 1)
+               FROM meetings m JOIN bodies b ON b.id = m.body_id
+              WHERE (?1 IS NULL OR m.date >= ?1) AND (?2 IS NULL OR m.date <= ?2) {body_filter}
+              ORDER BY m.date DESC, b.name, m.id"
+        ))?;
+        let rows = stmt
+            .query_map(params![from, to], |r| {
+                Ok(MeetingSummary {
+                    id: MeetingId(r.get(0)?),
+                    body_id: r.get(1)?,
+                    body: r.get(2)?,
+                    date: r.get(3)?,
+                    start: r.get(4)?,
+                    end: r.get(5)?,
+                    place: r.get(6)?,
+                    publication: r.get(7)?,
+                    withdrawn: r.get(8)?,
+                    item_count: r.get(9)?,
+                    closed_items: r.get(10)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
