@@ -59,6 +59,29 @@ fn retrieved_passages_quote_their_cited_pages() {
     let top = passages[0]["text"].as_str().unwrap().to_lowercase();
     assert!(top.contains("arbejdsbelastning"), "{top}");
 
+    // The council handbook (a folder collection) is retrievable the same way,
+    // cited by document and page.
+    let handbook = json_lines(&ok(
+        &data,
+        &[
+            "retrieve",
+            "Hvad siger byrådshåndbogen om tavshedspligt?",
+            "--k",
+            "3",
+            "--json",
+        ],
+    ));
+    let first = &handbook[0];
+    assert_eq!(first["collection"], "Byrådshåndbogen", "{first}");
+    assert!(first["attachment_title"].is_string());
+    let stored = mappe
+        .page_text(
+            AttachmentId(first["attachment_id"].as_i64().unwrap()),
+            first["page"].as_u64().unwrap() as u32,
+        )
+        .unwrap();
+    assert!(stored.contains(first["text"].as_str().unwrap()));
+
     // Filters apply: only one body, only closed material.
     let tu = json_lines(&ok(
         &data,
