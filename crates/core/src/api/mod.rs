@@ -1,5 +1,5 @@
-//! The single surface every caller uses: the CLI today, the HTTP and MCP
-//! servers and the desktop shell later. Callers hold a [`Mappe`] (one data
+//! The single surface every caller uses: the CLI, the HTTP and MCP servers,
+//! and the desktop shell later. Callers hold a [`Mappe`] (one data
 //! directory) and call its methods; nothing else in the crate is needed.
 
 mod access;
