@@ -154,27 +154,10 @@ struct SearchArgs {
 impl SearchArgs {
     /// The request, or a tool error in plain Danish.
     fn request(&self, scope: Scope) -> Result<SearchRequest, String> {
-        let date = |name: &str, value: &Option<String>| -> Result<Option<NaiveDate>, String> {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| {
-                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                        .map_err(|_| format!("{name} skal være en dato som 2024-03-31 (fik «{v}»)"))
-                })
-                .transpose()
-        };
         let kinds = match self.kind.as_deref().map(str::trim) {
             None | Some("") => Vec::new(),
             Some(k) => vec![MaterialKind::parse(k)
                 .ok_or("kind skal være case, briefing, fixed eller document")?],
-        };
-        let access = match self.access.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some("open") | Some("aaben") | Some("åben") => Some(Access::Open),
-            Some("closed") | Some("lukket") => Some(Access::Closed),
-            Some(_) => return Err("access skal være open eller closed".into()),
         };
         if self.query.trim().is_empty() {
             return Err("query mangler: skriv hvad der skal søges efter".into());
@@ -183,27 +166,17 @@ impl SearchArgs {
         Ok(SearchRequest {
             query: SearchQuery {
                 text: self.query.clone(),
-                from: date("from", &self.from)?,
-                to: date("to", &self.to)?,
-                access,
+                from: date_arg("from", &self.from)?,
+                to: date_arg("to", &self.to)?,
+                access: access_arg(&self.access)?,
                 include_closed: scope.sees_closed(),
                 kinds,
-                case_number: self
-                    .case_number
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_string),
+                case_number: text_arg(&self.case_number),
                 group: true,
                 limit: limit.clamp(1, MAX_RESULTS),
                 ..SearchQuery::default()
             },
-            body: self
-                .body
-                .as_deref()
-                .map(str::trim)
-                .filter(|b| !b.is_empty())
-                .map(str::to_string),
+            body: text_arg(&self.body),
         })
     }
 }
@@ -285,6 +258,16 @@ fn date_arg(name: &str, value: &Option<String>) -> Result<Option<NaiveDate>, Str
         .transpose()
 }
 
+/// The access argument: open or closed (Danish words too), or none.
+fn access_arg(value: &Option<String>) -> Result<Option<Access>, String> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("open") | Some("aaben") | Some("åben") => Ok(Some(Access::Open)),
+        Some("closed") | Some("lukket") => Ok(Some(Access::Closed)),
+        Some(_) => Err("access skal være open eller closed".into()),
+    }
+}
+
 /// An optional text argument, trimmed; empty is none.
 fn text_arg(value: &Option<String>) -> Option<String> {
     value
@@ -299,12 +282,7 @@ impl RetrieveArgs {
         if self.question.trim().is_empty() {
             return Err("question mangler: skriv spørgsmålet".into());
         }
-        let access = match self.access.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some("open") | Some("aaben") | Some("åben") => Some(Access::Open),
-            Some("closed") | Some("lukket") => Some(Access::Closed),
-            Some(_) => return Err("access skal være open eller closed".into()),
-        };
+        let access = access_arg(&self.access)?;
         let k = self.k.map_or(5, |k| k as usize).clamp(1, 20);
         Ok((
             SearchRequest {
