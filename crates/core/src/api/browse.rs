@@ -64,10 +64,8 @@ impl Mappe {
     /// One meeting and its agenda.
     pub fn meeting(&self, id: MeetingId, scope: Scope) -> Result<MeetingView> {
         let read = self.store.read();
-        let found = read.meetings(None, None, &[])?;
-        let mut meeting = found
-            .into_iter()
-            .find(|m| m.id == id)
+        let mut meeting = read
+            .meeting_summary(id)?
             .ok_or_else(|| Error::NotFound(format!("mødet {id} findes ikke")))?;
         hide_closed(&mut meeting, scope);
         let items = read

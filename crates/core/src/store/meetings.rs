@@ -50,17 +50,32 @@ impl Reader<'_> {
             let ids: Vec<String> = bodies.iter().map(|b| b.0.to_string()).collect();
             format!("AND m.body_id IN ({})", ids.join(","))
         };
+        self.summaries(
+            &format!("(?1 IS NULL OR m.date >= ?1) AND (?2 IS NULL OR m.date <= ?2) {body_filter}"),
+            params![from, to],
+        )
+    }
+
+    /// One meeting, or `None`.
+    pub fn meeting_summary(&self, id: MeetingId) -> Result<Option<MeetingSummary>> {
+        Ok(self
+            .summaries("m.id = ?1", params![id.0])?
+            .into_iter()
+            .next())
+    }
+
+    fn summaries(&self, filter: &str, args: impl rusqlite::Params) -> Result<Vec<MeetingSummary>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT m.id, b.id, b.name, m.date, m.start_time, m.end_time, m.place, m.publication,
                     m.withdrawn_at IS NOT NULL,
                     (SELECT COUNT(*) FROM items i WHERE i.meeting_id = m.id),
                     (SELECT COUNT(*) FROM items i WHERE i.meeting_id = m.id AND i.closed = 1)
                FROM meetings m JOIN bodies b ON b.id = m.body_id
-              WHERE (?1 IS NULL OR m.date >= ?1) AND (?2 IS NULL OR m.date <= ?2) {body_filter}
+              WHERE {filter}
               ORDER BY m.date DESC, b.name, m.id"
         ))?;
         let rows = stmt
-            .query_map(params![from, to], |r| {
+            .query_map(args, |r| {
                 Ok(MeetingSummary {
                     id: MeetingId(r.get(0)?),
                     body_id: r.get(1)?,
