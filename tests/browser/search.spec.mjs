@@ -105,7 +105,7 @@ async function main() {
   });
 
   // Søg: the welcome screen; "/" focuses the search box.
-  await page.goto(base);
+  await page.goto(`${base}#/soeg`);
   await page.getByRole("heading", { name: "Find det i dagsordener og bilag" }).waitFor();
   await page.evaluate(() => (document.activeElement instanceof HTMLElement) && document.activeElement.blur());
   assert.notEqual(await page.evaluate(() => document.activeElement?.id), "q");

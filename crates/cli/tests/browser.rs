@@ -1,4 +1,4 @@
-//! The web UI in a real browser: runs `tests/browser/search.spec.mjs`
+//! The web UI in a real browser: runs the scripts in `tests/browser/`
 //! (playwright-core driving Debian's chromium, headless) against this
 //! crate's `moedemappe` binary on the demo corpus. It needs the UI built
 //! (`ui/dist`), `npm ci` in `tests/browser/` and `/usr/bin/chromium`;
@@ -17,12 +17,18 @@ fn workspace() -> PathBuf {
 
 #[test]
 fn search_facets_history_and_the_reader_work_in_chromium() {
+    run_spec("search.spec.mjs", &["soeg.png", "laeser.png"]);
+}
+
+/// Runs `tests/browser/{spec}` and checks that it saved the screenshots
+/// `pngs` into `test-artifacts/`.
+fn run_spec(spec: &str, pngs: &[&str]) {
     let root = workspace();
     let chromium = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     let ui = root.join("ui/dist");
-    let spec = root.join("tests/browser/search.spec.mjs");
+    let spec = root.join("tests/browser").join(spec);
     let mut missing = Vec::new();
     if !chromium.is_file() {
         missing.push(format!(
@@ -66,7 +72,7 @@ fn search_facets_history_and_the_reader_work_in_chromium() {
         out.status.code()
     );
     assert!(stdout.contains("all checks passed"), "{stdout}");
-    for png in ["soeg.png", "laeser.png"] {
+    for png in pngs {
         let bytes = std::fs::read(root.join("test-artifacts").join(png)).expect(png);
         assert!(bytes.starts_with(b"\x89PNG"), "{png} is a PNG");
     }

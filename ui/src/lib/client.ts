@@ -1,5 +1,8 @@
-// Calls to the local API of `moedemappe serve`. The UI's token is in the
+// Calls to the local API: `moedemappe serve` over HTTP, or the desktop
+// shell, which answers the same paths in-process. The UI's token is in the
 // page's <meta name="moedemappe-token"> (put there by the server).
+// Screens put their own calls in `lib/api/<topic>.ts` on top of `get` and
+// `send` here.
 import type { SearchResults } from "../api/SearchResults";
 import { apiQuery, type SearchState } from "./state";
 
@@ -19,10 +22,47 @@ function token(): string {
   return meta?.content ?? (import.meta.env.VITE_MOEDEMAPPE_TOKEN as string | undefined) ?? "";
 }
 
-async function get(path: string, signal?: AbortSignal): Promise<Response> {
+let base = "";
+
+/** Where the API's paths are answered: "" (this page's own server) unless a
+ * shell says otherwise. */
+export function setApiBase(url: string): void {
+  base = url.replace(/\/$/, "");
+}
+
+/** The full address of an API path such as `/api/search?q=…`. */
+export function apiUrl(path: string): string {
+  return `${base}${path}`;
+}
+
+/** A GET of an API path; throws [`ApiError`] with the server's message. */
+export async function get(path: string, signal?: AbortSignal): Promise<Response> {
+  return call(path, { signal });
+}
+
+/** A POST, PUT or DELETE with an optional JSON body. */
+export async function send(
+  method: "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<Response> {
+  const init: RequestInit = { method, signal };
+  if (body instanceof Blob || body instanceof ArrayBuffer) {
+    init.body = body;
+  } else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { "Content-Type": "application/json" };
+  }
+  return call(path, init);
+}
+
+async function call(path: string, init: RequestInit): Promise<Response> {
   let resp: Response;
   try {
-    resp = await fetch(path, { headers: { Authorization: `Bearer ${token()}` }, signal });
+    const headers = new Headers(init.headers);
+    headers.set("Authorization", `Bearer ${token()}`);
+    resp = await fetch(apiUrl(path), { ...init, headers });
   } catch (e) {
     if (e instanceof DOMException && e.name === "AbortError") throw e;
     throw new ApiError("Mødemappe svarer ikke. Kører moedemappe serve?", 0);

@@ -1,0 +1,41 @@
+// Which screen the address shows. Screens live in the hash (`#/moede/12`),
+// except Søg, whose state is the query string (`/?q=…`) so that back and
+// forward walk through searches; the reader (`#/laes/…`) is parsed by
+// `citation.ts`.
+
+/** A screen and what it shows. */
+export type Route =
+  | { screen: "forside" }
+  | { screen: "soeg" }
+  | { screen: "laes" }
+  | { screen: "moede"; id: number }
+  | { screen: "sag"; number: string }
+  | { screen: "statistik" }
+  | { screen: "kilder" }
+  | { screen: "del" };
+
+/** The route of `hash` (with its `#`) and `search` (with its `?`). */
+export function parseRoute(hash: string, search: string): Route {
+  const path = hash.replace(/^#/, "").split("?")[0];
+  if (path.startsWith("/laes/")) return { screen: "laes" };
+  const meeting = /^\/moede\/(\d+)\/?$/.exec(path);
+  if (meeting) return { screen: "moede", id: Number(meeting[1]) };
+  const kase = /^\/sag\/([^/]+)\/?$/.exec(path);
+  if (kase) return { screen: "sag", number: decodeURIComponent(kase[1]) };
+  switch (path) {
+    case "/soeg":
+      return { screen: "soeg" };
+    case "/statistik":
+      return { screen: "statistik" };
+    case "/kilder":
+      return { screen: "kilder" };
+    case "/del":
+      return { screen: "del" };
+  }
+  return new URLSearchParams(search).has("q") ? { screen: "soeg" } : { screen: "forside" };
+}
+
+/** The address of a meeting's agenda. */
+export const meetingHref = (id: number): string => `/#/moede/${id}`;
+/** The address of a case's history. */
+export const caseHref = (number: string): string => `/#/sag/${encodeURIComponent(number)}`;
