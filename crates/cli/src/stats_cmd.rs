@@ -4,7 +4,7 @@
 //! spreadsheets), and `--explain` for the meetings, items and attachments
 //! behind every figure.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use moedemappe_core::api::{csv_field, Explanation, Interval, Mappe, Stats, StatsQuery};
 
