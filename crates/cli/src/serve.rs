@@ -17,7 +17,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Extension, Json, Router};
 use chrono::NaiveDate;
 use moedemappe_core::api::{Mappe, SearchRequest};
@@ -29,6 +29,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 mod panels;
+use panels as p;
 
 /// The port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7411;
@@ -132,33 +133,16 @@ fn router(app: App) -> Router {
         .route("/api/meetings/{id}", get(meeting))
         .route("/api/items/{id}", get(item))
         .route("/api/stats", get(stats))
-        .route("/api/stats/csv", get(panels::stats_csv))
-        .route(
-            "/api/sources",
-            get(panels::sources).post(panels::add_source),
-        )
-        .route(
-            "/api/sources/{name}",
-            get(panels::source).delete(panels::remove_source),
-        )
-        .route(
-            "/api/sync",
-            get(panels::sync_state).post(panels::start_sync),
-        )
-        .route("/api/status", get(panels::status))
-        .route("/api/share/candidates", get(panels::share_candidates))
-        .route("/api/share/preview", get(panels::share_preview))
-        .route("/api/share/bundle", get(panels::share_bundle))
-        .route(
-            "/api/share/import",
-            post(panels::share_import).layer(axum::extract::DefaultBodyLimit::max(
-                moedemappe_core::api::MAX_BUNDLE_BYTES,
-            )),
-        )
-        .route(
-            "/api/share/author",
-            get(panels::author).put(panels::set_author),
-        )
+        .route("/api/stats/csv", get(p::stats_csv))
+        .route("/api/sources", get(p::sources).post(p::add_source))
+        .route("/api/sources/{name}", p::source_route())
+        .route("/api/sync", get(p::sync_state).post(p::start_sync))
+        .route("/api/status", get(p::status))
+        .route("/api/share/candidates", get(p::share_candidates))
+        .route("/api/share/preview", get(p::share_preview))
+        .route("/api/share/bundle", get(p::share_bundle))
+        .route("/api/share/import", p::import_route())
+        .route("/api/share/author", get(p::author).put(p::set_author))
         .route_layer(middleware::from_fn_with_state(app.clone(), guard))
         .fallback(static_file)
         .layer(middleware::from_fn_with_state(app.clone(), local_only))

@@ -10,11 +10,12 @@
 
 use super::{core_error, error, with_mappe, App, SpanParams};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Extension, Json};
-use moedemappe_core::api::{BundleScope, Interval, Mappe, StatsQuery};
+use moedemappe_core::api::{BundleScope, Interval, Mappe, StatsQuery, MAX_BUNDLE_BYTES};
 use moedemappe_core::tokens::Scope;
 use serde::Deserialize;
 use serde_json::json;
@@ -111,7 +112,12 @@ pub(super) async fn sources(
     with_mappe(&app, move |m| m.sources_for(scope)).await
 }
 
-pub(super) async fn source(
+/// `GET` and `DELETE /api/sources/{name}`.
+pub(super) fn source_route() -> MethodRouter<App> {
+    get(source).delete(remove_source)
+}
+
+async fn source(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
     Path(name): Path<String>,
@@ -161,7 +167,7 @@ pub(super) async fn add_source(
     resp
 }
 
-pub(super) async fn remove_source(
+async fn remove_source(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
     Path(name): Path<String>,
@@ -271,7 +277,12 @@ pub(super) async fn share_bundle(
     }
 }
 
-pub(super) async fn share_import(
+/// `POST /api/share/import`, which takes bundles up to [`MAX_BUNDLE_BYTES`].
+pub(super) fn import_route() -> MethodRouter<App> {
+    post(share_import).layer(DefaultBodyLimit::max(MAX_BUNDLE_BYTES))
+}
+
+async fn share_import(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
     body: Bytes,

@@ -87,7 +87,7 @@ impl Mappe {
                 shared_notes,
             });
         }
-        out.sort_by(|a, b| b.shared_notes.cmp(&a.shared_notes));
+        out.sort_by_key(|c| std::cmp::Reverse(c.shared_notes));
         Ok(out)
     }
 }
