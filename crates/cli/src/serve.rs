@@ -23,13 +23,14 @@ use chrono::NaiveDate;
 use moedemappe_core::api::{Mappe, SearchRequest};
 use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::{Access, AttachmentId, ItemId, MeetingId};
-use moedemappe_core::stats::{Interval, StatsQuery};
 use moedemappe_core::tokens::Scope;
 use moedemappe_core::Error;
 use serde::Deserialize;
 use serde_json::json;
 
 mod notes;
+mod panels;
+use panels as p;
 
 /// The port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7411;
@@ -57,6 +58,12 @@ struct App {
     ui_dir: Option<PathBuf>,
     /// The UI's closed-scope token, put into its `index.html`.
     ui_token: String,
+    /// Background sync of the data directory.
+    sync: moedemappe_core::api::SyncJobs,
+    /// How text is read (sync, bundle imports).
+    sync_settings: moedemappe_core::api::IngestSettings,
+    /// Sync runs the serving index has been refreshed after.
+    seen_runs: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The built UI's folder: `MOEDEMAPPE_UI_DIR`, else [`BUILT_UI_DIR`], if it
@@ -74,6 +81,14 @@ pub fn run(mappe: Mappe, port: u16) -> Result<()> {
     let token_file = mappe.data_dir().join("api-token");
     mappe.local_token()?;
     let ui_token = mappe.ui_token()?;
+    let sync_settings = moedemappe_core::api::IngestSettings::new(
+        moedemappe_core::extract::WorkerCommand::current_exe()?,
+    );
+    let sync = moedemappe_core::api::SyncJobs::new(
+        mappe.data_dir().to_path_buf(),
+        sync_settings.clone(),
+        moedemappe_core::sources::portal::PortalOptions::default(),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -89,6 +104,9 @@ pub fn run(mappe: Mappe, port: u16) -> Result<()> {
             port,
             ui_dir: ui_dir(),
             ui_token,
+            sync,
+            sync_settings,
+            seen_runs: Arc::default(),
         };
         // Whoever started us may stop reading stdout; that must not stop us.
         let mut out = std::io::stdout();
@@ -117,6 +135,16 @@ fn router(app: App) -> Router {
         .route("/api/items/{id}", get(item))
         .route("/api/stats", get(stats))
         .merge(notes::routes())
+        .route("/api/stats/csv", get(p::stats_csv))
+        .route("/api/sources", get(p::sources).post(p::add_source))
+        .route("/api/sources/{name}", p::source_route())
+        .route("/api/sync", get(p::sync_state).post(p::start_sync))
+        .route("/api/status", get(p::status))
+        .route("/api/share/candidates", get(p::share_candidates))
+        .route("/api/share/preview", get(p::share_preview))
+        .route("/api/share/bundle", get(p::share_bundle))
+        .route("/api/share/import", p::import_route())
+        .route("/api/share/author", get(p::author).put(p::set_author))
         .route_layer(middleware::from_fn_with_state(app.clone(), guard))
         .fallback(static_file)
         .layer(middleware::from_fn_with_state(app.clone(), local_only))
@@ -177,8 +205,13 @@ async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response
         return error(StatusCode::UNAUTHORIZED, "adgangsnøgle mangler");
     };
     let mappe = app.mappe.clone();
+    let (runs, seen) = (app.sync.finished_runs(), app.seen_runs.clone());
     let scope = tokio::task::spawn_blocking(move || {
         let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        // A background sync finished: let searches see what it stored.
+        if seen.swap(runs, std::sync::atomic::Ordering::SeqCst) != runs {
+            mappe.refresh()?;
+        }
         mappe.check_token(&secret)
     })
     .await;
@@ -367,26 +400,7 @@ async fn item(
 /// The workload table; aggregate counts as the council's method defines them
 /// (closed items count as items, their attachments' pages never count).
 async fn stats(State(app): State<App>, Query(p): Query<SpanParams>) -> Response {
-    let by = match p.by.as_deref() {
-        None => Interval::Year,
-        Some(b) => match Interval::parse(b) {
-            Some(by) => by,
-            None => return error(StatusCode::BAD_REQUEST, "by skal være year eller month"),
-        },
-    };
-    with_mappe(&app, move |m| {
-        let body_ids = match p.body {
-            Some(b) => m.body_ids(&[b])?,
-            None => Vec::new(),
-        };
-        m.stats(&StatsQuery {
-            from: p.from,
-            to: p.to,
-            body_ids,
-            by,
-        })
-    })
-    .await
+    with_mappe(&app, move |m| m.stats(&panels::stats_query(m, &p)?)).await
 }
 
 async fn similar(

@@ -4,10 +4,9 @@
 //! spreadsheets), and `--explain` for the meetings, items and attachments
 //! behind every figure.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
-use moedemappe_core::api::{Explanation, Interval, Mappe, Stats, StatsQuery, StatsRow};
-use serde_json::Value;
+use moedemappe_core::api::{csv_field, Explanation, Interval, Mappe, Stats, StatsQuery};
 
 /// Arguments of `moedemappe stats`.
 #[derive(Debug, clap::Args)]
@@ -50,26 +49,6 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("«{s}» er ikke en dato; skriv fx 2023-01-31"))
 }
 
-/// The CSV columns, in order: the JSON keys of a row.
-pub const COLUMNS: &[&str] = &[
-    "body_id",
-    "body",
-    "body_short",
-    "period",
-    "period_start",
-    "period_end",
-    "meetings",
-    "meetings_with_times",
-    "meeting_hours",
-    "avg_meeting_hours",
-    "items",
-    "briefings",
-    "referred",
-    "attachments",
-    "pages",
-    "attachments_without_pages",
-];
-
 /// Runs `moedemappe stats`.
 pub fn run(mappe: &Mappe, args: StatsArgs) -> Result<()> {
     let query = StatsQuery {
@@ -93,42 +72,10 @@ pub fn run(mappe: &Mappe, args: StatsArgs) -> Result<()> {
     let stats = mappe.stats(&query)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
-        Format::Csv => print!("{}", csv(&stats.rows)?),
+        Format::Csv => print!("{}", stats.to_csv()?),
         Format::Table => print!("{}", table(&stats)),
     }
     Ok(())
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_value(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => csv_field(s),
-        other => csv_field(&other.to_string()),
-    }
-}
-
-/// One header line of [`COLUMNS`], then one line per row.
-fn csv(rows: &[StatsRow]) -> Result<String> {
-    let mut out = COLUMNS.join(",");
-    out.push('\n');
-    for row in rows {
-        let v = serde_json::to_value(row)?;
-        let fields: Vec<String> = COLUMNS
-            .iter()
-            .map(|c| v.get(*c).map(csv_value).context(*c))
-            .collect::<Result<_>>()?;
-        out.push_str(&fields.join(","));
-        out.push('\n');
-    }
-    Ok(out)
 }
 
 /// A whole number with Danish thousands separators: 15.346.
@@ -351,7 +298,5 @@ mod tests {
         assert_eq!(decimal(3.75), "3,75");
         assert_eq!(decimal(2.0), "2");
         assert_eq!(decimal(1.5), "1,5");
-        assert_eq!(csv_field("a, \"b\""), "\"a, \"\"b\"\"\"");
-        assert_eq!(csv_field("Teknisk Udvalg"), "Teknisk Udvalg");
     }
 }

@@ -20,6 +20,14 @@ fn search_facets_history_and_the_reader_work_in_chromium() {
     run_spec("search.spec.mjs", &["soeg.png", "laeser.png"]);
 }
 
+#[test]
+fn statistics_sources_and_sharing_screens_work_in_chromium() {
+    run_spec(
+        "panels.spec.mjs",
+        &["statistik.png", "kilder.png", "del.png"],
+    );
+}
+
 /// Runs `tests/browser/{spec}` and checks that it saved the screenshots
 /// `pngs` into `test-artifacts/`.
 fn run_spec(spec: &str, pngs: &[&str]) {

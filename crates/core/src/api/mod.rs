@@ -32,8 +32,17 @@ pub use notes::{
     AttachmentProgress, BundleScope, ClosedPolicy, ExportReport, ImportBundleReport, NewNote, Note,
     NoteAuthor, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility, ReadingProgress,
 };
+mod share;
 mod stats;
+mod sync_job;
+pub use crate::sharing::{BundlePreview, PreviewAttachment, PreviewItem, PreviewNote};
+pub use share::{ShareCandidate, MAX_BUNDLE_BYTES};
+mod sources_view;
+mod stats_csv;
 pub use crate::stats::{Explanation, Interval, Stats, StatsQuery, StatsRow};
+pub use sources_view::SourcesStatus;
+pub use stats_csv::{csv_field, stats_csv, STATS_CSV_COLUMNS};
+pub use sync_job::{SyncJobs, SyncSourceResult, SyncState};
 
 /// Name of the environment variable that selects the data directory.
 pub const DATA_DIR_ENV: &str = "MOEDEMAPPE_DATA";

@@ -34,6 +34,14 @@ fn export_ts() {
     crate::api::NewNote::export_all_to(fresh.path()).unwrap();
     crate::api::NoteEdit::export_all_to(fresh.path()).unwrap();
     crate::api::ReadingProgress::export_all_to(fresh.path()).unwrap();
+    // Statistik, Kilder and Del.
+    crate::stats::Stats::export_all_to(fresh.path()).unwrap();
+    crate::api::SyncState::export_all_to(fresh.path()).unwrap();
+    crate::api::SourcesStatus::export_all_to(fresh.path()).unwrap();
+    crate::store::Source::export_all_to(fresh.path()).unwrap();
+    crate::api::BundlePreview::export_all_to(fresh.path()).unwrap();
+    crate::api::ShareCandidate::export_all_to(fresh.path()).unwrap();
+    crate::api::ImportBundleReport::export_all_to(fresh.path()).unwrap();
     let generated = ts_files(fresh.path());
     assert!(generated.contains_key("SearchResults.ts"));
     assert!(generated.contains_key("Citation.ts"));

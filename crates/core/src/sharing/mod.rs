@@ -154,6 +154,7 @@ pub struct ExportReport {
 }
 
 /// What an import did.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportBundleReport {
     /// Who shared.
@@ -189,6 +190,21 @@ fn describe(item: &ItemContext) -> String {
     )
 }
 
+/// What a bundle of a scope holds, and what it leaves out: the one
+/// selection both [`export`] and the preview ([`preview`]) use.
+struct Selection {
+    manifest_scope: ManifestScope,
+    /// The open items of the scope.
+    open_items: Vec<ItemContext>,
+    /// The attachments that go in, by content hash.
+    attachments: BTreeMap<String, ManifestAttachment>,
+    /// The shared notes that go in, with where their item is.
+    notes: Vec<(Annotation, Option<ItemLocator>)>,
+    private_left_out: usize,
+    omitted: OmittedCounts,
+    omitted_items: Vec<String>,
+}
+
 /// Writes the bundle of `scope` to `out`.
 pub fn export(
     store: &Store,
@@ -198,6 +214,171 @@ pub fn export(
     policy: ClosedPolicy,
     out: &Path,
 ) -> Result<ExportReport> {
+    let sel = select(store, blobs, scope, policy)?;
+    let exported: Vec<serde_json::Value> = sel
+        .notes
+        .iter()
+        .map(|(a, loc)| jsonld::to_jsonld(a, loc.as_ref(), true))
+        .collect();
+    let attachments = &sel.attachments;
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        schema: SCHEMA,
+        created: format_time(Utc::now()),
+        generator: format!("moedemappe {}", env!("CARGO_PKG_VERSION")),
+        author: author.clone(),
+        scope: sel.manifest_scope.clone(),
+        items: sel
+            .open_items
+            .iter()
+            .map(|i| ManifestItem {
+                at: locator(i),
+                title: i.title.clone(),
+                case_number: i.case_number.clone(),
+                attachments: i
+                    .attachments
+                    .iter()
+                    .filter(|x| attachments.contains_key(&x.sha256))
+                    .map(|x| (x.title.clone(), x.sha256.clone()))
+                    .collect(),
+            })
+            .collect(),
+        attachments: attachments.values().cloned().collect(),
+        annotations: ANNOTATIONS.into(),
+        annotation_count: exported.len(),
+        omitted_closed: sel.omitted.clone(),
+    };
+    let label = format!("Noter delt af {}", author.name);
+    let collection = jsonld::collection(&label, exported);
+    write_zip(blobs, &manifest, &collection, out)?;
+    Ok(ExportReport {
+        path: out.to_path_buf(),
+        annotations: manifest.annotation_count,
+        attachments: manifest.attachments.len(),
+        private_left_out: sel.private_left_out,
+        omitted: sel.omitted,
+        omitted_items: sel.omitted_items,
+    })
+}
+
+/// What the bundle of a scope would hold, without writing anything.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct BundlePreview {
+    /// "Sag EMN-…" or "Teknisk Udvalg 04.03.2024".
+    pub label: String,
+    /// The open items that go in.
+    pub items: Vec<PreviewItem>,
+    /// The attachments that go in.
+    pub attachments: Vec<PreviewAttachment>,
+    /// The shared notes that go in.
+    pub notes: Vec<PreviewNote>,
+    /// The member's private notes in the scope (never exported).
+    pub private_left_out: usize,
+    /// Closed items left out.
+    pub omitted_items: usize,
+    /// Attachments left out because a closed item uses them.
+    pub omitted_attachments: usize,
+    /// Shared notes left out because they are on closed material.
+    pub omitted_notes: usize,
+    /// The closed items left out, in words ("Teknisk Udvalg 04.03.2024, punkt 7").
+    pub omitted_item_names: Vec<String>,
+}
+
+/// An open item in a preview.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewItem {
+    /// Body name.
+    pub body: String,
+    /// Meeting day.
+    pub date: NaiveDate,
+    /// Item number.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// Case number.
+    pub case_number: Option<String>,
+}
+
+/// An attachment in a preview.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewAttachment {
+    /// A title it carries.
+    pub title: String,
+    /// Size in bytes.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub size: u64,
+}
+
+/// A shared note in a preview.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewNote {
+    /// The note text (empty for a plain highlight).
+    pub body: String,
+    /// The highlighted words, for a note on a page.
+    pub quote: Option<String>,
+    /// The attachment's title, for a note on a page.
+    pub attachment_title: Option<String>,
+    /// The page (1-based), for a note on a page.
+    pub page: Option<u32>,
+}
+
+/// What [`export`] would write for `scope` (closed material left out).
+pub fn preview(store: &Store, blobs: &BlobStore, scope: &BundleScope) -> Result<BundlePreview> {
+    let sel = select(store, blobs, scope, ClosedPolicy::Omit)?;
+    let label = match &sel.manifest_scope {
+        ManifestScope::Case(c) => format!("Sag {c}"),
+        ManifestScope::Meeting { body, date } => format!("{body} {}", date.format("%d.%m.%Y")),
+    };
+    Ok(BundlePreview {
+        label,
+        items: sel
+            .open_items
+            .iter()
+            .map(|i| PreviewItem {
+                body: i.body.clone(),
+                date: i.date,
+                number: i.number,
+                title: i.title.clone(),
+                case_number: i.case_number.clone(),
+            })
+            .collect(),
+        attachments: sel
+            .attachments
+            .values()
+            .map(|a| PreviewAttachment {
+                title: a.title.clone(),
+                size: a.size,
+            })
+            .collect(),
+        notes: sel
+            .notes
+            .iter()
+            .map(|(a, _)| PreviewNote {
+                body: a.body.clone(),
+                quote: a.anchor.as_ref().map(|x| x.exact.clone()),
+                attachment_title: a.anchor.as_ref().and_then(|x| x.attachment_title.clone()),
+                page: a.anchor.as_ref().map(|x| x.page),
+            })
+            .collect(),
+        private_left_out: sel.private_left_out,
+        omitted_items: sel.omitted.items,
+        omitted_attachments: sel.omitted.attachments,
+        omitted_notes: sel.omitted.annotations,
+        omitted_item_names: sel.omitted_items,
+    })
+}
+
+/// Chooses what the bundle of `scope` holds (see [`Selection`]).
+fn select(
+    store: &Store,
+    blobs: &BlobStore,
+    scope: &BundleScope,
+    policy: ClosedPolicy,
+) -> Result<Selection> {
     let read = store.read();
     let (items, annotations, manifest_scope) = match scope {
         BundleScope::Case(case) => {
@@ -339,41 +520,14 @@ pub fn export(
             Some(i) => read.item_context(i).ok().map(|c| locator(&c)),
             None => None,
         };
-        exported.push(jsonld::to_jsonld(a, loc.as_ref(), true));
+        exported.push((a.clone(), loc));
     }
-    let manifest = Manifest {
-        format: FORMAT.into(),
-        schema: SCHEMA,
-        created: format_time(Utc::now()),
-        generator: format!("moedemappe {}", env!("CARGO_PKG_VERSION")),
-        author: author.clone(),
-        scope: manifest_scope,
-        items: open_items
-            .iter()
-            .map(|i| ManifestItem {
-                at: locator(i),
-                title: i.title.clone(),
-                case_number: i.case_number.clone(),
-                attachments: i
-                    .attachments
-                    .iter()
-                    .filter(|x| attachments.contains_key(&x.sha256))
-                    .map(|x| (x.title.clone(), x.sha256.clone()))
-                    .collect(),
-            })
-            .collect(),
-        attachments: attachments.values().cloned().collect(),
-        annotations: ANNOTATIONS.into(),
-        annotation_count: exported.len(),
-        omitted_closed: omitted.clone(),
-    };
-    let label = format!("Noter delt af {}", author.name);
-    let collection = jsonld::collection(&label, exported);
-    write_zip(blobs, &manifest, &collection, out)?;
-    Ok(ExportReport {
-        path: out.to_path_buf(),
-        annotations: manifest.annotation_count,
-        attachments: manifest.attachments.len(),
+    let open_items = open_items.into_iter().cloned().collect();
+    Ok(Selection {
+        manifest_scope,
+        open_items,
+        attachments,
+        notes: exported,
         private_left_out,
         omitted,
         omitted_items,

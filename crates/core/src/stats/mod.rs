@@ -37,6 +37,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The length of one period of the statistics.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Interval {
@@ -106,9 +107,11 @@ pub struct StatsQuery {
 
 /// The figures of one body in one period. Field names are the stable CSV
 /// and JSON column names.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatsRow {
     /// Store id of the body.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub body_id: BodyId,
     /// The body's current name.
     pub body: String,
@@ -121,28 +124,37 @@ pub struct StatsRow {
     /// Last day of the period counted (the query's `to` when earlier).
     pub period_end: NaiveDate,
     /// Meetings held.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub meetings: u64,
     /// Meetings with a start and end time.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub meetings_with_times: u64,
     /// Hours of those meetings (to two decimals).
     pub meeting_hours: f64,
     /// Average hours per meeting with times; `None` when there is none.
     pub avg_meeting_hours: Option<f64>,
     /// Counted agenda items (fixed and postponed out, briefings by subject).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub items: u64,
     /// Subjects of written briefings (included in `items`).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub briefings: u64,
     /// Counted items referred from the Byråd.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub referred: u64,
     /// Counted attachment files (distinct per meeting, open items only).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub attachments: u64,
     /// Pages of the counted attachment files.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub pages: u64,
     /// Counted files whose page count is unknown (they add 0 pages).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub attachments_without_pages: u64,
 }
 
 /// The statistics asked for: one row per body × period.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
     /// The query's first day, if any.

@@ -37,6 +37,7 @@ pub struct StoreCounts {
 }
 
 /// A file that could not be read fully, and why.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FailedFile {
     /// The file as imported.

@@ -8,11 +8,14 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 /// A configured source and how its syncs went.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
     /// Store id.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub id: SourceId,
     /// Portal or folder.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "\"portal\" | \"folder\""))]
     pub kind: SourceKind,
     /// The name the member gave it (or the host / folder name).
     pub name: String,
@@ -31,6 +34,7 @@ pub struct Source {
 }
 
 /// One thing a sync could not do.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncFailure {
     /// What: "møde <id>", "bilag <guid>", a file path.

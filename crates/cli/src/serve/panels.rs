@@ -1,0 +1,322 @@
+//! The HTTP side of the Statistik, Kilder and Del screens: the statistics as
+//! CSV, sources and background sync, failed files, and sharing bundles.
+//!
+//! Reading is open to both scopes, with closed material left out (failed
+//! files' names, which may be closed material, are only counted for the open
+//! scope). Changing anything (sources, starting a sync, bundles) takes the
+//! closed scope: the UI's own token. The open token is the one scripts and
+//! assistants use; they must not make the program read new folders or fetch
+//! from the network.
+
+use super::{core_error, error, with_mappe, App, SpanParams};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use axum::{Extension, Json};
+use moedemappe_core::api::{BundleScope, Interval, Mappe, StatsQuery, MAX_BUNDLE_BYTES};
+use moedemappe_core::tokens::Scope;
+use serde::Deserialize;
+use serde_json::json;
+
+/// Runs `f` on the data directory (mutably) off the async threads.
+async fn with_mappe_mut<T: serde::Serialize + Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&mut Mappe) -> moedemappe_core::Result<T> + Send + 'static,
+) -> Response {
+    let mappe = app.mappe.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let mut mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut mappe)
+    })
+    .await;
+    match done {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+/// The refusal of a change asked with the open scope.
+fn closed_only(scope: Scope) -> Option<Response> {
+    (!scope.sees_closed()).then(|| {
+        error(
+            StatusCode::FORBIDDEN,
+            "kun Mødemappes eget vindue må ændre kilder, hente og dele",
+        )
+    })
+}
+
+/// The statistics query of `/api/stats` and `/api/stats/csv`: `body` may
+/// name several bodies, separated by commas.
+pub(super) fn stats_query(m: &Mappe, p: &SpanParams) -> moedemappe_core::Result<StatsQuery> {
+    let by = match p.by.as_deref() {
+        None => Interval::Year,
+        Some(b) => Interval::parse(b).ok_or_else(|| {
+            moedemappe_core::Error::Invalid("by skal være year eller month".into())
+        })?,
+    };
+    let names: Vec<String> = p
+        .body
+        .iter()
+        .flat_map(|b| b.split(','))
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(str::to_string)
+        .collect();
+    let body_ids = m.body_ids(&names)?;
+    if !names.is_empty() && body_ids.is_empty() {
+        return Err(moedemappe_core::Error::NotFound(format!(
+            "intet udvalg hedder «{}»",
+            names.join(", ")
+        )));
+    }
+    Ok(StatsQuery {
+        from: p.from,
+        to: p.to,
+        body_ids,
+        by,
+    })
+}
+
+/// The workload table as CSV, the same rows as `/api/stats`.
+pub(super) async fn stats_csv(State(app): State<App>, Query(p): Query<SpanParams>) -> Response {
+    let mappe = app.mappe.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let m = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        m.stats(&stats_query(&m, &p)?)?.to_csv()
+    })
+    .await;
+    match done {
+        Ok(Ok(csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"moedemappe-statistik.csv\"".to_string(),
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+pub(super) async fn sources(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+) -> Response {
+    with_mappe(&app, move |m| m.sources_for(scope)).await
+}
+
+/// `GET` and `DELETE /api/sources/{name}`.
+pub(super) fn source_route() -> MethodRouter<App> {
+    get(source).delete(remove_source)
+}
+
+async fn source(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(name): Path<String>,
+) -> Response {
+    with_mappe(&app, move |m| {
+        m.sources_for(scope)?
+            .into_iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| moedemappe_core::Error::NotFound(format!("ingen kilde hedder «{name}»")))
+    })
+    .await
+}
+
+/// A source to add: a portal's address or a folder's path.
+#[derive(Debug, Deserialize)]
+pub(super) struct NewSource {
+    /// "portal" or "folder".
+    kind: String,
+    /// The portal's URL or the folder's path.
+    location: String,
+    /// A name; else the host or folder name.
+    name: Option<String>,
+}
+
+pub(super) async fn add_source(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Json(new): Json<NewSource>,
+) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    let name = new.name.filter(|n| !n.trim().is_empty());
+    let resp = with_mappe_mut(&app, move |m| match new.kind.as_str() {
+        "portal" => m.add_portal_source(&new.location, name.as_deref()),
+        "folder" => m.add_folder_source(std::path::Path::new(new.location.trim()), name.as_deref()),
+        _ => Err(moedemappe_core::Error::Invalid(
+            "kind skal være portal eller folder".into(),
+        )),
+    })
+    .await;
+    if resp.status() == StatusCode::OK {
+        let (mut parts, body) = resp.into_parts();
+        parts.status = StatusCode::CREATED;
+        return Response::from_parts(parts, body);
+    }
+    resp
+}
+
+async fn remove_source(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(name): Path<String>,
+) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    with_mappe_mut(&app, move |m| m.remove_source(&name)).await
+}
+
+pub(super) async fn sync_state(State(app): State<App>) -> Response {
+    Json(app.sync.state()).into_response()
+}
+
+pub(super) async fn start_sync(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    let started = app.sync.start();
+    (
+        StatusCode::ACCEPTED,
+        Json(json!({ "started": started, "state": app.sync.state() })),
+    )
+        .into_response()
+}
+
+pub(super) async fn status(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
+    with_mappe(&app, move |m| m.sources_status(scope)).await
+}
+
+/// What a bundle holds: `case` (a case number) or `meeting` (an id or
+/// `<udvalg>/<ÅÅÅÅ-MM-DD>`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct ShareParams {
+    case: Option<String>,
+    meeting: Option<String>,
+}
+
+impl ShareParams {
+    fn scope(&self, m: &Mappe) -> moedemappe_core::Result<BundleScope> {
+        match (&self.case, &self.meeting) {
+            (Some(c), None) if !c.trim().is_empty() => Ok(BundleScope::Case(c.trim().to_string())),
+            (None, Some(meeting)) => Ok(BundleScope::Meeting(m.resolve_meeting(meeting)?)),
+            _ => Err(moedemappe_core::Error::Invalid(
+                "angiv enten en sag (case) eller et møde (meeting)".into(),
+            )),
+        }
+    }
+}
+
+pub(super) async fn share_candidates(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    with_mappe(&app, |m| m.share_candidates()).await
+}
+
+pub(super) async fn share_preview(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<ShareParams>,
+) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    with_mappe(&app, move |m| m.bundle_preview(&p.scope(m)?)).await
+}
+
+pub(super) async fn share_bundle(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<ShareParams>,
+) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    let mappe = app.mappe.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let mut m = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        let scope = p.scope(&m)?;
+        m.export_bundle_bytes(&scope)
+    })
+    .await;
+    match done {
+        Ok(Ok(bytes)) => {
+            let day = chrono::Local::now().date_naive();
+            let disposition = format!("attachment; filename=\"moedemappe-deling-{day}.zip\"");
+            (
+                [
+                    (header::CONTENT_TYPE, "application/zip".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, "no-store".to_string()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+/// `POST /api/share/import`, which takes bundles up to [`MAX_BUNDLE_BYTES`].
+pub(super) fn import_route() -> MethodRouter<App> {
+    post(share_import).layer(DefaultBodyLimit::max(MAX_BUNDLE_BYTES))
+}
+
+async fn share_import(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    body: Bytes,
+) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    if body.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "der kom ingen fil med");
+    }
+    let settings = app.sync_settings.clone();
+    with_mappe_mut(&app, move |m| m.import_bundle_bytes(&body, &settings)).await
+}
+
+/// The member's name as others see it on shared notes.
+#[derive(Debug, Deserialize)]
+pub(super) struct AuthorName {
+    name: String,
+}
+
+pub(super) async fn author(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    with_mappe_mut(&app, |m| m.author()).await
+}
+
+pub(super) async fn set_author(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Json(a): Json<AuthorName>,
+) -> Response {
+    if let Some(refused) = closed_only(scope) {
+        return refused;
+    }
+    with_mappe_mut(&app, move |m| m.set_author(&a.name)).await
+}

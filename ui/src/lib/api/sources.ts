@@ -1,0 +1,50 @@
+// Kilder: sources, background sync and failed files.
+import type { Source } from "../../api/Source";
+import type { SyncState } from "../../api/SyncState";
+import type { SourcesStatus } from "../../api/SourcesStatus";
+import { get, send } from "../client";
+
+export async function fetchSources(): Promise<Source[]> {
+  return (await (await get("/api/sources")).json()) as Source[];
+}
+
+export async function addSource(kind: "portal" | "folder", location: string, name: string): Promise<Source> {
+  const body = { kind, location, name: name.trim() === "" ? null : name.trim() };
+  return (await (await send("POST", "/api/sources", body)).json()) as Source;
+}
+
+export async function removeSource(name: string): Promise<void> {
+  await send("DELETE", `/api/sources/${encodeURIComponent(name)}`);
+}
+
+export async function startSync(): Promise<{ started: boolean; state: SyncState }> {
+  return (await (await send("POST", "/api/sync")).json()) as { started: boolean; state: SyncState };
+}
+
+export async function fetchSync(): Promise<SyncState> {
+  return (await (await get("/api/sync")).json()) as SyncState;
+}
+
+export async function fetchStatus(): Promise<SourcesStatus> {
+  return (await (await get("/api/status")).json()) as SourcesStatus;
+}
+
+/** Share of the running step done, 0–1, or null when the total is unknown. */
+export function fraction(s: SyncState): number | null {
+  if (s.total <= 0) return null;
+  return Math.min(1, s.done / s.total);
+}
+
+/** The file name of a path, for lists (the full path stays in a title). */
+export function fileName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+const dateFmt = new Intl.DateTimeFormat("da-DK", { dateStyle: "medium", timeStyle: "short" });
+/** An RFC 3339 time in Danish, or "aldrig". */
+export function when(t: string | null): string {
+  if (!t) return "aldrig";
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? t : dateFmt.format(d);
+}
