@@ -32,6 +32,8 @@ use serde_json::json;
 /// The port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7411;
 
+mod agenda;
+
 /// The OpenAPI document of the API (written by hand; the routes below and
 /// this document are compared by a test).
 const OPENAPI: &str = include_str!("openapi.json");
@@ -114,6 +116,11 @@ fn router(app: App) -> Router {
         .route("/api/meetings/{id}", get(meeting))
         .route("/api/items/{id}", get(item))
         .route("/api/stats", get(stats))
+        .route("/api/agenda", get(agenda::agenda))
+        .route("/api/agenda/recent", get(agenda::recent))
+        .route("/api/bodies", get(agenda::bodies))
+        .route("/api/follow/{body}", agenda::follow_route())
+        .route("/api/pace", get(agenda::pace).put(agenda::set_pace))
         .route_layer(middleware::from_fn_with_state(app.clone(), guard))
         .fallback(static_file)
         .layer(middleware::from_fn_with_state(app.clone(), local_only))

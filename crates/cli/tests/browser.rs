@@ -20,6 +20,11 @@ fn search_facets_history_and_the_reader_work_in_chromium() {
     run_spec("search.spec.mjs", &["soeg.png", "laeser.png"]);
 }
 
+#[test]
+fn forside_moede_and_sag_work_in_chromium() {
+    run_spec("screens.spec.mjs", &["forside.png", "moede.png", "sag.png"]);
+}
+
 /// Runs `tests/browser/{spec}` and checks that it saved the screenshots
 /// `pngs` into `test-artifacts/`.
 fn run_spec(spec: &str, pngs: &[&str]) {
