@@ -35,6 +35,11 @@ fn export_ts() {
     crate::api::Pace::export_all_to(fresh.path()).unwrap();
     crate::api::MeetingView::export_all_to(fresh.path()).unwrap();
     crate::api::CaseHistory::export_all_to(fresh.path()).unwrap();
+    // Notes and reading progress.
+    crate::api::NoteView::export_all_to(fresh.path()).unwrap();
+    crate::api::NewNote::export_all_to(fresh.path()).unwrap();
+    crate::api::NoteEdit::export_all_to(fresh.path()).unwrap();
+    crate::api::ReadingProgress::export_all_to(fresh.path()).unwrap();
     let generated = ts_files(fresh.path());
     assert!(generated.contains_key("SearchResults.ts"));
     assert!(generated.contains_key("Citation.ts"));

@@ -4,7 +4,9 @@ import type { AgendaEntry } from "../../api/AgendaEntry";
 import type { BodyChoice } from "../../api/BodyChoice";
 import type { CaseHistory } from "../../api/CaseHistory";
 import type { MeetingView } from "../../api/MeetingView";
+import type { NoteView } from "../../api/NoteView";
 import type { Pace } from "../../api/Pace";
+import type { ReadingProgress } from "../../api/ReadingProgress";
 import { get, send } from "../client";
 
 /** The next meetings of the followed bodies from today (or `from`). */
@@ -50,3 +52,16 @@ export async function caseHistory(number: string): Promise<CaseHistory> {
   return (await (await get(`/api/cases/${encodeURIComponent(number)}`)).json()) as CaseHistory;
 }
 
+/** A meeting's reading progress (pages, read, new). */
+export async function meetingProgress(id: number): Promise<ReadingProgress> {
+  return (await (await get(`/api/meetings/${id}/progress`)).json()) as ReadingProgress;
+}
+
+/** The notes on a case, meeting, item or attachment. */
+export async function notesOf(
+  on: { case: string } | { meeting: number } | { item: number } | { attachment: number },
+): Promise<NoteView[]> {
+  const [key, value] = Object.entries(on)[0];
+  const p = new URLSearchParams({ [key]: String(value) });
+  return (await (await get(`/api/notes?${p}`)).json()) as NoteView[];
+}
