@@ -35,6 +35,8 @@ use panels as p;
 /// The port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7411;
 
+mod agenda;
+
 /// The OpenAPI document of the API (written by hand; the routes below and
 /// this document are compared by a test).
 const OPENAPI: &str = include_str!("openapi.json");
@@ -134,6 +136,11 @@ fn router(app: App) -> Router {
         .route("/api/meetings/{id}", get(meeting))
         .route("/api/items/{id}", get(item))
         .route("/api/stats", get(stats))
+        .route("/api/agenda", get(agenda::agenda))
+        .route("/api/agenda/recent", get(agenda::recent))
+        .route("/api/bodies", get(agenda::bodies))
+        .route("/api/follow/{body}", agenda::follow_route())
+        .route("/api/pace", get(agenda::pace).put(agenda::set_pace))
         .merge(notes::routes())
         .route("/api/stats/csv", get(p::stats_csv))
         .route("/api/sources", get(p::sources).post(p::add_source))

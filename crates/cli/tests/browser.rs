@@ -28,6 +28,11 @@ fn statistics_sources_and_sharing_screens_work_in_chromium() {
     );
 }
 
+#[test]
+fn forside_moede_and_sag_work_in_chromium() {
+    run_spec("screens.spec.mjs", &["forside.png", "moede.png", "sag.png"]);
+}
+
 /// Runs `tests/browser/{spec}` and checks that it saved the screenshots
 /// `pngs` into `test-artifacts/`.
 fn run_spec(spec: &str, pngs: &[&str]) {

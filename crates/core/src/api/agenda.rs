@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::Mappe;
 use crate::model::{BodyId, MeetingId};
+use crate::store::UpcomingMeeting;
+use crate::tokens::Scope;
 use crate::{Error, Result};
 
 /// The setting that holds the member's reading pace.
@@ -15,9 +17,11 @@ const PACE: &str = "pages_per_hour";
 pub const DEFAULT_PACE: u32 = 40;
 
 /// One meeting ahead, with its reading load.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgendaEntry {
     /// The meeting.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub meeting_id: MeetingId,
     /// The body.
     pub body: String,
@@ -25,6 +29,10 @@ pub struct AgendaEntry {
     pub date: NaiveDate,
     /// When it starts, where known.
     pub start: Option<String>,
+    /// Where, where known.
+    pub place: Option<String>,
+    /// Agenda items (closed ones only for a caller who may see them).
+    pub items: u32,
     /// Pages of its attachments (each content once).
     pub pages: u32,
     /// Pages that came with the latest import or sync.
@@ -105,17 +113,108 @@ impl Mappe {
     /// The next `next` meetings of the followed bodies on or after `from`,
     /// soonest first, each with its reading load.
     pub fn agenda(&self, from: NaiveDate, next: usize) -> Result<Vec<AgendaEntry>> {
-        let pace = self.reading_pace()?;
+        self.agenda_for(from, next, Scope::Closed)
+    }
+
+    /// [`Mappe::agenda`] as a caller with `scope` sees it: without the closed
+    /// scope, closed items and their attachments' pages are left out.
+    pub fn agenda_for(
+        &self,
+        from: NaiveDate,
+        next: usize,
+        scope: Scope,
+    ) -> Result<Vec<AgendaEntry>> {
         let meetings = self.store.read().upcoming_meetings(from, next)?;
+        self.entries(meetings, scope)
+    }
+
+    /// The last `last` meetings of the followed bodies before `before`,
+    /// newest first, each with its reading load (for a member whose bodies
+    /// have no meetings ahead yet); `scope` as in [`Mappe::agenda_for`].
+    pub fn recent_agenda_for(
+        &self,
+        before: NaiveDate,
+        last: usize,
+        scope: Scope,
+    ) -> Result<Vec<AgendaEntry>> {
+        let meetings = self.store.read().recent_meetings(before, last)?;
+        self.entries(meetings, scope)
+    }
+
+    /// Every body that has met, by name, with whether the member follows it.
+    pub fn bodies_to_follow(&self) -> Result<Vec<BodyChoice>> {
+        Ok(self
+            .store
+            .read()
+            .bodies_to_follow()?
+            .into_iter()
+            .map(|b| BodyChoice {
+                id: b.id,
+                name: b.name,
+                short: b.short,
+                followed: b.followed,
+                meetings: b.meetings,
+                last_meeting: b.last_meeting,
+            })
+            .collect())
+    }
+
+    /// Follows (`on`) or stops following one body by its id; returns the
+    /// bodies anew. Unlike [`Mappe::unfollow`], stopping to follow a body
+    /// that was not followed is no error.
+    pub fn set_following(&mut self, body: BodyId, on: bool) -> Result<Vec<BodyChoice>> {
+        if !self.store.read().body_exists(body)? {
+            return Err(Error::NotFound(format!("udvalg {body} findes ikke")));
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        self.store.write(|w| {
+            if on {
+                w.follow(body, &now)
+            } else {
+                w.unfollow(body).map(|_| ())
+            }
+        })?;
+        self.bodies_to_follow()
+    }
+
+    fn entries(&self, meetings: Vec<UpcomingMeeting>, scope: Scope) -> Result<Vec<AgendaEntry>> {
+        let pace = self.reading_pace()?;
         let mut out = Vec::with_capacity(meetings.len());
         for m in meetings {
-            let progress = self.reading_progress(m.meeting)?;
+            let read = self.store.read();
+            let summary = read.meeting_summary(m.meeting)?;
+            let (place, mut items, closed) = summary
+                .map(|s| (s.place, s.item_count, s.closed_items))
+                .unwrap_or_default();
+            let mut progress = self.reading_progress(m.meeting)?;
+            if !scope.sees_closed() {
+                items -= closed;
+                let open: std::collections::BTreeSet<_> = read
+                    .meeting_items(m.meeting)?
+                    .into_iter()
+                    .filter(|i| !i.closed)
+                    .flat_map(|i| i.attachments.into_iter().map(|a| a.id))
+                    .collect();
+                progress
+                    .attachments
+                    .retain(|a| open.contains(&a.attachment));
+                progress.pages = progress.attachments.iter().map(|a| a.pages).sum();
+                progress.read = progress.attachments.iter().map(|a| a.read).sum();
+                progress.new = progress
+                    .attachments
+                    .iter()
+                    .filter(|a| a.new)
+                    .map(|a| a.pages)
+                    .sum();
+            }
             let to_read = progress.pages.saturating_sub(progress.read);
             out.push(AgendaEntry {
                 meeting_id: m.meeting,
                 body: m.body,
                 date: m.date,
                 start: m.start,
+                place,
+                items,
                 pages: progress.pages,
                 new: progress.new,
                 read: progress.read,
@@ -126,4 +225,31 @@ impl Mappe {
         }
         Ok(out)
     }
+}
+
+/// A body the member may follow.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BodyChoice {
+    /// The body.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub id: BodyId,
+    /// Its name.
+    pub name: String,
+    /// Its abbreviation (ØEU, TU, …), where known.
+    pub short: Option<String>,
+    /// The member follows it.
+    pub followed: bool,
+    /// Its meetings in the data directory.
+    pub meetings: u32,
+    /// Its last meeting day.
+    pub last_meeting: Option<NaiveDate>,
+}
+
+/// The member's reading pace.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Pace {
+    /// Pages per hour.
+    pub pages_per_hour: u32,
 }

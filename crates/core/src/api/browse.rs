@@ -5,19 +5,41 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Mappe;
-use crate::model::{ItemId, MeetingId};
+use crate::model::{ItemFlags, ItemId, ItemKind, MeetingId};
 use crate::store::{ItemContext, MeetingSummary};
 use crate::tokens::Scope;
 use crate::{Error, Result};
 
 /// A meeting with its agenda.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MeetingView {
     /// The meeting.
     #[serde(flatten)]
     pub meeting: MeetingSummary,
     /// Its items in order, with their attachments.
-    pub items: Vec<ItemContext>,
+    pub items: Vec<MeetingItem>,
+}
+
+/// One item of a meeting's agenda, as the meeting screen shows it.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeetingItem {
+    /// The item, its meeting and attachments.
+    #[serde(flatten)]
+    pub item: ItemContext,
+    /// Regular, fixed or a written briefing.
+    pub kind: ItemKind,
+    /// Referred (henvist), postponed (udsat), foretræde.
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        ts(type = "{ referred: boolean, postponed: boolean, foretraede: boolean }")
+    )]
+    pub flags: ItemFlags,
+    /// Its case text (and a briefing's subjects).
+    pub text: Option<String>,
+    /// The decision, where known (minutes).
+    pub decision: Option<String>,
 }
 
 /// One item with its own text and public link.
@@ -68,11 +90,25 @@ impl Mappe {
             .meeting_summary(id)?
             .ok_or_else(|| Error::NotFound(format!("mødet {id} findes ikke")))?;
         hide_closed(&mut meeting, scope);
-        let items = read
-            .meeting_items(id)?
+        let mut details: std::collections::HashMap<ItemId, _> = read
+            .item_details(id)?
             .into_iter()
-            .filter(|i| scope.sees_closed() || !i.closed)
+            .map(|d| (d.id, d))
             .collect();
+        let mut items = Vec::new();
+        for item in read.meeting_items(id)? {
+            if item.closed && !scope.sees_closed() {
+                continue;
+            }
+            let detail = details.remove(&item.id);
+            items.push(MeetingItem {
+                text: read.item_text(item.id.0)?,
+                kind: detail.as_ref().map(|d| d.kind).unwrap_or_default(),
+                flags: detail.as_ref().map(|d| d.flags).unwrap_or_default(),
+                decision: detail.and_then(|d| d.decision),
+                item,
+            });
+        }
         Ok(MeetingView { meeting, items })
     }
 

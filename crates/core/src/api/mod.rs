@@ -5,8 +5,8 @@
 mod access;
 mod agenda;
 mod browse;
-pub use agenda::{AgendaEntry, DEFAULT_PACE};
-pub use browse::{ItemView, MeetingView};
+pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
+pub use browse::{ItemView, MeetingItem, MeetingView};
 mod retrieve;
 
 use crate::blobs::BlobStore;
@@ -143,6 +143,7 @@ pub struct SourceOutcome {
 }
 
 /// Every treatment of a case.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseHistory {
     /// The case number.

@@ -29,6 +29,12 @@ fn export_ts() {
     SearchResults::export_all_to(fresh.path()).unwrap();
     // Flattened into `Hit`, so not a dependency of it; the UI names it.
     Citation::export_all_to(fresh.path()).unwrap();
+    // Forside, Møde and Sag.
+    crate::api::AgendaEntry::export_all_to(fresh.path()).unwrap();
+    crate::api::BodyChoice::export_all_to(fresh.path()).unwrap();
+    crate::api::Pace::export_all_to(fresh.path()).unwrap();
+    crate::api::MeetingView::export_all_to(fresh.path()).unwrap();
+    crate::api::CaseHistory::export_all_to(fresh.path()).unwrap();
     // Notes and reading progress.
     crate::api::NoteView::export_all_to(fresh.path()).unwrap();
     crate::api::NewNote::export_all_to(fresh.path()).unwrap();

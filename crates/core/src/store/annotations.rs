@@ -14,11 +14,14 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// An item with what notes and bundles need to know about it.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemContext {
     /// The item.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub id: ItemId,
     /// Its meeting.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub meeting: MeetingId,
     /// The body's name.
     pub body: String,
@@ -37,15 +40,18 @@ pub struct ItemContext {
 }
 
 /// An attachment as an item uses it.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemAttachment {
     /// Store id of the content.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub id: AttachmentId,
     /// Title on this item.
     pub title: String,
     /// Content hash.
     pub sha256: String,
     /// Size in bytes.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub size: u64,
     /// Page count where known.
     pub page_count: Option<u32>,

@@ -2,12 +2,13 @@
 //! the earlier treatments items list under "Sagsforløb:".
 
 use super::Reader;
-use crate::model::{ItemFlags, ItemId};
+use crate::model::{ItemFlags, ItemId, MeetingId};
 use crate::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 
 /// One treatment of a case at a meeting.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Treatment {
     /// The body that treated it.
@@ -21,9 +22,17 @@ pub struct Treatment {
     /// The decision, where known.
     pub decision: Option<String>,
     /// Referred, postponed, foretræde.
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        ts(type = "{ referred: boolean, postponed: boolean, foretraede: boolean }")
+    )]
     pub flags: ItemFlags,
     /// The stored item; `None` for a treatment known only from "Sagsforløb:".
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub item: Option<ItemId>,
+    /// The stored item's meeting.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
+    pub meeting: Option<MeetingId>,
     /// The meeting was withdrawn from its source.
     pub withdrawn: bool,
     /// A closed (lukket) item, or a line known only from a closed item's text.
@@ -37,7 +46,7 @@ impl Reader<'_> {
     pub fn case_history(&self, case_number: &str) -> Result<Vec<Treatment>> {
         let mut stmt = self.conn.prepare(
             "SELECT b.name, m.date, i.number, i.title, i.decision, i.referred, i.postponed,
-                    i.foretraede, i.id, m.withdrawn_at IS NOT NULL, i.closed
+                    i.foretraede, i.id, m.withdrawn_at IS NOT NULL, i.closed, m.id
                FROM items i JOIN meetings m ON m.id = i.meeting_id JOIN bodies b ON b.id = m.body_id
               WHERE i.case_number = ?1 AND i.kind <> 'fixed'
               ORDER BY m.date, b.name, i.number",
@@ -56,6 +65,7 @@ impl Reader<'_> {
                         foretraede: r.get(7)?,
                     },
                     item: Some(ItemId(r.get(8)?)),
+                    meeting: Some(MeetingId(r.get(11)?)),
                     withdrawn: r.get(9)?,
                     closed: r.get(10)?,
                 })
@@ -77,6 +87,7 @@ impl Reader<'_> {
                     decision: None,
                     flags: ItemFlags::default(),
                     item: None,
+                    meeting: None,
                     withdrawn: false,
                     closed: r.get(4)?,
                 })

@@ -7,6 +7,23 @@ use super::{Reader, Writer};
 use crate::model::{BodyId, MeetingId};
 use crate::Result;
 
+/// A body the member may follow, with when it meets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRow {
+    /// The body.
+    pub id: BodyId,
+    /// Its name.
+    pub name: String,
+    /// Its abbreviation, where known.
+    pub short: Option<String>,
+    /// Followed by the member.
+    pub followed: bool,
+    /// Its meetings (withdrawn ones left out).
+    pub meetings: u32,
+    /// Its last meeting day.
+    pub last_meeting: Option<NaiveDate>,
+}
+
 /// A meeting ahead of a followed body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpcomingMeeting {
@@ -76,5 +93,65 @@ impl Reader<'_> {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// Every body that has met, by name, with whether it is followed.
+    pub fn bodies_to_follow(&self) -> Result<Vec<BodyRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT b.id, b.name, b.short,
+                    EXISTS (SELECT 1 FROM followed_bodies f WHERE f.body_id = b.id),
+                    COUNT(m.id), MAX(m.date)
+               FROM bodies b JOIN meetings m ON m.body_id = b.id AND m.withdrawn_at IS NULL
+              GROUP BY b.id
+              ORDER BY b.name",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(BodyRow {
+                    id: BodyId(r.get(0)?),
+                    name: r.get(1)?,
+                    short: r.get(2)?,
+                    followed: r.get(3)?,
+                    meetings: r.get(4)?,
+                    last_meeting: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The last `limit` meetings of followed bodies before `before`
+    /// (withdrawn ones left out), newest first.
+    pub fn recent_meetings(&self, before: NaiveDate, limit: usize) -> Result<Vec<UpcomingMeeting>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT m.id, b.name, m.date, m.start_time
+               FROM meetings m
+               JOIN followed_bodies f ON f.body_id = m.body_id
+               JOIN bodies b ON b.id = m.body_id
+              WHERE m.date < ?1 AND m.withdrawn_at IS NULL
+              ORDER BY m.date DESC, m.start_time DESC, b.name, m.id
+              LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![before, limit as i64], |r| {
+                Ok(UpcomingMeeting {
+                    meeting: MeetingId(r.get(0)?),
+                    body: r.get(1)?,
+                    date: r.get(2)?,
+                    start: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Whether a body exists.
+    pub fn body_exists(&self, body: BodyId) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM bodies WHERE id = ?1", [body.0], |r| {
+                r.get::<_, i64>(0)
+            })?
+            > 0)
     }
 }

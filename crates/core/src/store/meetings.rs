@@ -5,15 +5,18 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::Reader;
-use crate::model::{BodyId, MeetingId};
+use crate::model::{BodyId, ItemFlags, ItemId, ItemKind, MeetingId};
 use crate::Result;
 
 /// A meeting as listed.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MeetingSummary {
     /// The meeting.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub id: MeetingId,
     /// The body.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub body_id: i64,
     /// The body's name.
     pub body: String,
@@ -93,4 +96,41 @@ impl Reader<'_> {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+
+    /// Kind, flags and decision of each item of a meeting, in order.
+    pub fn item_details(&self, meeting: MeetingId) -> Result<Vec<ItemDetail>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, kind, referred, postponed, foretraede, decision
+               FROM items WHERE meeting_id = ?1 ORDER BY number",
+        )?;
+        let rows = stmt
+            .query_map([meeting.0], |r| {
+                let kind: String = r.get(1)?;
+                Ok(ItemDetail {
+                    id: ItemId(r.get(0)?),
+                    kind: ItemKind::parse(&kind).unwrap_or_default(),
+                    flags: ItemFlags {
+                        referred: r.get(2)?,
+                        postponed: r.get(3)?,
+                        foretraede: r.get(4)?,
+                    },
+                    decision: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+/// What an agenda shows of an item besides its context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemDetail {
+    /// The item.
+    pub id: ItemId,
+    /// Regular, fixed or briefing.
+    pub kind: ItemKind,
+    /// Referred, postponed, foretræde.
+    pub flags: ItemFlags,
+    /// The decision, where known (minutes).
+    pub decision: Option<String>,
 }

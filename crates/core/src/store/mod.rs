@@ -15,8 +15,8 @@ mod write;
 
 pub use annotations::{ItemAttachment, ItemContext, Upserted};
 pub use cases::Treatment;
-pub use follow::UpcomingMeeting;
-pub use meetings::MeetingSummary;
+pub use follow::{BodyRow, UpcomingMeeting};
+pub use meetings::{ItemDetail, MeetingSummary};
 pub use portal::{EntryState, ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
 pub use sources::{Source, SyncFailure};

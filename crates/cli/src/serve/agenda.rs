@@ -1,0 +1,157 @@
+//! The member's front page over HTTP: the meetings ahead of the followed
+//! bodies with their reading load, which bodies to follow, and the reading
+//! pace. Everyone with a token may read the agenda (the open scope without
+//! closed items' pages); only the closed scope — the member's own UI — may
+//! change what is followed and the pace.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, MethodRouter};
+use axum::{Extension, Json};
+use chrono::NaiveDate;
+use moedemappe_core::api::{Mappe, Pace};
+use moedemappe_core::model::BodyId;
+use moedemappe_core::tokens::Scope;
+use serde::Deserialize;
+
+use super::{core_error, error, with_mappe, App};
+
+/// Meetings the front page lists unless told otherwise.
+const DEFAULT_NEXT: usize = 6;
+/// The most meetings one call lists.
+const MAX_NEXT: usize = 100;
+
+/// The query string of `/api/agenda` and `/api/agenda/recent`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct AgendaParams {
+    from: Option<NaiveDate>,
+    before: Option<NaiveDate>,
+    next: Option<usize>,
+    last: Option<usize>,
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The next meetings of the followed bodies from `from` (default today).
+pub(super) async fn agenda(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<AgendaParams>,
+) -> Response {
+    let from = p.from.unwrap_or_else(today);
+    let next = p.next.unwrap_or(DEFAULT_NEXT).min(MAX_NEXT);
+    with_mappe(&app, move |m| m.agenda_for(from, next, scope)).await
+}
+
+/// The last meetings of the followed bodies before `before` (default today).
+pub(super) async fn recent(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<AgendaParams>,
+) -> Response {
+    let before = p.before.unwrap_or_else(today);
+    let last = p.last.unwrap_or(DEFAULT_NEXT).min(MAX_NEXT);
+    with_mappe(&app, move |m| m.recent_agenda_for(before, last, scope)).await
+}
+
+/// Every body that has met, with whether it is followed.
+pub(super) async fn bodies(State(app): State<App>) -> Response {
+    with_mappe(&app, |m| m.bodies_to_follow()).await
+}
+
+/// GET, PUT and DELETE of `/api/follow/{body}`.
+pub(super) fn follow_route() -> MethodRouter<App> {
+    get(following).put(follow).delete(unfollow)
+}
+
+/// Whether a body is followed.
+async fn following(State(app): State<App>, Path(body): Path<i64>) -> Response {
+    with_mappe(&app, move |m| {
+        m.bodies_to_follow()?
+            .into_iter()
+            .find(|b| b.id == BodyId(body))
+            .ok_or_else(|| moedemappe_core::Error::NotFound(format!("udvalg {body} findes ikke")))
+    })
+    .await
+}
+
+/// Follows a body; answers every body anew.
+async fn follow(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(body): Path<i64>,
+) -> Response {
+    set_following(app, scope, body, true).await
+}
+
+/// Stops following a body; answers every body anew.
+async fn unfollow(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(body): Path<i64>,
+) -> Response {
+    set_following(app, scope, body, false).await
+}
+
+async fn set_following(app: App, scope: Scope, body: i64, on: bool) -> Response {
+    if !scope.sees_closed() {
+        return members_only();
+    }
+    with_mappe_mut(&app, move |m| m.set_following(BodyId(body), on)).await
+}
+
+/// The member's reading pace.
+pub(super) async fn pace(State(app): State<App>) -> Response {
+    with_mappe(&app, |m| {
+        Ok(Pace {
+            pages_per_hour: m.reading_pace()?,
+        })
+    })
+    .await
+}
+
+/// Sets the member's reading pace.
+pub(super) async fn set_pace(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Json(pace): Json<Pace>,
+) -> Response {
+    if !scope.sees_closed() {
+        return members_only();
+    }
+    with_mappe_mut(&app, move |m| {
+        m.set_reading_pace(pace.pages_per_hour)?;
+        Ok(pace)
+    })
+    .await
+}
+
+fn members_only() -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        "kun medlemmets egen adgangsnøgle kan ændre indstillingerne",
+    )
+}
+
+/// Like [`with_mappe`], for calls that change the data directory.
+async fn with_mappe_mut<T: serde::Serialize + Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&mut Mappe) -> moedemappe_core::Result<T> + Send + 'static,
+) -> Response {
+    use axum::response::IntoResponse;
+    let mappe = app.mappe.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let mut mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut mappe)
+    })
+    .await;
+    match done {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}

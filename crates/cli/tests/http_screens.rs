@@ -1,0 +1,266 @@
+//! End-to-end tests of the HTTP calls behind the Forside, Møde and Sag
+//! screens: following bodies, the agenda with its reading load (closed
+//! pages only for the closed scope), the reading pace, a meeting's items with
+//! kinds and flags, and a case's treatments with their meetings.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use common::ok;
+use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["serve", "--port", "0"])
+        .env_remove("MOEDEMAPPE_DATA")
+        .env("MOEDEMAPPE_UI_DIR", data.join("no-ui"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut first).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let base = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    Server { child, base }
+}
+
+fn call(req: RequestBuilder, token: &str) -> (StatusCode, Value) {
+    let resp = req.bearer_auth(token).send().unwrap();
+    let status = resp.status();
+    (status, resp.json().unwrap_or(Value::Null))
+}
+
+#[test]
+fn following_the_agenda_and_the_pace_keep_closed_pages_and_settings_to_the_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["demo"]);
+    let server = serve(&data);
+    let client = Client::new();
+    let read = |name: &str| {
+        std::fs::read_to_string(data.join(name))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (ui, open) = (read("ui-token"), read("api-token"));
+    let url = |p: &str| format!("{}{p}", server.base);
+    let get = |p: &str, t: &str| call(client.get(url(p)), t);
+
+    // Every body that met, none followed.
+    let (status, bodies) = get("/api/bodies", &open);
+    assert_eq!(status, StatusCode::OK);
+    let bodies = bodies.as_array().unwrap().clone();
+    assert!(bodies.len() >= 3, "{bodies:?}");
+    assert!(bodies.iter().all(|b| b["followed"] == false));
+    assert!(bodies.iter().all(|b| b["meetings"].as_u64().unwrap() > 0));
+    let tu = bodies
+        .iter()
+        .find(|b| b["name"] == "Teknisk Udvalg")
+        .unwrap();
+    let tu_id = tu["id"].as_i64().unwrap();
+    let (_, agenda) = get("/api/agenda?from=2023-01-01", &ui);
+    assert_eq!(agenda, json!([]), "nothing followed, nothing listed");
+
+    // Only the member's own (closed-scope) token changes what is followed.
+    let follow = |t: &str, id: i64, on: bool| {
+        let req = if on {
+            client.put(url(&format!("/api/follow/{id}")))
+        } else {
+            client.delete(url(&format!("/api/follow/{id}")))
+        };
+        call(req, t)
+    };
+    assert_eq!(follow(&open, tu_id, true).0, StatusCode::FORBIDDEN);
+    let (status, after) = follow(&ui, tu_id, true);
+    assert_eq!(status, StatusCode::OK);
+    let followed: Vec<&Value> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["followed"] == true)
+        .collect();
+    assert_eq!(followed.len(), 1);
+    assert_eq!(followed[0]["id"], tu_id);
+    assert_eq!(
+        get(&format!("/api/follow/{tu_id}"), &open).1["followed"],
+        true
+    );
+    assert_eq!(follow(&ui, 999_999, true).0, StatusCode::NOT_FOUND);
+
+    // The agenda: soonest first from the day asked, the followed body only.
+    let (status, agenda) = get("/api/agenda?from=2023-01-01&next=100", &ui);
+    assert_eq!(status, StatusCode::OK);
+    let agenda = agenda.as_array().unwrap().clone();
+    assert!(agenda.len() > 5, "{}", agenda.len());
+    let dates: Vec<&str> = agenda.iter().map(|e| e["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    assert!(agenda.iter().all(|e| e["body"] == "Teknisk Udvalg"));
+    let (_, three) = get("/api/agenda?from=2023-01-01&next=3", &ui);
+    assert_eq!(three.as_array().unwrap().len(), 3);
+
+    // Without the closed scope: closed items and their pages are left out.
+    let (status, open_agenda) = get("/api/agenda?from=2023-01-01&next=100", &open);
+    assert_eq!(status, StatusCode::OK);
+    let open_agenda = open_agenda.as_array().unwrap().clone();
+    assert_eq!(open_agenda.len(), agenda.len());
+    let total = |a: &[Value], k: &str| a.iter().map(|e| e[k].as_u64().unwrap()).sum::<u64>();
+    assert!(total(&open_agenda, "pages") < total(&agenda, "pages"));
+    assert!(total(&open_agenda, "items") < total(&agenda, "items"));
+    for (o, c) in open_agenda.iter().zip(&agenda) {
+        assert_eq!(o["meeting_id"], c["meeting_id"]);
+        assert!(o["pages"].as_u64() <= c["pages"].as_u64());
+        let (_, m) = get(&format!("/api/meetings/{}", c["meeting_id"]), &ui);
+        assert_eq!(c["items"], m["item_count"]);
+        assert_eq!(
+            o["items"].as_u64().unwrap(),
+            m["item_count"].as_u64().unwrap() - m["closed_items"].as_u64().unwrap()
+        );
+    }
+
+    // The latest meetings before a day, newest first.
+    let (_, recent) = get("/api/agenda/recent?before=2024-06-01&last=4", &open);
+    let recent = recent.as_array().unwrap().clone();
+    assert_eq!(recent.len(), 4);
+    let dates: Vec<&str> = recent.iter().map(|e| e["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert!(dates.iter().all(|d| *d < "2024-06-01"));
+
+    // The pace: everyone reads it, only the member sets it; the minutes follow.
+    assert_eq!(get("/api/pace", &open).1["pages_per_hour"], 40);
+    let set = |t: &str, v: Value| call(client.put(url("/api/pace")).json(&v), t);
+    assert_eq!(
+        set(&open, json!({"pages_per_hour": 55})).0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        set(&ui, json!({"pages_per_hour": 0})).0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(set(&ui, json!({"pages_per_hour": 55})).0, StatusCode::OK);
+    let (_, again) = get("/api/agenda?from=2023-01-01&next=3", &ui);
+    for e in again.as_array().unwrap() {
+        assert_eq!(e["pages_per_hour"], 55);
+        let left = e["pages"].as_u64().unwrap() - e["read"].as_u64().unwrap();
+        assert_eq!(e["minutes"].as_u64().unwrap(), (left * 60).div_ceil(55));
+    }
+
+    // Unfollowing empties the agenda; unfollowing twice is no error.
+    assert_eq!(follow(&ui, tu_id, false).0, StatusCode::OK);
+    assert_eq!(follow(&ui, tu_id, false).0, StatusCode::OK);
+    assert_eq!(get("/api/agenda?from=2023-01-01", &ui).1, json!([]));
+}
+
+#[test]
+fn a_meeting_lists_kinds_flags_and_texts_and_a_case_links_its_meetings() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["demo"]);
+    let server = serve(&data);
+    let client = Client::new();
+    let read = |name: &str| {
+        std::fs::read_to_string(data.join(name))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (ui, open) = (read("ui-token"), read("api-token"));
+    let get = |p: &str, t: &str| call(client.get(format!("{}{p}", server.base)), t);
+
+    // A meeting with a closed item.
+    let (_, meetings) = get("/api/meetings", &ui);
+    let meetings = meetings.as_array().unwrap();
+    let with_closed = meetings
+        .iter()
+        .find(|m| m["closed_items"].as_u64().unwrap() > 0)
+        .expect("a meeting with a closed item");
+    let (_, view) = get(&format!("/api/meetings/{}", with_closed["id"]), &ui);
+    let items = view["items"].as_array().unwrap();
+    let numbers: Vec<u64> = items
+        .iter()
+        .map(|i| i["number"].as_u64().unwrap())
+        .collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+    assert!(items
+        .iter()
+        .all(|i| ["regular", "fixed", "briefing"].contains(&i["kind"].as_str().unwrap())));
+    assert!(items
+        .iter()
+        .any(|i| i["kind"] == "regular" && i["text"].as_str().is_some_and(|t| !t.is_empty())));
+    let closed = items.iter().filter(|i| i["closed"] == true).count();
+    assert_eq!(closed as u64, view["closed_items"].as_u64().unwrap());
+
+    // Without the closed scope the closed items are absent.
+    let (_, open_view) = get(&format!("/api/meetings/{}", view["id"]), &open);
+    assert_eq!(
+        open_view["items"].as_array().unwrap().len(),
+        items.len() - closed
+    );
+    assert!(open_view["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["closed"] == false));
+
+    // A referred item's case: each stored treatment names its meeting,
+    // the referred item's among them.
+    let (view, referred) = meetings
+        .iter()
+        .find_map(|m| {
+            let (_, view) = get(&format!("/api/meetings/{}", m["id"]), &ui);
+            let referred = view["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["flags"]["referred"] == true && i["case_number"].is_string())
+                .cloned()?;
+            Some((view, referred))
+        })
+        .expect("a meeting with a referred item");
+    let number = referred["case_number"].as_str().unwrap();
+    let (status, case) = get(&format!("/api/cases/{number}"), &ui);
+    assert_eq!(status, StatusCode::OK);
+    let treatments = case["treatments"].as_array().unwrap();
+    assert!(treatments
+        .iter()
+        .any(|t| t["item"] == referred["id"] && t["meeting"] == view["id"]));
+    for t in treatments {
+        assert_eq!(t["item"].is_null(), t["meeting"].is_null(), "{t}");
+        if !t["meeting"].is_null() {
+            let (status, m) = get(&format!("/api/meetings/{}", t["meeting"]), &ui);
+            assert_eq!(status, StatusCode::OK);
+            assert!(m["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["id"] == t["item"]));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// Calls of the Forside, Møde and Sag screens: the agenda of the followed
+// bodies, which bodies to follow, the reading pace, a meeting and a case.
+import type { AgendaEntry } from "../../api/AgendaEntry";
+import type { BodyChoice } from "../../api/BodyChoice";
+import type { CaseHistory } from "../../api/CaseHistory";
+import type { MeetingView } from "../../api/MeetingView";
+import type { NoteView } from "../../api/NoteView";
+import type { Pace } from "../../api/Pace";
+import type { ReadingProgress } from "../../api/ReadingProgress";
+import { get, send } from "../client";
+
+/** The next meetings of the followed bodies from today (or `from`). */
+export async function agenda(next = 6, from?: string): Promise<AgendaEntry[]> {
+  const p = new URLSearchParams({ next: String(next) });
+  if (from) p.set("from", from);
+  return (await (await get(`/api/agenda?${p}`)).json()) as AgendaEntry[];
+}
+
+/** The latest meetings of the followed bodies before today, newest first. */
+export async function recentAgenda(last = 6): Promise<AgendaEntry[]> {
+  return (await (await get(`/api/agenda/recent?last=${last}`)).json()) as AgendaEntry[];
+}
+
+/** Every body that has met, with whether it is followed. */
+export async function bodies(): Promise<BodyChoice[]> {
+  return (await (await get("/api/bodies")).json()) as BodyChoice[];
+}
+
+/** Follows or stops following a body; every body anew. */
+export async function setFollowing(body: number, on: boolean): Promise<BodyChoice[]> {
+  const resp = await send(on ? "PUT" : "DELETE", `/api/follow/${body}`);
+  return (await resp.json()) as BodyChoice[];
+}
+
+/** The member's reading pace. */
+export async function pace(): Promise<Pace> {
+  return (await (await get("/api/pace")).json()) as Pace;
+}
+
+/** Sets the reading pace. */
+export async function setPace(pagesPerHour: number): Promise<Pace> {
+  return (await (await send("PUT", "/api/pace", { pages_per_hour: pagesPerHour })).json()) as Pace;
+}
+
+/** A meeting with its agenda. */
+export async function meeting(id: number): Promise<MeetingView> {
+  return (await (await get(`/api/meetings/${id}`)).json()) as MeetingView;
+}
+
+/** Every treatment of a case, oldest first. */
+export async function caseHistory(number: string): Promise<CaseHistory> {
+  return (await (await get(`/api/cases/${encodeURIComponent(number)}`)).json()) as CaseHistory;
+}
+
+/** A meeting's reading progress (pages, read, new). */
+export async function meetingProgress(id: number): Promise<ReadingProgress> {
+  return (await (await get(`/api/meetings/${id}/progress`)).json()) as ReadingProgress;
+}
+
+/** The notes on a case, meeting, item or attachment. */
+export async function notesOf(
+  on: { case: string } | { meeting: number } | { item: number } | { attachment: number },
+): Promise<NoteView[]> {
+  const [key, value] = Object.entries(on)[0];
+  const p = new URLSearchParams({ [key]: String(value) });
+  return (await (await get(`/api/notes?${p}`)).json()) as NoteView[];
+}
