@@ -20,6 +20,11 @@ fn search_facets_history_and_the_reader_work_in_chromium() {
     run_spec("search.spec.mjs", &["soeg.png", "laeser.png"]);
 }
 
+#[test]
+fn the_reader_highlights_notes_marks_read_and_searches_the_document_in_chromium() {
+    run_spec("reader.spec.mjs", &["laeser-note.png"]);
+}
+
 /// Runs `tests/browser/{spec}` and checks that it saved the screenshots
 /// `pngs` into `test-artifacts/`.
 fn run_spec(spec: &str, pngs: &[&str]) {
