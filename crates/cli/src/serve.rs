@@ -29,6 +29,8 @@ use moedemappe_core::Error;
 use serde::Deserialize;
 use serde_json::json;
 
+mod notes;
+
 /// The port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7411;
 
@@ -114,6 +116,7 @@ fn router(app: App) -> Router {
         .route("/api/meetings/{id}", get(meeting))
         .route("/api/items/{id}", get(item))
         .route("/api/stats", get(stats))
+        .merge(notes::routes())
         .route_layer(middleware::from_fn_with_state(app.clone(), guard))
         .fallback(static_file)
         .layer(middleware::from_fn_with_state(app.clone(), local_only))
@@ -195,6 +198,24 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     let (kind, secret) = value.split_once(' ')?;
     (kind.eq_ignore_ascii_case("bearer") && !secret.trim().is_empty())
         .then(|| secret.trim().to_string())
+}
+
+/// Runs `f` on the data directory off the async threads, for a change.
+async fn with_mappe_mut<T: serde::Serialize + Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&mut Mappe) -> moedemappe_core::Result<T> + Send + 'static,
+) -> Response {
+    let mappe = app.mappe.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let mut mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut mappe)
+    })
+    .await;
+    match done {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
 }
 
 /// Runs `f` on the data directory off the async threads.
@@ -537,7 +558,12 @@ mod tests {
         let mut documented: Vec<String> =
             doc["paths"].as_object().unwrap().keys().cloned().collect();
         documented.sort();
-        let source = include_str!("serve.rs");
+        // The routes are in serve.rs and its modules in serve/.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut source = std::fs::read_to_string(dir.join("serve.rs")).unwrap();
+        for entry in std::fs::read_dir(dir.join("serve")).unwrap() {
+            source += &std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        }
         let mut routed: Vec<String> = source
             .lines()
             .filter_map(|l| l.trim().strip_prefix(".route(\""))
@@ -546,8 +572,12 @@ mod tests {
             .collect();
         routed.sort();
         assert_eq!(documented, routed);
-        for path in doc["paths"].as_object().unwrap().values() {
-            assert!(path["get"]["summary"].is_string());
+        for (name, path) in doc["paths"].as_object().unwrap() {
+            let methods = path.as_object().unwrap();
+            assert!(!methods.is_empty(), "{name}");
+            for (method, op) in methods {
+                assert!(op["summary"].is_string(), "{method} {name}");
+            }
         }
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     }

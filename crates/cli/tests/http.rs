@@ -453,3 +453,214 @@ fn without_a_built_ui_the_page_says_how_to_build_it() {
         "{html}"
     );
 }
+
+/// A request with a JSON body and a token.
+fn send(
+    client: &Client,
+    s: &Server,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let resp = client
+        .request(method, format!("{}{path}", s.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().unwrap_or(Value::Null))
+}
+
+/// The first hit on a page of an attachment with `access`, and a quote of
+/// five words from the middle of that page's text.
+fn page_with_quote(client: &Client, s: &Server, token: &str, access: &str) -> (Value, String) {
+    let (_, results) = get(
+        client,
+        s,
+        &format!("/api/search?q=Aarhus&access={access}&group=false&limit=50"),
+        Some(token),
+    );
+    for hit in all_hits(&results) {
+        let (Some(a), Some(p)) = (hit["attachment_id"].as_i64(), hit["page"].as_i64()) else {
+            continue;
+        };
+        let (status, page) = get(
+            client,
+            s,
+            &format!("/api/attachments/{a}/pages/{p}"),
+            Some(token),
+        );
+        assert_eq!(status, StatusCode::OK);
+        let words: Vec<&str> = page["text"].as_str().unwrap().split_whitespace().collect();
+        if words.len() >= 20 {
+            let mid = words.len() / 2;
+            return (hit.clone(), words[mid..mid + 5].join(" "));
+        }
+    }
+    panic!("no {access} page with text in the demo corpus");
+}
+
+fn ids(notes: &Value) -> Vec<String> {
+    notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
+    use reqwest::Method;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["demo"]);
+    let closed = ok(&data, &["token", "create", "--scope", "closed"])
+        .trim()
+        .to_string();
+    let server = serve(&data);
+    let open = std::fs::read_to_string(data.join("api-token"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let client = Client::new();
+
+    // A highlight with a note on an open page: only the member's own token may write.
+    let (hit, quote) = page_with_quote(&client, &server, &closed, "open");
+    let attachment = hit["attachment_id"].as_i64().unwrap();
+    let page = hit["page"].as_i64().unwrap();
+    let new = serde_json::json!({
+        "attachment": attachment, "page": page, "quote": quote, "body": "Spørg til tallene"
+    });
+    let (status, _) = send(
+        &client,
+        &server,
+        Method::POST,
+        "/api/notes",
+        &open,
+        new.clone(),
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, note) = send(&client, &server, Method::POST, "/api/notes", &closed, new);
+    assert_eq!(status, StatusCode::OK, "{note}");
+    let id = note["id"].as_str().unwrap().to_string();
+    assert_eq!(note["attachment"].as_i64(), Some(attachment));
+    assert_eq!(note["anchor"]["exact"].as_str(), Some(quote.as_str()));
+    assert_eq!(note["mine"], true);
+
+    // Listed on its attachment and its meeting, for both scopes (the page is open).
+    let on_attachment = format!("/api/notes?attachment={attachment}");
+    for token in [&open, &closed] {
+        let (status, notes) = get(&client, &server, &on_attachment, Some(token));
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(ids(&notes), vec![id.clone()]);
+    }
+    let meeting = hit["meeting_id"].as_i64().unwrap();
+    let (_, notes) = get(
+        &client,
+        &server,
+        &format!("/api/notes?meeting={meeting}"),
+        Some(&closed),
+    );
+    assert!(ids(&notes).contains(&id));
+    let (status, _) = get(
+        &client,
+        &server,
+        "/api/notes?meeting=1&case=x",
+        Some(&closed),
+    );
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // A note on a closed page: the member sees it, the open scope does not.
+    let (closed_hit, closed_quote) = page_with_quote(&client, &server, &closed, "closed");
+    let (status, secret) = send(
+        &client,
+        &server,
+        Method::POST,
+        "/api/notes",
+        &closed,
+        serde_json::json!({
+            "attachment": closed_hit["attachment_id"], "page": closed_hit["page"],
+            "quote": closed_quote, "body": "Fortroligt"
+        }),
+    );
+    assert_eq!(status, StatusCode::OK, "{secret}");
+    let secret_id = secret["id"].as_str().unwrap().to_string();
+    let (_, all_closed) = get(&client, &server, "/api/notes", Some(&closed));
+    assert!(ids(&all_closed).contains(&secret_id));
+    let (_, all_open) = get(&client, &server, "/api/notes", Some(&open));
+    assert!(ids(&all_open).contains(&id));
+    assert!(!ids(&all_open).contains(&secret_id));
+    assert!(!all_open.to_string().contains("Fortroligt"));
+
+    // Edit, then delete.
+    let path = format!("/api/notes/{id}");
+    let (status, edited) = send(
+        &client,
+        &server,
+        Method::PUT,
+        &path,
+        &closed,
+        serde_json::json!({ "body": "Ny tekst", "visibility": "shared" }),
+    );
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    let (_, notes) = get(&client, &server, &on_attachment, Some(&closed));
+    assert_eq!(notes[0]["body"], "Ny tekst");
+    assert_eq!(notes[0]["visibility"], "shared");
+
+    // Reading marks and progress.
+    let read = serde_json::json!({ "attachment": attachment, "pages": [page] });
+    let (status, _) = send(
+        &client,
+        &server,
+        Method::POST,
+        "/api/read",
+        &open,
+        read.clone(),
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, marked) = send(
+        &client,
+        &server,
+        Method::POST,
+        "/api/read",
+        &closed,
+        read.clone(),
+    );
+    assert_eq!(
+        (status, marked["marked"].as_i64()),
+        (StatusCode::OK, Some(1))
+    );
+    let (_, again) = send(&client, &server, Method::POST, "/api/read", &closed, read);
+    assert_eq!(again["marked"].as_i64(), Some(0));
+    let progress = format!("/api/meetings/{meeting}/progress");
+    let (status, p) = get(&client, &server, &progress, Some(&closed));
+    assert_eq!(status, StatusCode::OK);
+    assert!(p["read"].as_i64().unwrap() >= 1, "{p}");
+    assert!(p["pages"].as_i64().unwrap() >= p["read"].as_i64().unwrap());
+    let (status, _) = get(&client, &server, &progress, Some(&open));
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, _) = send(
+        &client,
+        &server,
+        Method::DELETE,
+        &path,
+        &closed,
+        Value::Null,
+    );
+    assert_eq!(status, StatusCode::OK);
+    let (_, notes) = get(&client, &server, &on_attachment, Some(&closed));
+    assert!(ids(&notes).is_empty());
+    let (status, _) = send(
+        &client,
+        &server,
+        Method::DELETE,
+        &path,
+        &closed,
+        Value::Null,
+    );
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -17,6 +17,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 /// How a note's body is written.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum NoteFormat {
     /// Plain text.
@@ -48,6 +49,7 @@ impl NoteFormat {
 }
 
 /// Who may see an annotation besides its author.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
@@ -78,6 +80,7 @@ impl Visibility {
 }
 
 /// Whether the member wrote an annotation or got it in a bundle.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
@@ -107,6 +110,7 @@ impl Origin {
 }
 
 /// Whether an anchor is placed in its text.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum AnchorState {
@@ -137,6 +141,7 @@ impl AnchorState {
 }
 
 /// The person who wrote an annotation.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {
     /// A stable id, `urn:uuid:…`.
@@ -148,6 +153,7 @@ pub struct Author {
 /// Where on an attachment page an annotation sits (TextQuoteSelector +
 /// TextPositionSelector + page). Positions count characters (Unicode scalar
 /// values) of the page text as stored.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextAnchor {
     /// SHA-256 of the attachment content.
@@ -169,6 +175,7 @@ pub struct TextAnchor {
 }
 
 /// One annotation.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Annotation {
     /// `urn:uuid:…`, kept across bundles.
@@ -176,6 +183,7 @@ pub struct Annotation {
     /// The case it follows, if the item has one.
     pub case_number: Option<String>,
     /// The item it was made on, in this data directory (None when unknown here).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub item: Option<ItemId>,
     /// The page and quote; None for a note on an item or case.
     pub anchor: Option<TextAnchor>,

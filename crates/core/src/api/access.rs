@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
+use super::notes::{NoteScope, NoteView};
 use super::{CaseHistory, Mappe};
-use crate::model::AttachmentId;
+use crate::model::{AttachmentId, ItemId};
 use crate::tokens::{Scope, TokenInfo, Tokens};
 use crate::{Error, Result};
 
@@ -92,5 +93,59 @@ impl Mappe {
             )));
         }
         self.page_text(attachment, page)
+    }
+
+    /// [`Mappe::list_notes`] as a caller with `scope` may see it: without the
+    /// closed scope, a note made on a closed item, on an attachment that is
+    /// not open, or on a case treated behind closed doors is absent, and so is
+    /// the listing of a closed item.
+    pub fn notes_for(&self, which: &NoteScope, scope: Scope) -> Result<Vec<NoteView>> {
+        if scope.sees_closed() {
+            return self.list_notes(which);
+        }
+        let read = self.store.read();
+        if let NoteScope::Item(item) = which {
+            if read.item_context(*item)?.closed {
+                return Err(Error::NotFound(format!("punkt {item} findes ikke")));
+            }
+        }
+        let item_open = |id: ItemId| -> Result<bool> { Ok(!read.item_context(id)?.closed) };
+        let mut visible = Vec::new();
+        for view in self.list_notes(which)? {
+            let open = match (view.attachment, view.note.item) {
+                (Some(a), _) => read.attachment_is_open(a)? == Some(true),
+                (None, Some(item)) => item_open(item)?,
+                (None, None) => true,
+            } && match &view.note.case_number {
+                Some(case) => match self.case_history(case) {
+                    Ok(history) => !history.treatments.iter().any(|t| t.closed),
+                    Err(Error::NotFound(_)) => true,
+                    Err(e) => return Err(e),
+                },
+                None => true,
+            };
+            if open {
+                visible.push(view);
+            }
+        }
+        Ok(visible)
+    }
+
+    /// A note as listed on its own: where its anchor's attachment is here.
+    pub fn note_view(&self, note: super::notes::Note) -> Result<NoteView> {
+        let attachment = match &note.anchor {
+            Some(x) => self
+                .store
+                .read()
+                .attachment_by_sha(&x.sha256)?
+                .map(|(id, _)| id),
+            None => None,
+        };
+        Ok(NoteView {
+            mine: note.origin == crate::annotations::Origin::Own,
+            shown_at: note.item,
+            attachment,
+            note,
+        })
     }
 }

@@ -15,7 +15,7 @@ use crate::sharing;
 use crate::store::ItemContext;
 use crate::{Error, Result};
 use chrono::{NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -28,13 +28,18 @@ const AUTHOR_ID: &str = "author.id";
 const AUTHOR_NAME: &str = "author.name";
 
 /// A new note or highlight.
-#[derive(Debug, Clone, Default)]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), ts(optional_fields))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct NewNote {
     /// The item it is made on (for an attachment: found from the attachment when absent).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub item: Option<ItemId>,
     /// The case (found from the item when absent).
     pub case_number: Option<String>,
     /// The attachment, for a highlight or a note on a page.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub attachment: Option<AttachmentId>,
     /// The page (1-based), with `attachment`.
     pub page: Option<u32>,
@@ -53,7 +58,10 @@ pub struct NewNote {
 }
 
 /// Changes to one of the member's own notes (`None` keeps the field).
-#[derive(Debug, Clone, Default)]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), ts(optional_fields))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct NoteEdit {
     /// New text.
     pub body: Option<String>,
@@ -83,6 +91,7 @@ pub enum NoteScope {
 }
 
 /// A note as listed: the annotation and where it shows.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteView {
     /// The annotation.
@@ -91,15 +100,19 @@ pub struct NoteView {
     /// True for the member's own notes.
     pub mine: bool,
     /// The attachment here (its store id), for notes on a page.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub attachment: Option<AttachmentId>,
     /// In a meeting or item listing: the item it shows at.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub shown_at: Option<ItemId>,
 }
 
 /// Reading progress of one attachment at a meeting.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct AttachmentProgress {
     /// The attachment.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub attachment: AttachmentId,
     /// Its title at the meeting.
     pub title: String,
@@ -114,9 +127,11 @@ pub struct AttachmentProgress {
 }
 
 /// Reading progress of a meeting.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ReadingProgress {
     /// The meeting.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub meeting: MeetingId,
     /// Pages of the meeting's attachments (each content once).
     pub pages: u32,

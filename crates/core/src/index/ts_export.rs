@@ -29,6 +29,11 @@ fn export_ts() {
     SearchResults::export_all_to(fresh.path()).unwrap();
     // Flattened into `Hit`, so not a dependency of it; the UI names it.
     Citation::export_all_to(fresh.path()).unwrap();
+    // Notes and reading progress.
+    crate::api::NoteView::export_all_to(fresh.path()).unwrap();
+    crate::api::NewNote::export_all_to(fresh.path()).unwrap();
+    crate::api::NoteEdit::export_all_to(fresh.path()).unwrap();
+    crate::api::ReadingProgress::export_all_to(fresh.path()).unwrap();
     let generated = ts_files(fresh.path());
     assert!(generated.contains_key("SearchResults.ts"));
     assert!(generated.contains_key("Citation.ts"));

@@ -1,0 +1,148 @@
+//! `/api/notes`, `/api/read` and `/api/meetings/{id}/progress`: the member's
+//! notes and highlights, pages marked read, and reading progress. Reading
+//! works for both scopes (without the closed scope, notes on closed material
+//! are absent); writing and progress are the member's own and need the
+//! closed scope, which the UI's token has.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use axum::{Extension, Json, Router};
+use moedemappe_core::api::{NewNote, NoteEdit, NoteScope};
+use moedemappe_core::model::{AttachmentId, ItemId, MeetingId};
+use moedemappe_core::tokens::Scope;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{error, with_mappe, with_mappe_mut, App};
+
+/// The routes of this module (behind the token guard).
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/api/notes", get(list).post(add))
+        .route("/api/notes/{id}", put(edit).delete(remove))
+        .route("/api/read", post(mark_read))
+        .route("/api/meetings/{id}/progress", get(progress))
+}
+
+/// Which notes `GET /api/notes` lists: one of these, or all.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Which {
+    case: Option<String>,
+    meeting: Option<i64>,
+    item: Option<i64>,
+    attachment: Option<i64>,
+}
+
+/// Refuses a caller without the closed scope.
+fn member_only(scope: Scope) -> Option<Response> {
+    (!scope.sees_closed()).then(|| {
+        error(
+            StatusCode::FORBIDDEN,
+            "kun medlemmets egen adgangsnøgle må se og ændre noter og læsning",
+        )
+    })
+}
+
+async fn list(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(w): Query<Which>,
+) -> Response {
+    let which = match (w.case, w.meeting, w.item, w.attachment) {
+        (None, None, None, None) => NoteScope::All,
+        (Some(case), None, None, None) => NoteScope::Case(case),
+        (None, Some(m), None, None) => NoteScope::Meeting(MeetingId(m)),
+        (None, None, Some(i), None) => NoteScope::Item(ItemId(i)),
+        (None, None, None, Some(a)) => NoteScope::Attachment(AttachmentId(a)),
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "vælg højst én af case, meeting, item og attachment",
+            )
+        }
+    };
+    with_mappe(&app, move |m| m.notes_for(&which, scope)).await
+}
+
+async fn add(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Json(new): Json<NewNote>,
+) -> Response {
+    if let Some(refused) = member_only(scope) {
+        return refused;
+    }
+    with_mappe_mut(&app, move |m| {
+        let note = m.add_note(&new)?;
+        m.note_view(note)
+    })
+    .await
+}
+
+async fn edit(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(id): Path<String>,
+    Json(change): Json<NoteEdit>,
+) -> Response {
+    if let Some(refused) = member_only(scope) {
+        return refused;
+    }
+    with_mappe_mut(&app, move |m| {
+        let note = m.edit_note(&id, &change)?;
+        m.note_view(note)
+    })
+    .await
+}
+
+async fn remove(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(refused) = member_only(scope) {
+        return refused;
+    }
+    with_mappe_mut(&app, move |m| {
+        let note = m.remove_note(&id)?;
+        m.note_view(note)
+    })
+    .await
+}
+
+/// The body of `POST /api/read`: pages of an attachment (all when empty).
+#[derive(Debug, Deserialize)]
+struct ReadMarks {
+    attachment: i64,
+    #[serde(default)]
+    pages: Vec<u32>,
+}
+
+async fn mark_read(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Json(marks): Json<ReadMarks>,
+) -> Response {
+    if let Some(refused) = member_only(scope) {
+        return refused;
+    }
+    with_mappe_mut(&app, move |m| {
+        let marked = m.mark_read(AttachmentId(marks.attachment), &marks.pages)?;
+        Ok(json!({ "marked": marked }))
+    })
+    .await
+}
+
+async fn progress(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(id): Path<i64>,
+) -> Response {
+    if let Some(refused) = member_only(scope) {
+        return refused;
+    }
+    with_mappe(&app, move |m| m.reading_progress(MeetingId(id))).await
+}
