@@ -1,22 +1,12 @@
 // The reader's calls: notes and highlights on an attachment's pages, pages
 // marked read, and the server's own text of a page (for anchoring quotes).
+import type { NewNote } from "../../api/NewNote";
+import type { NoteEdit } from "../../api/NoteEdit";
+import type { NoteView } from "../../api/NoteView";
+import type { Visibility } from "../../api/Visibility";
 import { get, send } from "../client";
 
-/** What the reader reads of a listed note (GET /api/notes). TEMPORARY: the
- * server's `NoteView` is not exported by ts-rs yet; replace this with the
- * generated `../../api/NoteView` type when it is. */
-export interface NoteView {
-  id: string;
-  body: string;
-  colour: string | null;
-  author: { id: string; name: string };
-  visibility: "private" | "shared";
-  created: string;
-  modified: string;
-  mine: boolean;
-  attachment: number | null;
-  anchor: { page: number; exact: string; prefix: string; suffix: string; start: number; end: number } | null;
-}
+export type { NoteView };
 
 /** The notes and highlights on an attachment. */
 export async function attachmentNotes(attachment: number): Promise<NoteView[]> {
@@ -24,27 +14,33 @@ export async function attachmentNotes(attachment: number): Promise<NoteView[]> {
   return (await resp.json()) as NoteView[];
 }
 
-/** What the reader sends for a new highlight or note on a page. */
-export interface PageNote {
+/** Adds a highlight (empty body) or a note on a page of an attachment,
+ * anchored by its quote (the server finds it in its own page text). */
+export async function addNote(note: {
   attachment: number;
   page: number;
   quote: string;
   body: string;
   colour?: string;
-  visibility?: "private" | "shared";
-}
-
-/** Adds a highlight (empty body) or a note on a page. */
-export async function addNote(note: PageNote): Promise<NoteView> {
-  const resp = await send("POST", "/api/notes", note);
+  visibility?: Visibility;
+}): Promise<NoteView> {
+  const body: NewNote = {
+    item: null,
+    attachment: note.attachment,
+    page: note.page,
+    quote: note.quote,
+    body: note.body,
+    format: "text/plain",
+    colour: note.colour,
+    tags: [],
+    visibility: note.visibility ?? "private",
+  };
+  const resp = await send("POST", "/api/notes", body);
   return (await resp.json()) as NoteView;
 }
 
 /** Changes one of the member's own notes. */
-export async function editNote(
-  id: string,
-  change: { body?: string; colour?: string; visibility?: "private" | "shared" },
-): Promise<NoteView> {
+export async function editNote(id: string, change: NoteEdit): Promise<NoteView> {
   const resp = await send("PUT", `/api/notes/${encodeURIComponent(id)}`, change);
   return (await resp.json()) as NoteView;
 }
