@@ -272,11 +272,14 @@ async function main() {
   assert.equal(await page.locator("#sidetal").inputValue(), String(matchPage), "jumped to the match");
   const onPage = await page.locator(`.page[data-page="${matchPage}"] .textLayer`).innerText();
   assert.ok(onPage.toLowerCase().includes(word.toLowerCase()), "the page holds the word");
+  // Enter steps to the next match (wrapping after the last), Shift+Enter back.
   if (count > 1) {
+    const first = Number(status.split(" af ")[0]);
+    const next = `${(first % count) + 1} af ${count}`;
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => document.querySelector("#find-status")?.textContent?.startsWith("2 af"));
+    await page.waitForFunction((t) => document.querySelector("#find-status")?.textContent === t, next);
     await page.keyboard.press("Shift+Enter");
-    await page.waitForFunction(() => document.querySelector("#find-status")?.textContent?.startsWith("1 af"));
+    await page.waitForFunction((t) => document.querySelector("#find-status")?.textContent === t, status);
   }
   await page.keyboard.press("Escape");
   assert.equal(await page.locator(".overlay-layer .find-current").count(), 0, "Escape clears the search");
