@@ -33,6 +33,11 @@ fn forside_moede_and_sag_work_in_chromium() {
     run_spec("screens.spec.mjs", &["forside.png", "moede.png", "sag.png"]);
 }
 
+#[test]
+fn the_reader_highlights_notes_marks_read_and_searches_the_document_in_chromium() {
+    run_spec("reader.spec.mjs", &["laeser-note.png"]);
+}
+
 /// Runs `tests/browser/{spec}` and checks that it saved the screenshots
 /// `pngs` into `test-artifacts/`.
 fn run_spec(spec: &str, pngs: &[&str]) {
