@@ -230,7 +230,8 @@ async function main() {
   await page.locator(".notes-list .note-body", { hasText: "Spørg rådmanden" }).waitFor();
   await again.locator(".overlay-layer .note-mark.with-note").first().waitFor();
   assert.ok((await again.locator(".overlay-layer .note-mark").count()) >= 2, "both drawn after a reload");
-  step("highlight and note still there after a reload");
+  await page.locator('.read-count[data-read-count="1"]').waitFor();
+  step("highlight, note and the page read still there after a reload");
 
   // Clicking a listed note jumps to it.
   await page.keyboard.press("Home");

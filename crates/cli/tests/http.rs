@@ -635,6 +635,12 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
     );
     let (_, again) = send(&client, &server, Method::POST, "/api/read", &closed, read);
     assert_eq!(again["marked"].as_i64(), Some(0));
+    let marks = format!("/api/read?attachment={attachment}");
+    let (status, pages) = get(&client, &server, &marks, Some(&closed));
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(pages["pages"], serde_json::json!([page]));
+    let (status, _) = get(&client, &server, &marks, Some(&open));
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let progress = format!("/api/meetings/{meeting}/progress");
     let (status, p) = get(&client, &server, &progress, Some(&closed));
     assert_eq!(status, StatusCode::OK);

@@ -1,4 +1,4 @@
-//! `/api/notes`, `/api/read` and `/api/meetings/{id}/progress`: the member's
+//! `/api/notes`, `/api/read` (pages marked read) and `/api/meetings/{id}/progress`: the member's
 //! notes and highlights, pages marked read, and reading progress. Reading
 //! works for both scopes (without the closed scope, notes on closed material
 //! are absent); writing and progress are the member's own and need the
@@ -22,7 +22,7 @@ pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/api/notes", get(list).post(add))
         .route("/api/notes/{id}", put(edit).delete(remove))
-        .route("/api/read", post(mark_read))
+        .route("/api/read", get(read_pages).post(mark_read))
         .route("/api/meetings/{id}/progress", get(progress))
 }
 
@@ -132,6 +132,27 @@ async fn mark_read(
     with_mappe_mut(&app, move |m| {
         let marked = m.mark_read(AttachmentId(marks.attachment), &marks.pages)?;
         Ok(json!({ "marked": marked }))
+    })
+    .await
+}
+
+/// The query of `GET /api/read`.
+#[derive(Debug, Deserialize)]
+struct OfAttachment {
+    attachment: i64,
+}
+
+async fn read_pages(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(q): Query<OfAttachment>,
+) -> Response {
+    if let Some(refused) = member_only(scope) {
+        return refused;
+    }
+    with_mappe(&app, move |m| {
+        let pages = m.read_pages(AttachmentId(q.attachment))?;
+        Ok(json!({ "attachment": q.attachment, "pages": pages }))
     })
     .await
 }

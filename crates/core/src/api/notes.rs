@@ -481,6 +481,15 @@ impl Mappe {
         self.store.write(|w| w.mark_read(&sha, &pages, now()))
     }
 
+    /// The pages of an attachment marked read, in order.
+    pub fn read_pages(&self, attachment: AttachmentId) -> Result<Vec<u32>> {
+        let read = self.store.read();
+        let (sha, ..) = read
+            .attachment_info(attachment)?
+            .ok_or_else(|| Error::NotFound(format!("bilag {attachment} findes ikke")))?;
+        Ok(read.read_pages(&sha)?.into_iter().collect())
+    }
+
     /// Pages of a meeting in total, read, and new with the latest import or sync.
     pub fn reading_progress(&self, meeting: MeetingId) -> Result<ReadingProgress> {
         let read = self.store.read();

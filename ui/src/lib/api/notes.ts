@@ -57,6 +57,13 @@ export async function markRead(attachment: number, pages: number[]): Promise<num
   return body.marked ?? 0;
 }
 
+/** The pages of an attachment marked read. */
+export async function readPages(attachment: number): Promise<number[]> {
+  const resp = await get(`/api/read?attachment=${attachment}`);
+  const body = (await resp.json()) as { pages?: number[] };
+  return body.pages ?? [];
+}
+
 /** The server's text of one page (what a note's quote is looked up in), or
  * null when it has none. */
 export async function serverPageText(attachment: number, page: number): Promise<string | null> {
