@@ -7,7 +7,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{get, put};
 use axum::{Extension, Json, Router};
 use moedemappe_core::api::{NewNote, NoteEdit, NoteScope};
 use moedemappe_core::model::{AttachmentId, ItemId, MeetingId};
