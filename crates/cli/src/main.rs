@@ -7,8 +7,10 @@ mod mcp;
 mod notes_cmd;
 mod output;
 mod progress;
-mod serve;
 mod stats_cmd;
+
+/// The HTTP server lives in the library, so the desktop shell can use it too.
+use moedemappe_http::serve;
 
 use clap::Parser;
 use std::process::ExitCode;

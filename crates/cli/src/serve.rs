@@ -546,14 +546,7 @@ async fn static_file(State(app): State<App>, uri: Uri) -> Response {
             Ok(h) => h,
             Err(_) => return error(StatusCode::NOT_FOUND, "brugerfladen mangler index.html"),
         };
-        let meta = format!(
-            "<meta name=\"moedemappe-token\" content=\"{}\">\n",
-            app.ui_token
-        );
-        let html = match html.find("</head>") {
-            Some(i) => format!("{}{meta}{}", &html[..i], &html[i..]),
-            None => format!("{meta}{html}"),
-        };
+        let html = with_token_meta(&html, &app.ui_token);
         let mut resp = html.into_response();
         resp.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -563,6 +556,51 @@ async fn static_file(State(app): State<App>, uri: Uri) -> Response {
         Ok(bytes) => strict(bytes.into_response(), content_type(&file)),
         Err(_) => error(StatusCode::NOT_FOUND, "ukendt adresse"),
     }
+}
+
+/// Puts the UI's token into its `index.html`, as the `<meta
+/// name="moedemappe-token">` tag the UI reads (before `</head>`).
+pub fn with_token_meta(html: &str, token: &str) -> String {
+    let meta = format!("<meta name=\"moedemappe-token\" content=\"{token}\">\n");
+    match html.find("</head>") {
+        Some(i) => format!("{}{meta}{}", &html[..i], &html[i..]),
+        None => format!("{meta}{html}"),
+    }
+}
+
+/// The router of `serve` for the desktop shell, which hands it requests
+/// in-process (with `tower::ServiceExt::oneshot`) instead of over TCP.
+///
+/// Every `/api` route, with the same token guard and scopes, answers as it
+/// does for `serve`. The shell's own pages come from `origin` (its custom URI
+/// scheme, e.g. `mappe://localhost`): requests from there are let through the
+/// Host and Origin check as local ones; any other origin is still refused.
+/// The UI's files are not served here (the shell has them embedded).
+pub fn embedded(mappe: Arc<Mutex<Mappe>>, origin: &str) -> Router {
+    const LOCAL: &str = "127.0.0.1:0";
+    let app = App {
+        mappe,
+        // Port 0 is never the port of a TCP server, so this Host/Origin pair
+        // cannot be used to get past `serve`'s own check.
+        port: 0,
+        ui_dir: None,
+        ui_token: String::new(),
+    };
+    let origin = HeaderValue::from_str(origin).ok();
+    router(app).layer(middleware::map_request(move |mut req: Request| {
+        let origin = origin.clone();
+        async move {
+            let h = req.headers_mut();
+            h.insert(header::HOST, HeaderValue::from_static(LOCAL));
+            if origin.is_some() && h.get(header::ORIGIN) == origin.as_ref() {
+                h.insert(
+                    header::ORIGIN,
+                    HeaderValue::from_static("http://127.0.0.1:0"),
+                );
+            }
+            req
+        }
+    }))
 }
 
 #[cfg(test)]

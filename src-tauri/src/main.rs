@@ -1,0 +1,79 @@
+//! `moedemappe-app`: Mødemappe's desktop window. A thin Tauri shell that
+//! shows the same UI, over the same HTTP API, as `moedemappe serve` — but
+//! without a TCP port: the window's pages and their `/api/…` calls go through
+//! the custom URI scheme `mappe` (see [`protocol`]), answered in-process.
+//! There is no domain logic here; everything lives in `moedemappe_core::api`.
+
+// No console window next to the app on Windows (release builds).
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod background;
+mod protocol;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use moedemappe_core::api::{self, Mappe};
+use tauri::{WebviewUrl, WebviewWindowBuilder};
+
+fn main() -> ExitCode {
+    // Sync and import extract PDFs in worker processes that run this same
+    // executable (see `WorkerCommand::current_exe`).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "extract-worker")
+    {
+        moedemappe_core::extract::worker_main();
+        return ExitCode::SUCCESS;
+    }
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("fejl: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The data directory, chosen as the `moedemappe` CLI chooses it (without
+/// `--data-dir`): `$MOEDEMAPPE_DATA`, else the user's program-data folder.
+fn data_dir() -> Result<PathBuf, String> {
+    match std::env::var_os("MOEDEMAPPE_DATA") {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => api::default_data_dir().map_err(|e| e.to_string()),
+    }
+}
+
+fn run() -> Result<(), String> {
+    let dir = data_dir()?;
+    let mappe = Mappe::open(&dir)
+        .map_err(|e| format!("kunne ikke åbne datamappen {}: {e}", dir.display()))?;
+    // The member at their own computer sees closed material: the window's UI
+    // gets the same closed-scope UI token as `moedemappe serve` gives it.
+    let ui_token = mappe
+        .ui_token()
+        .map_err(|e| format!("kunne ikke lave brugerfladens adgangsnøgle: {e}"))?;
+    // This process owns the data directory's index writer while it runs.
+    let mappe = Arc::new(Mutex::new(mappe));
+    let handler = protocol::Handler::new(mappe.clone(), ui_token);
+    tauri::Builder::default()
+        .register_asynchronous_uri_scheme_protocol(
+            protocol::SCHEME,
+            move |ctx, request, responder| handler.answer(ctx.app_handle(), request, responder),
+        )
+        .setup(|app| {
+            WebviewWindowBuilder::new(
+                app,
+                "main",
+                WebviewUrl::CustomProtocol(protocol::start_url()),
+            )
+            .title("Mødemappe")
+            .inner_size(1280.0, 860.0)
+            .min_inner_size(720.0, 480.0)
+            .build()?;
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .map_err(|e| format!("vinduet kunne ikke startes: {e}"))
+}
