@@ -15,6 +15,8 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use moedemappe_core::api::{self, Mappe};
+use moedemappe_core::extract::WorkerCommand;
+use moedemappe_core::sources::portal::PortalOptions;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 fn main() -> ExitCode {
@@ -54,9 +56,17 @@ fn run() -> Result<(), String> {
     let ui_token = mappe
         .ui_token()
         .map_err(|e| format!("kunne ikke lave brugerfladens adgangsnøgle: {e}"))?;
-    // This process owns the data directory's index writer while it runs.
+    // Sync and bundle imports read PDFs in worker processes running this
+    // executable (`extract-worker` above).
+    let worker = WorkerCommand::current_exe()
+        .map_err(|e| format!("kunne ikke finde programfilen til PDF-læsning: {e}"))?;
+    let settings = api::IngestSettings::new(worker);
+    let jobs = api::SyncJobs::new(dir.clone(), settings.clone(), PortalOptions::default());
+    // This process writes to the data directory while it runs: syncs on
+    // `jobs` (one at a time) and the member's notes through the shared `Mappe`.
     let mappe = Arc::new(Mutex::new(mappe));
-    let handler = protocol::Handler::new(mappe.clone(), ui_token);
+    background::start(&mappe, jobs.clone());
+    let handler = protocol::Handler::new(mappe.clone(), jobs, settings, ui_token);
     tauri::Builder::default()
         .register_asynchronous_uri_scheme_protocol(
             protocol::SCHEME,

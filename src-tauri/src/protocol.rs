@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::Router;
-use moedemappe_core::api::Mappe;
+use moedemappe_core::api::{IngestSettings, Mappe, SyncJobs};
 use tauri::http::{header, HeaderValue, Request, Response, StatusCode};
 use tauri::{AppHandle, Runtime, UriSchemeResponder, Url};
 use tower::ServiceExt;
@@ -38,10 +38,16 @@ pub struct Handler {
 }
 
 impl Handler {
-    /// A handler over the data directory, whose UI carries `ui_token`.
-    pub fn new(mappe: Arc<Mutex<Mappe>>, ui_token: String) -> Self {
+    /// A handler over the data directory, whose UI carries `ui_token`;
+    /// `/api/sync` runs on `jobs`.
+    pub fn new(
+        mappe: Arc<Mutex<Mappe>>,
+        jobs: SyncJobs,
+        settings: IngestSettings,
+        ui_token: String,
+    ) -> Self {
         Handler {
-            api: moedemappe_http::serve::embedded(mappe, ORIGIN),
+            api: moedemappe_http::serve::embedded(mappe, jobs, settings, ORIGIN),
             ui_token,
         }
     }

@@ -576,7 +576,16 @@ pub fn with_token_meta(html: &str, token: &str) -> String {
 /// scheme, e.g. `mappe://localhost`): requests from there are let through the
 /// Host and Origin check as local ones; any other origin is still refused.
 /// The UI's files are not served here (the shell has them embedded).
-pub fn embedded(mappe: Arc<Mutex<Mappe>>, origin: &str) -> Router {
+///
+/// `sync` runs the syncs `/api/sync` starts (the shell's own schedule and
+/// folder watching use the same handle, so there is one sync at a time), and
+/// `sync_settings` reads the text of imported bundles.
+pub fn embedded(
+    mappe: Arc<Mutex<Mappe>>,
+    sync: moedemappe_core::api::SyncJobs,
+    sync_settings: moedemappe_core::api::IngestSettings,
+    origin: &str,
+) -> Router {
     const LOCAL: &str = "127.0.0.1:0";
     let app = App {
         mappe,
@@ -585,6 +594,9 @@ pub fn embedded(mappe: Arc<Mutex<Mappe>>, origin: &str) -> Router {
         port: 0,
         ui_dir: None,
         ui_token: String::new(),
+        sync,
+        sync_settings,
+        seen_runs: Arc::default(),
     };
     let origin = HeaderValue::from_str(origin).ok();
     router(app).layer(middleware::map_request(move |mut req: Request| {
