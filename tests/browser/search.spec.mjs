@@ -5,104 +5,30 @@
 //
 // Exits 0 when every check passes, 1 with the failed check on stderr. Saves
 // a PNG screenshot of each main screen (Søg, Læser) into the artifacts folder.
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { setup, checkTools, serverEnv, startServer, openBrowser, run } from "./harness.mjs";
 
-const [binary, uiDir, artifactsArg] = process.argv.slice(2);
-if (!binary || !uiDir || !artifactsArg) {
-  console.error("brug: node search.spec.mjs <moedemappe> <ui/dist> <test-artifacts>");
-  process.exit(2);
-}
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const artifacts = resolve(artifactsArg);
-mkdirSync(artifacts, { recursive: true });
-const work = mkdtempSync(join(tmpdir(), "moedemappe-browser-"));
-const data = join(work, "data");
-const started = Date.now();
-const step = (what) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
+const t = setup("search.spec.mjs", "moedemappe-browser-");
+const { binary, artifacts, data, step, problems } = t;
 
 let server = null;
 let context = null;
 let page = null;
-const problems = [];
-
-/** The environment of the server: the built UI, no data directory from outside. */
-function serverEnv() {
-  const env = { ...process.env, MOEDEMAPPE_UI_DIR: resolve(uiDir) };
-  delete env.MOEDEMAPPE_DATA;
-  return env;
-}
-
-async function startServer() {
-  const child = spawn(binary, ["--data-dir", data, "serve", "--port", "0"], {
-    env: serverEnv(),
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("serve printed no address within 30 s")), 30_000);
-    child.on("exit", (code) => fail(new Error(`serve stopped with code ${code}`)));
-    lines.on("line", (line) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[0]);
-      }
-    });
-  });
-  return { child, url };
-}
 
 async function main() {
-  assert.ok(existsSync(CHROMIUM), `chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
-  assert.ok(existsSync(join(uiDir, "index.html")), `the UI is not built: ${uiDir}/index.html is missing (cd ui && npm ci && npm run build)`);
+  checkTools(t);
 
   step("demo corpus");
-  execFileSync(binary, ["--data-dir", data, "demo"], { stdio: ["ignore", "ignore", "pipe"], env: serverEnv() });
-  server = await startServer();
+  execFileSync(binary, ["--data-dir", data, "demo"], { stdio: ["ignore", "ignore", "pipe"], env: serverEnv(t) });
+  server = await startServer(t);
   const base = server.url;
   const origin = base.replace(/\/$/, "");
   step(`serve at ${base}`);
 
-  context = await chromium.launchPersistentContext(join(work, "profile"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-    viewport: { width: 1280, height: 900 },
-    locale: "da-DK",
-  });
-  // Nothing may be fetched from anywhere but the local server.
-  const remote = [];
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-    remote.push(url);
-    return route.abort();
-  });
-  // Every Content-Security-Policy violation is recorded (and must not happen).
-  await context.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener("securitypolicyviolation", (e) =>
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
+  let remote;
+  ({ context, page, remote } = await openBrowser(t, origin));
 
   // Søg: the welcome screen; "/" focuses the search box.
   await page.goto(`${base}#/soeg`);
@@ -228,21 +154,4 @@ async function main() {
   assert.deepEqual(real, [], "no errors in the page");
 }
 
-let failed = false;
-try {
-  await main();
-  step("all checks passed");
-} catch (e) {
-  failed = true;
-  console.error(`browser test failed: ${e?.stack ?? e}`);
-  for (const p of problems) console.error(`  ${p}`);
-  if (page) {
-    await page.screenshot({ path: join(artifacts, "failure.png") }).catch(() => {});
-    console.error(`  at ${page.url()}; screenshot in ${join(artifacts, "failure.png")}`);
-  }
-} finally {
-  await context?.close().catch(() => {});
-  server?.child.kill();
-  rmSync(work, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+await run(t, main, () => ({ context, page, server }));
