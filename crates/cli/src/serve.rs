@@ -263,17 +263,7 @@ async fn with_mappe<T: serde::Serialize + Send + 'static>(
     app: &App,
     f: impl FnOnce(&Mappe) -> moedemappe_core::Result<T> + Send + 'static,
 ) -> Response {
-    let mappe = app.mappe.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mappe)
-    })
-    .await;
-    match done {
-        Ok(Ok(v)) => Json(v).into_response(),
-        Ok(Err(e)) => core_error(&e),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
-    }
+    with_mappe_mut(app, move |m| f(m)).await
 }
 
 async fn openapi() -> Response {
