@@ -110,6 +110,8 @@ impl Mappe {
             }
         }
         let item_open = |id: ItemId| -> Result<bool> { Ok(!read.item_context(id)?.closed) };
+        // Whether a case was ever treated behind closed doors, looked up once per case.
+        let mut case_open: std::collections::HashMap<String, bool> = Default::default();
         let mut visible = Vec::new();
         for view in self.list_notes(which)? {
             let open = match (view.attachment, view.note.item) {
@@ -117,10 +119,17 @@ impl Mappe {
                 (None, Some(item)) => item_open(item)?,
                 (None, None) => true,
             } && match &view.note.case_number {
-                Some(case) => match self.case_history(case) {
-                    Ok(history) => !history.treatments.iter().any(|t| t.closed),
-                    Err(Error::NotFound(_)) => true,
-                    Err(e) => return Err(e),
+                Some(case) => match case_open.get(case) {
+                    Some(&open) => open,
+                    None => {
+                        let open = match self.case_history(case) {
+                            Ok(history) => !history.treatments.iter().any(|t| t.closed),
+                            Err(Error::NotFound(_)) => true,
+                            Err(e) => return Err(e),
+                        };
+                        case_open.insert(case.clone(), open);
+                        open
+                    }
                 },
                 None => true,
             };
