@@ -240,6 +240,12 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .then(|| secret.trim().to_string())
 }
 
+/// Refuses, with `message`, a caller without the closed scope: changes and
+/// the member's own settings and notes are for the member's own token.
+fn member_only(scope: Scope, message: &str) -> Option<Response> {
+    (!scope.sees_closed()).then(|| error(StatusCode::FORBIDDEN, message))
+}
+
 /// Runs `f` on the data directory off the async threads, for a change.
 async fn with_mappe_mut<T: serde::Serialize + Send + 'static>(
     app: &App,

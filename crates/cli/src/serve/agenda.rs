@@ -5,17 +5,16 @@
 //! change what is followed and the pace.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, MethodRouter};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
-use moedemappe_core::api::{Mappe, Pace};
+use moedemappe_core::api::Pace;
 use moedemappe_core::model::BodyId;
 use moedemappe_core::tokens::Scope;
 use serde::Deserialize;
 
-use super::{core_error, error, with_mappe, App};
+use super::{member_only, with_mappe, with_mappe_mut, App};
 
 /// Meetings the front page lists unless told otherwise.
 const DEFAULT_NEXT: usize = 6;
@@ -98,8 +97,8 @@ async fn unfollow(
 }
 
 async fn set_following(app: App, scope: Scope, body: i64, on: bool) -> Response {
-    if !scope.sees_closed() {
-        return members_only();
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
+        return refused;
     }
     with_mappe_mut(&app, move |m| m.set_following(BodyId(body), on)).await
 }
@@ -120,8 +119,8 @@ pub(super) async fn set_pace(
     Extension(scope): Extension<Scope>,
     Json(pace): Json<Pace>,
 ) -> Response {
-    if !scope.sees_closed() {
-        return members_only();
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
+        return refused;
     }
     with_mappe_mut(&app, move |m| {
         m.set_reading_pace(pace.pages_per_hour)?;
@@ -130,28 +129,5 @@ pub(super) async fn set_pace(
     .await
 }
 
-fn members_only() -> Response {
-    error(
-        StatusCode::FORBIDDEN,
-        "kun medlemmets egen adgangsnøgle kan ændre indstillingerne",
-    )
-}
-
-/// Like [`with_mappe`], for calls that change the data directory.
-async fn with_mappe_mut<T: serde::Serialize + Send + 'static>(
-    app: &App,
-    f: impl FnOnce(&mut Mappe) -> moedemappe_core::Result<T> + Send + 'static,
-) -> Response {
-    use axum::response::IntoResponse;
-    let mappe = app.mappe.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let mut mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut mappe)
-    })
-    .await;
-    match done {
-        Ok(Ok(v)) => Json(v).into_response(),
-        Ok(Err(e)) => core_error(&e),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
-    }
-}
+/// Why a caller without the closed scope is refused here.
+const MEMBER_ONLY: &str = "kun medlemmets egen adgangsnøgle kan ændre indstillingerne";

@@ -15,7 +15,7 @@ use moedemappe_core::tokens::Scope;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{error, with_mappe, with_mappe_mut, App};
+use super::{error, member_only, with_mappe, with_mappe_mut, App};
 
 /// The routes of this module (behind the token guard).
 pub(super) fn routes() -> Router<App> {
@@ -36,15 +36,8 @@ struct Which {
     attachment: Option<i64>,
 }
 
-/// Refuses a caller without the closed scope.
-fn member_only(scope: Scope) -> Option<Response> {
-    (!scope.sees_closed()).then(|| {
-        error(
-            StatusCode::FORBIDDEN,
-            "kun medlemmets egen adgangsnøgle må se og ændre noter og læsning",
-        )
-    })
-}
+/// Why a caller without the closed scope is refused here.
+const MEMBER_ONLY: &str = "kun medlemmets egen adgangsnøgle må se og ændre noter og læsning";
 
 async fn list(
     State(app): State<App>,
@@ -72,7 +65,7 @@ async fn add(
     Extension(scope): Extension<Scope>,
     Json(new): Json<NewNote>,
 ) -> Response {
-    if let Some(refused) = member_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe_mut(&app, move |m| {
@@ -88,7 +81,7 @@ async fn edit(
     Path(id): Path<String>,
     Json(change): Json<NoteEdit>,
 ) -> Response {
-    if let Some(refused) = member_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe_mut(&app, move |m| {
@@ -103,7 +96,7 @@ async fn remove(
     Extension(scope): Extension<Scope>,
     Path(id): Path<String>,
 ) -> Response {
-    if let Some(refused) = member_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe_mut(&app, move |m| {
@@ -126,7 +119,7 @@ async fn mark_read(
     Extension(scope): Extension<Scope>,
     Json(marks): Json<ReadMarks>,
 ) -> Response {
-    if let Some(refused) = member_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe_mut(&app, move |m| {
@@ -147,7 +140,7 @@ async fn read_pages(
     Extension(scope): Extension<Scope>,
     Query(q): Query<OfAttachment>,
 ) -> Response {
-    if let Some(refused) = member_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe(&app, move |m| {
@@ -162,7 +155,7 @@ async fn progress(
     Extension(scope): Extension<Scope>,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Some(refused) = member_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe(&app, move |m| m.reading_progress(MeetingId(id))).await

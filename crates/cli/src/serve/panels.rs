@@ -8,7 +8,7 @@
 //! assistants use; they must not make the program read new folders or fetch
 //! from the network.
 
-use super::{core_error, error, with_mappe, App, SpanParams};
+use super::{core_error, error, member_only, with_mappe, with_mappe_mut, App, SpanParams};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -20,33 +20,8 @@ use moedemappe_core::tokens::Scope;
 use serde::Deserialize;
 use serde_json::json;
 
-/// Runs `f` on the data directory (mutably) off the async threads.
-async fn with_mappe_mut<T: serde::Serialize + Send + 'static>(
-    app: &App,
-    f: impl FnOnce(&mut Mappe) -> moedemappe_core::Result<T> + Send + 'static,
-) -> Response {
-    let mappe = app.mappe.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let mut mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut mappe)
-    })
-    .await;
-    match done {
-        Ok(Ok(v)) => Json(v).into_response(),
-        Ok(Err(e)) => core_error(&e),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
-    }
-}
-
-/// The refusal of a change asked with the open scope.
-fn closed_only(scope: Scope) -> Option<Response> {
-    (!scope.sees_closed()).then(|| {
-        error(
-            StatusCode::FORBIDDEN,
-            "kun Mødemappes eget vindue må ændre kilder, hente og dele",
-        )
-    })
-}
+/// Why a caller without the closed scope is refused here.
+const MEMBER_ONLY: &str = "kun Mødemappes eget vindue må ændre kilder, hente og dele";
 
 /// The statistics query of `/api/stats` and `/api/stats/csv`: `body` may
 /// name several bodies, separated by commas.
@@ -147,7 +122,7 @@ pub(super) async fn add_source(
     Extension(scope): Extension<Scope>,
     Json(new): Json<NewSource>,
 ) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     let name = new.name.filter(|n| !n.trim().is_empty());
@@ -172,7 +147,7 @@ async fn remove_source(
     Extension(scope): Extension<Scope>,
     Path(name): Path<String>,
 ) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe_mut(&app, move |m| m.remove_source(&name)).await
@@ -186,7 +161,7 @@ pub(super) async fn start_sync(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
 ) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     let started = app.sync.start();
@@ -226,7 +201,7 @@ pub(super) async fn share_candidates(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
 ) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe(&app, |m| m.share_candidates()).await
@@ -237,7 +212,7 @@ pub(super) async fn share_preview(
     Extension(scope): Extension<Scope>,
     Query(p): Query<ShareParams>,
 ) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe(&app, move |m| m.bundle_preview(&p.scope(m)?)).await
@@ -248,7 +223,7 @@ pub(super) async fn share_bundle(
     Extension(scope): Extension<Scope>,
     Query(p): Query<ShareParams>,
 ) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     let mappe = app.mappe.clone();
@@ -287,7 +262,7 @@ async fn share_import(
     Extension(scope): Extension<Scope>,
     body: Bytes,
 ) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     if body.is_empty() {
@@ -304,7 +279,7 @@ pub(super) struct AuthorName {
 }
 
 pub(super) async fn author(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe_mut(&app, |m| m.author()).await
@@ -315,7 +290,7 @@ pub(super) async fn set_author(
     Extension(scope): Extension<Scope>,
     Json(a): Json<AuthorName>,
 ) -> Response {
-    if let Some(refused) = closed_only(scope) {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
     with_mappe_mut(&app, move |m| m.set_author(&a.name)).await
