@@ -83,14 +83,7 @@ impl Reader<'_> {
               LIMIT ?2",
         )?;
         let rows = stmt
-            .query_map(params![from, limit as i64], |r| {
-                Ok(UpcomingMeeting {
-                    meeting: MeetingId(r.get(0)?),
-                    body: r.get(1)?,
-                    date: r.get(2)?,
-                    start: r.get(3)?,
-                })
-            })?
+            .query_map(params![from, limit as i64], upcoming_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -133,14 +126,7 @@ impl Reader<'_> {
               LIMIT ?2",
         )?;
         let rows = stmt
-            .query_map(params![before, limit as i64], |r| {
-                Ok(UpcomingMeeting {
-                    meeting: MeetingId(r.get(0)?),
-                    body: r.get(1)?,
-                    date: r.get(2)?,
-                    start: r.get(3)?,
-                })
-            })?
+            .query_map(params![before, limit as i64], upcoming_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -154,4 +140,14 @@ impl Reader<'_> {
             })?
             > 0)
     }
+}
+
+/// A row of `meetings.id, bodies.name, meetings.date, meetings.start_time`.
+fn upcoming_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UpcomingMeeting> {
+    Ok(UpcomingMeeting {
+        meeting: MeetingId(r.get(0)?),
+        body: r.get(1)?,
+        date: r.get(2)?,
+        start: r.get(3)?,
+    })
 }
