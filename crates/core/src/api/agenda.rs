@@ -143,20 +143,7 @@ impl Mappe {
 
     /// Every body that has met, by name, with whether the member follows it.
     pub fn bodies_to_follow(&self) -> Result<Vec<BodyChoice>> {
-        Ok(self
-            .store
-            .read()
-            .bodies_to_follow()?
-            .into_iter()
-            .map(|b| BodyChoice {
-                id: b.id,
-                name: b.name,
-                short: b.short,
-                followed: b.followed,
-                meetings: b.meetings,
-                last_meeting: b.last_meeting,
-            })
-            .collect())
+        self.store.read().bodies_to_follow()
     }
 
     /// Follows (`on`) or stops following one body by its id; returns the
@@ -227,24 +214,9 @@ impl Mappe {
     }
 }
 
-/// A body the member may follow.
-#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BodyChoice {
-    /// The body.
-    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
-    pub id: BodyId,
-    /// Its name.
-    pub name: String,
-    /// Its abbreviation (ØEU, TU, …), where known.
-    pub short: Option<String>,
-    /// The member follows it.
-    pub followed: bool,
-    /// Its meetings in the data directory.
-    pub meetings: u32,
-    /// Its last meeting day.
-    pub last_meeting: Option<NaiveDate>,
-}
+/// A body the member may follow: its name, abbreviation, meetings and
+/// whether the member follows it.
+pub use crate::store::BodyRow as BodyChoice;
 
 /// The member's reading pace.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]

@@ -2,15 +2,19 @@
 
 use chrono::NaiveDate;
 use rusqlite::params;
+use serde::Serialize;
 
 use super::{Reader, Writer};
 use crate::model::{BodyId, MeetingId};
 use crate::Result;
 
-/// A body the member may follow, with when it meets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A body the member may follow, with when it meets (the API's `BodyChoice`).
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), ts(rename = "BodyChoice"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BodyRow {
     /// The body.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub id: BodyId,
     /// Its name.
     pub name: String,
