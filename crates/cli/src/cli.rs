@@ -9,7 +9,7 @@ use moedemappe_core::extract::WorkerCommand;
 use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::Access;
 use moedemappe_core::sources::portal::PortalOptions;
-use moedemappe_core::tokens::Scope;
+use moedemappe_core::api::TokenScope;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -32,7 +32,7 @@ enum TokenCommand {
     Create {
         /// open (kun åbent materiale) eller closed (også lukket materiale).
         #[arg(long, default_value = "open", value_parser = parse_scope)]
-        scope: Scope,
+        scope: TokenScope,
         /// Hvad nøglen bruges til.
         #[arg(long)]
         label: Option<String>,
@@ -46,8 +46,8 @@ enum TokenCommand {
     },
 }
 
-fn parse_scope(s: &str) -> std::result::Result<Scope, String> {
-    Scope::parse(s).ok_or_else(|| "skriv open eller closed".into())
+fn parse_scope(s: &str) -> std::result::Result<TokenScope, String> {
+    TokenScope::parse(s).ok_or_else(|| "skriv open eller closed".into())
 }
 
 /// The arguments of `moedemappe search`.

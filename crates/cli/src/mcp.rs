@@ -16,7 +16,7 @@ use moedemappe_core::api::{Mappe, SearchRequest};
 use moedemappe_core::index::{Citation, HitGroup, MaterialKind, SearchQuery, SearchResults};
 use moedemappe_core::model::{Access, AttachmentId, ItemKind};
 use moedemappe_core::stats::{Interval, StatsQuery};
-use moedemappe_core::tokens::Scope;
+use moedemappe_core::api::Scope;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};

@@ -22,27 +22,31 @@ const LOCAL_TOKEN_FILE: &str = "api-token";
 /// The file with the secret of the member's own UI (closed scope).
 const UI_TOKEN_FILE: &str = "ui-token";
 
-/// What a token may see.
+/// What a token may see. A token never acts as the member: that scope
+/// ([`crate::api::Scope::Member`]) is the member's own session only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Scope {
+pub enum TokenScope {
     /// Open material only.
     Open,
     /// Open and closed material.
     Closed,
 }
 
-impl Scope {
-    /// Whether closed material is visible with this scope.
-    pub fn sees_closed(self) -> bool {
-        self == Scope::Closed
+impl TokenScope {
+    /// The api scope a caller with this token gets.
+    pub fn scope(self) -> crate::api::Scope {
+        match self {
+            TokenScope::Open => crate::api::Scope::Open,
+            TokenScope::Closed => crate::api::Scope::Closed,
+        }
     }
 
     /// Parses "open"/"aaben" or "closed"/"lukket".
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_lowercase().as_str() {
-            "open" | "aaben" | "åben" => Some(Scope::Open),
-            "closed" | "lukket" => Some(Scope::Closed),
+            "open" | "aaben" | "åben" => Some(TokenScope::Open),
+            "closed" | "lukket" => Some(TokenScope::Closed),
             _ => None,
         }
     }
@@ -54,7 +58,7 @@ pub struct TokenInfo {
     /// Short id, used to revoke it.
     pub id: String,
     /// What it may see.
-    pub scope: Scope,
+    pub scope: TokenScope,
     /// When it was made (RFC 3339).
     pub created: String,
     /// What the user wrote about it.
@@ -141,7 +145,7 @@ impl Tokens {
     }
 
     /// Makes a token and returns its info and its secret (shown only now).
-    pub fn create(&mut self, scope: Scope, label: Option<&str>) -> Result<(TokenInfo, String)> {
+    pub fn create(&mut self, scope: TokenScope, label: Option<&str>) -> Result<(TokenInfo, String)> {
         let secret = new_secret()?;
         let sha256 = hash(&secret);
         let info = TokenInfo {
@@ -157,7 +161,7 @@ impl Tokens {
     }
 
     /// The scope of `secret`, or `None` for an unknown token.
-    pub fn check(&self, secret: &str) -> Option<Scope> {
+    pub fn check(&self, secret: &str) -> Option<TokenScope> {
         let h = hash(secret);
         self.entries.iter().find(|t| t.sha256 == h).map(|t| t.scope)
     }
@@ -187,19 +191,19 @@ impl Tokens {
 
     /// The local open-scope token's secret, made on first use.
     pub fn local_secret(&mut self, data_dir: &Path) -> Result<String> {
-        self.file_secret(&data_dir.join(LOCAL_TOKEN_FILE), Scope::Open, "lokal")
+        self.file_secret(&data_dir.join(LOCAL_TOKEN_FILE), TokenScope::Open, "lokal")
     }
 
     /// The secret of the member's own UI (the browser UI of `serve` and the
     /// desktop window), made on first use. It has the closed scope: the UI
     /// runs on the member's own machine and shows everything they may read.
     pub fn ui_secret(&mut self, data_dir: &Path) -> Result<String> {
-        self.file_secret(&data_dir.join(UI_TOKEN_FILE), Scope::Closed, "brugerflade")
+        self.file_secret(&data_dir.join(UI_TOKEN_FILE), TokenScope::Closed, "brugerflade")
     }
 
     /// The secret kept in `path` if it is a known token of `scope`; else a
     /// new token of `scope`, written there.
-    fn file_secret(&mut self, path: &Path, scope: Scope, label: &str) -> Result<String> {
+    fn file_secret(&mut self, path: &Path, scope: TokenScope, label: &str) -> Result<String> {
         match std::fs::read_to_string(path) {
             Ok(s) if self.check(&s) == Some(scope) => return Ok(s.trim().to_string()),
             Ok(_) => {}
@@ -220,21 +224,21 @@ mod tests {
     fn tokens_are_stored_hashed_and_checked_by_scope() {
         let dir = tempfile::tempdir().unwrap();
         let mut t = Tokens::load(dir.path()).unwrap();
-        let (open, open_secret) = t.create(Scope::Open, None).unwrap();
-        let (closed, closed_secret) = t.create(Scope::Closed, Some("assistent")).unwrap();
+        let (open, open_secret) = t.create(TokenScope::Open, None).unwrap();
+        let (closed, closed_secret) = t.create(TokenScope::Closed, Some("assistent")).unwrap();
         assert_ne!(open_secret, closed_secret);
         let file = std::fs::read_to_string(dir.path().join(TOKENS_FILE)).unwrap();
         assert!(!file.contains(&open_secret) && !file.contains(&closed_secret));
 
         let t = Tokens::load(dir.path()).unwrap();
-        assert_eq!(t.check(&open_secret), Some(Scope::Open));
-        assert_eq!(t.check(&closed_secret), Some(Scope::Closed));
+        assert_eq!(t.check(&open_secret), Some(TokenScope::Open));
+        assert_eq!(t.check(&closed_secret), Some(TokenScope::Closed));
         assert_eq!(t.check("forkert"), None);
         assert_eq!(t.check(""), None);
         assert_eq!(t.list().len(), 2);
 
         let mut t = t;
-        assert_eq!(t.revoke(&closed.id).unwrap().scope, Scope::Closed);
+        assert_eq!(t.revoke(&closed.id).unwrap().scope, TokenScope::Closed);
         assert!(t.revoke(&closed.id).is_err());
         assert!(
             t.revoke("").is_err(),
@@ -242,7 +246,7 @@ mod tests {
         );
         let t = Tokens::load(dir.path()).unwrap();
         assert_eq!(t.check(&closed_secret), None);
-        assert_eq!(t.check(&open_secret), Some(Scope::Open));
+        assert_eq!(t.check(&open_secret), Some(TokenScope::Open));
         assert_eq!(t.list()[0].id, open.id);
     }
 
@@ -256,7 +260,7 @@ mod tests {
             .local_secret(dir.path())
             .unwrap();
         assert_eq!(a, b);
-        assert_eq!(t.check(&a), Some(Scope::Open));
+        assert_eq!(t.check(&a), Some(TokenScope::Open));
         std::fs::write(dir.path().join(TOKENS_FILE), b"{not json").unwrap();
         assert!(Tokens::load(dir.path()).is_err());
     }
@@ -268,8 +272,8 @@ mod tests {
         let local = t.local_secret(dir.path()).unwrap();
         let ui = t.ui_secret(dir.path()).unwrap();
         assert_ne!(local, ui);
-        assert_eq!(t.check(&ui), Some(Scope::Closed));
-        assert_eq!(t.check(&local), Some(Scope::Open));
+        assert_eq!(t.check(&ui), Some(TokenScope::Closed));
+        assert_eq!(t.check(&local), Some(TokenScope::Open));
         let again = Tokens::load(dir.path())
             .unwrap()
             .ui_secret(dir.path())
@@ -280,6 +284,6 @@ mod tests {
         let mut t = Tokens::load(dir.path()).unwrap();
         let fresh = t.ui_secret(dir.path()).unwrap();
         assert_ne!(fresh, local);
-        assert_eq!(t.check(&fresh), Some(Scope::Closed));
+        assert_eq!(t.check(&fresh), Some(TokenScope::Closed));
     }
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use super::notes::{NoteScope, NoteView};
 use super::{CaseHistory, Mappe};
 use crate::model::{AttachmentId, ItemId};
-use crate::tokens::{Scope, TokenInfo, Tokens};
+use super::Scope;
+use crate::tokens::{TokenInfo, TokenScope, Tokens};
 use crate::{Error, Result};
 
 impl Mappe {
@@ -16,13 +17,13 @@ impl Mappe {
     }
 
     /// Makes a token; returns it with its secret (shown only now).
-    pub fn create_token(&self, scope: Scope, label: Option<&str>) -> Result<(TokenInfo, String)> {
+    pub fn create_token(&self, scope: TokenScope, label: Option<&str>) -> Result<(TokenInfo, String)> {
         self.tokens()?.create(scope, label)
     }
 
     /// The scope of a caller's token, or `None` when it is unknown.
     pub fn check_token(&self, secret: &str) -> Result<Option<Scope>> {
-        Ok(self.tokens()?.check(secret))
+        Ok(self.tokens()?.check(secret).map(TokenScope::scope))
     }
 
     /// The local open-scope token's secret (made on first use).

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Mappe;
 use crate::model::{BodyId, MeetingId};
 use crate::store::UpcomingMeeting;
-use crate::tokens::Scope;
+use crate::api::Scope;
 use crate::{Error, Result};
 
 /// The setting that holds the member's reading pace.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::Mappe;
 use crate::model::{ItemFlags, ItemId, ItemKind, MeetingId};
 use crate::store::{ItemContext, MeetingSummary};
-use crate::tokens::Scope;
+use crate::api::Scope;
 use crate::{Error, Result};
 
 /// A meeting with its agenda.

@@ -3,6 +3,9 @@
 //! directory) and call its methods; nothing else in the crate is needed.
 
 mod access;
+mod scope;
+pub use scope::Scope;
+pub use crate::tokens::{TokenInfo, TokenScope};
 mod agenda;
 mod browse;
 pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};

@@ -4,7 +4,7 @@
 
 use super::Mappe;
 use crate::store::{FailedFile, Source};
-use crate::tokens::Scope;
+use crate::api::Scope;
 use crate::Result;
 use serde::Serialize;
 

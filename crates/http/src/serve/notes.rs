@@ -11,7 +11,7 @@ use axum::routing::{get, put};
 use axum::{Extension, Json, Router};
 use moedemappe_core::api::{NewNote, NoteEdit, NoteScope};
 use moedemappe_core::model::{AttachmentId, ItemId, MeetingId};
-use moedemappe_core::tokens::Scope;
+use moedemappe_core::api::Scope;
 use serde::Deserialize;
 use serde_json::json;
 

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Extension, Json};
 use moedemappe_core::api::{BundleScope, Interval, Mappe, StatsQuery, MAX_BUNDLE_BYTES};
-use moedemappe_core::tokens::Scope;
+use moedemappe_core::api::Scope;
 use serde::Deserialize;
 use serde_json::json;
 

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use moedemappe_core::api::{Mappe, SearchRequest};
 use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::{Access, AttachmentId, ItemId, MeetingId};
-use moedemappe_core::tokens::Scope;
+use moedemappe_core::api::Scope;
 use moedemappe_core::Error;
 use serde::Deserialize;
 use serde_json::json;
@@ -213,6 +213,8 @@ async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response
     };
     let mappe = app.mappe.clone();
     let (runs, seen) = (app.sync.finished_runs(), app.seen_runs.clone());
+    // The UI's own token is the member acting (until the UI has a session).
+    let member = !app.ui_token.is_empty() && secret == app.ui_token;
     let scope = tokio::task::spawn_blocking(move || {
         let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
         // A background sync finished: let searches see what it stored.
@@ -224,6 +226,7 @@ async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response
     .await;
     match scope {
         Ok(Ok(Some(scope))) => {
+            let scope = if member { Scope::Member } else { scope };
             req.extensions_mut().insert(scope);
             next.run(req).await
         }
@@ -243,7 +246,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 /// Refuses, with `message`, a caller without the closed scope: changes and
 /// the member's own settings and notes are for the member's own token.
 fn member_only(scope: Scope, message: &str) -> Option<Response> {
-    (!scope.sees_closed()).then(|| error(StatusCode::FORBIDDEN, message))
+    (!scope.is_member()).then(|| error(StatusCode::FORBIDDEN, message))
 }
 
 /// Runs `f` on the data directory off the async threads, for a change.
@@ -583,13 +586,18 @@ pub fn embedded(
     origin: &str,
 ) -> Router {
     const LOCAL: &str = "127.0.0.1:0";
+    let ui_token = mappe
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .ui_token()
+        .unwrap_or_default();
     let app = App {
         mappe,
         // Port 0 is never the port of a TCP server, so this Host/Origin pair
         // cannot be used to get past `serve`'s own check.
         port: 0,
         ui_dir: None,
-        ui_token: String::new(),
+        ui_token,
         sync,
         sync_settings,
         seen_runs: Arc::default(),

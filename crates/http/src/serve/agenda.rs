@@ -11,7 +11,7 @@ use axum::{Extension, Json};
 use chrono::NaiveDate;
 use moedemappe_core::api::Pace;
 use moedemappe_core::model::BodyId;
-use moedemappe_core::tokens::Scope;
+use moedemappe_core::api::Scope;
 use serde::Deserialize;
 
 use super::{member_only, with_mappe, with_mappe_mut, App};
