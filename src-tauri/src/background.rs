@@ -13,6 +13,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use moedemappe_core::api::Scope;
 use moedemappe_core::api::{Mappe, SyncJobs};
 use moedemappe_core::model::SourceKind;
 
@@ -30,6 +31,7 @@ pub fn start(mappe: &Arc<Mutex<Mappe>>, jobs: SyncJobs) {
     let roots: Vec<PathBuf> = mappe
         .lock()
         .unwrap_or_else(|p| p.into_inner())
+        .session(Scope::Member)
         .sources()
         .map(|sources| {
             sources

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use moedemappe_core::api::{IngestSettings, Mappe};
+use moedemappe_core::api::{IngestSettings, Mappe, Scope};
 use moedemappe_core::extract::WorkerCommand;
 use moedemappe_core::progress::Silent;
 use serde_json::{json, Value};
@@ -163,7 +163,11 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
             program: PathBuf::from(APP),
             args: vec!["extract-worker".into()],
         });
-        mappe.demo(0.05, &settings, &Silent).unwrap();
+        mappe
+            .member(Scope::Member)
+            .unwrap()
+            .demo(0.05, &settings, &Silent)
+            .unwrap();
     }
 
     let display = free_display();

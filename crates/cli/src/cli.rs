@@ -5,11 +5,11 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use moedemappe_core::api::{self, IngestSettings, Mappe, SearchRequest};
+use moedemappe_core::api::{Scope, TokenScope};
 use moedemappe_core::extract::WorkerCommand;
 use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::Access;
 use moedemappe_core::sources::portal::PortalOptions;
-use moedemappe_core::api::TokenScope;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -365,7 +365,11 @@ pub fn run(args: Args) -> Result<()> {
         .with_context(|| format!("kunne ikke åbne datamappen {}", dir.display()))?;
     match args.command {
         Command::Import { paths, ingest } => {
-            let report = mappe.import(&paths, &ingest.settings()?, &TermProgress::new())?;
+            let report = mappe.member(Scope::Member)?.import(
+                &paths,
+                &ingest.settings()?,
+                &TermProgress::new(),
+            )?;
             output::import_report(&report);
         }
         Command::Search(a) => {
@@ -386,8 +390,10 @@ pub fn run(args: Args) -> Result<()> {
                 body: a.body.clone(),
             };
             let results = match &a.like {
-                Some(case) => mappe.more_like_case(case, &request)?,
-                None => mappe.search(&request)?,
+                Some(case) => mappe
+                    .session(Scope::Member)
+                    .more_like_case(case, &request)?,
+                None => mappe.session(Scope::Member).search(&request)?,
             };
             if a.json {
                 output::hits_json(&results, a.facets)?;
@@ -396,7 +402,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         Command::Status { json } => {
-            let status = mappe.status()?;
+            let status = mappe.session(Scope::Member).status()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&status)?);
             } else {
@@ -404,18 +410,20 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         Command::Reindex => {
-            let n = mappe.reindex(&TermProgress::new())?;
+            let n = mappe.member(Scope::Member)?.reindex(&TermProgress::new())?;
             println!("Søgeindekset er genopbygget: {n} dokumenter.");
         }
         Command::Source(SourceCommand::Add(AddSource::Portal { url, name })) => {
-            let source = mappe.add_portal_source(&url, name.as_deref())?;
+            let source = mappe
+                .member(Scope::Member)?
+                .add_portal_source(&url, name.as_deref())?;
             println!(
                 "Kilden «{}» er tilføjet ({}). Kør `moedemappe sync`.",
                 source.name, source.location
             );
         }
         Command::Source(SourceCommand::List { json }) => {
-            let sources = mappe.sources()?;
+            let sources = mappe.session(Scope::Member).sources()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&sources)?);
             } else {
@@ -423,7 +431,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         Command::Source(SourceCommand::Remove { name }) => {
-            let source = mappe.remove_source(&name)?;
+            let source = mappe.member(Scope::Member)?.remove_source(&name)?;
             println!(
                 "Kilden «{}» er fjernet; det hentede materiale er bevaret.",
                 source.name
@@ -437,7 +445,11 @@ pub fn run(args: Args) -> Result<()> {
                 concurrency: concurrency.max(1),
                 ..PortalOptions::default()
             };
-            let outcomes = mappe.sync(&ingest.settings()?, &portal, &TermProgress::new())?;
+            let outcomes = mappe.member(Scope::Member)?.sync(
+                &ingest.settings()?,
+                &portal,
+                &TermProgress::new(),
+            )?;
             if outcomes.is_empty() {
                 anyhow::bail!(
                     "der er ingen kilder; tilføj en med `moedemappe source add portal <adresse>`"
@@ -453,7 +465,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         Command::Case { case_number, json } => {
-            let history = mappe.case_history(&case_number)?;
+            let history = mappe.session(Scope::Member).case_history(&case_number)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&history)?);
             } else {
@@ -465,11 +477,17 @@ pub fn run(args: Args) -> Result<()> {
             no_import: true,
             ..
         } => {
-            let (folder, generated) = mappe.write_demo(scale, &TermProgress::new())?;
+            let (folder, generated) = mappe
+                .member(Scope::Member)?
+                .write_demo(scale, &TermProgress::new())?;
             output::demo_summary(&folder, &generated);
         }
         Command::Demo { scale, ingest, .. } => {
-            let report = mappe.demo(scale, &ingest.settings()?, &TermProgress::new())?;
+            let report = mappe.member(Scope::Member)?.demo(
+                scale,
+                &ingest.settings()?,
+                &TermProgress::new(),
+            )?;
             output::demo_summary(&report.folder, &report.generated);
             output::import_report(&report.import);
             println!("Prøv: moedemappe search arbejdsbelastning");
@@ -479,9 +497,9 @@ pub fn run(args: Args) -> Result<()> {
         Command::Relevance { .. } => {}
         Command::Serve { port } => crate::serve::run(mappe, port)?,
         Command::Follow { bodies } => {
-            let mut followed = mappe.followed()?;
+            let mut followed = mappe.session(Scope::Member).followed()?;
             for b in &bodies {
-                followed = mappe.follow(b)?;
+                followed = mappe.member(Scope::Member)?.follow(b)?;
             }
             if followed.is_empty() {
                 println!("Du følger ingen udvalg endnu. Prøv: moedemappe follow TU");
@@ -490,7 +508,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         Command::Unfollow { body } => {
-            let followed = mappe.unfollow(&body)?;
+            let followed = mappe.member(Scope::Member)?.unfollow(&body)?;
             println!("Du følger nu: {}", followed.join(", "));
         }
         Command::Agenda {
@@ -500,16 +518,16 @@ pub fn run(args: Args) -> Result<()> {
             json,
         } => {
             if let Some(p) = pace {
-                mappe.set_reading_pace(p)?;
+                mappe.member(Scope::Member)?.set_reading_pace(p)?;
             }
             let from = from.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let entries = mappe.agenda(from, next)?;
+            let entries = mappe.session(Scope::Member).agenda(from, next)?;
             if json {
                 for e in &entries {
                     println!("{}", serde_json::to_string(e)?);
                 }
             } else {
-                output::agenda(&entries, &mappe.followed()?);
+                output::agenda(&entries, &mappe.session(Scope::Member).followed()?);
             }
         }
         Command::Latency { runs, json } => {
@@ -546,17 +564,19 @@ pub fn run(args: Args) -> Result<()> {
                 },
                 body,
             };
-            let passages = mappe.retrieve(&request, k)?;
+            let passages = mappe.session(Scope::Member).retrieve(&request, k)?;
             output::passages(&passages, json)?;
         }
         Command::Mcp { token_file } => crate::mcp::run(mappe, token_file.as_deref())?,
         Command::Token(TokenCommand::Create { scope, label }) => {
-            let (info, secret) = mappe.create_token(scope, label.as_deref())?;
+            let (info, secret) = mappe
+                .member(Scope::Member)?
+                .create_token(scope, label.as_deref())?;
             println!("{secret}");
             eprintln!(
                 "Nøgle {} ({}) er lavet. Gem den nu: den vises ikke igen.",
                 info.id,
-                if scope.sees_closed() {
+                if scope == TokenScope::Closed {
                     "også lukket materiale"
                 } else {
                     "kun åbent materiale"
@@ -564,8 +584,8 @@ pub fn run(args: Args) -> Result<()> {
             );
         }
         Command::Token(TokenCommand::List) => {
-            for t in mappe.tokens()?.list() {
-                let scope = if t.scope.sees_closed() {
+            for t in mappe.member(Scope::Member)?.tokens()?.list() {
+                let scope = if t.scope == TokenScope::Closed {
                     "lukket"
                 } else {
                     "åben"
@@ -575,7 +595,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         Command::Token(TokenCommand::Revoke { id }) => {
-            let gone = mappe.tokens()?.revoke(&id)?;
+            let gone = mappe.member(Scope::Member)?.tokens()?.revoke(&id)?;
             println!("Nøgle {} er slettet.", gone.id);
         }
         Command::Watch {
@@ -583,7 +603,9 @@ pub fn run(args: Args) -> Result<()> {
             ingest,
         } => watch(&mut mappe, &ingest.settings()?, debounce_ms)?,
         Command::Source(SourceCommand::Add(AddSource::Folder { path, name })) => {
-            let source = mappe.add_folder_source(&path, name.as_deref())?;
+            let source = mappe
+                .member(Scope::Member)?
+                .add_folder_source(&path, name.as_deref())?;
             println!(
                 "Mappen {} er tilføjet som kilden «{}».",
                 source.location, source.name
@@ -606,7 +628,7 @@ fn watch(mappe: &mut Mappe, settings: &IngestSettings, debounce_ms: u64) -> Resu
     })
     .context("kunne ikke lytte efter Ctrl-C")?;
     println!("Holder øje med mapperne. Stop med Ctrl-C.");
-    mappe.watch(
+    mappe.member(Scope::Member)?.watch(
         settings,
         Duration::from_millis(debounce_ms.max(1)),
         &TermProgress::new(),

@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use moedemappe_core::api::{Mappe, SearchRequest};
+use moedemappe_core::api::Scope;
+use moedemappe_core::api::{Mappe, SearchRequest, Session};
 use moedemappe_core::index::{Citation, HitGroup, MaterialKind, SearchQuery, SearchResults};
 use moedemappe_core::model::{Access, AttachmentId, ItemKind};
 use moedemappe_core::stats::{Interval, StatsQuery};
-use moedemappe_core::api::Scope;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};
@@ -101,13 +101,13 @@ impl Server {
     /// becomes the tool's JSON answer, its error a tool error in plain Danish.
     async fn with_mappe<T: Serialize + Send + 'static>(
         &self,
-        f: impl FnOnce(&Mappe, Scope) -> moedemappe_core::Result<T> + Send + 'static,
+        f: impl FnOnce(Session<'_>) -> moedemappe_core::Result<T> + Send + 'static,
     ) -> Result<CallToolResult, String> {
         let mappe = self.mappe.clone();
         let scope = self.scope;
         let done = tokio::task::spawn_blocking(move || {
             let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mappe, scope)
+            f(mappe.session(scope))
         })
         .await;
         match done {
@@ -153,7 +153,7 @@ struct SearchArgs {
 
 impl SearchArgs {
     /// The request, or a tool error in plain Danish.
-    fn request(&self, scope: Scope) -> Result<SearchRequest, String> {
+    fn request(&self) -> Result<SearchRequest, String> {
         let kinds = match self.kind.as_deref().map(str::trim) {
             None | Some("") => Vec::new(),
             Some(k) => vec![MaterialKind::parse(k)
@@ -169,7 +169,6 @@ impl SearchArgs {
                 from: date_arg("from", &self.from)?,
                 to: date_arg("to", &self.to)?,
                 access: access_arg(&self.access)?,
-                include_closed: scope.sees_closed(),
                 kinds,
                 case_number: text_arg(&self.case_number),
                 group: true,
@@ -278,7 +277,7 @@ fn text_arg(value: &Option<String>) -> Option<String> {
 }
 
 impl RetrieveArgs {
-    fn request(&self, scope: Scope) -> Result<(SearchRequest, usize), String> {
+    fn request(&self) -> Result<(SearchRequest, usize), String> {
         if self.question.trim().is_empty() {
             return Err("question mangler: skriv spørgsmålet".into());
         }
@@ -291,7 +290,6 @@ impl RetrieveArgs {
                     from: date_arg("from", &self.from)?,
                     to: date_arg("to", &self.to)?,
                     access,
-                    include_closed: scope.sees_closed(),
                     case_number: text_arg(&self.case_number),
                     ..SearchQuery::default()
                 },
@@ -449,8 +447,8 @@ impl Server {
         &self,
         Parameters(args): Parameters<SearchArgs>,
     ) -> Result<CallToolResult, String> {
-        let request = args.request(self.scope)?;
-        self.with_mappe(move |m, _| m.search(&request).map(SearchOutput::from))
+        let request = args.request()?;
+        self.with_mappe(move |m| m.search(&request).map(SearchOutput::from))
             .await
     }
 
@@ -466,7 +464,7 @@ impl Server {
         if args.case_number.trim().is_empty() {
             return Err("case_number mangler".into());
         }
-        self.with_mappe(move |m, scope| m.case_history_for(&args.case_number, scope))
+        self.with_mappe(move |m| m.case_history(&args.case_number))
             .await
     }
 
@@ -479,8 +477,8 @@ impl Server {
         &self,
         Parameters(args): Parameters<RetrieveArgs>,
     ) -> Result<CallToolResult, String> {
-        let (request, k) = args.request(self.scope)?;
-        self.with_mappe(move |m, _| {
+        let (request, k) = args.request()?;
+        self.with_mappe(move |m| {
             let passages = m.retrieve(&request, k)?;
             Ok(serde_json::json!({ "passages": passages }))
         })
@@ -503,7 +501,7 @@ impl Server {
         let from = date_arg("from", &args.from)?;
         let to = date_arg("to", &args.to)?;
         let body = text_arg(&args.body);
-        self.with_mappe(move |m, _| {
+        self.with_mappe(move |m| {
             let body_ids = match body {
                 Some(b) => m.body_ids(&[b])?,
                 None => Vec::new(),
@@ -530,8 +528,8 @@ impl Server {
         if args.page == 0 {
             return Err("page tæller fra 1".into());
         }
-        self.with_mappe(move |m, scope| {
-            let text = m.page_text_for(AttachmentId(args.attachment_id), args.page, scope)?;
+        self.with_mappe(move |m| {
+            let text = m.page_text(AttachmentId(args.attachment_id), args.page)?;
             Ok(PageOutput {
                 attachment_id: args.attachment_id,
                 page: args.page,
@@ -610,25 +608,20 @@ mod tests {
         let args =
             |json: serde_json::Value| -> SearchArgs { serde_json::from_value(json).unwrap() };
         let e = args(serde_json::json!({"query": "x", "from": "31/3"}))
-            .request(Scope::Open)
+            .request()
             .unwrap_err();
         assert!(e.contains("from skal være en dato"), "{e}");
         let e = args(serde_json::json!({"query": "x", "kind": "hemmelig"}))
-            .request(Scope::Open)
+            .request()
             .unwrap_err();
         assert!(e.contains("kind skal være"), "{e}");
         let r = args(serde_json::json!({"query": "x", "limit": 500}))
-            .request(Scope::Open)
+            .request()
             .unwrap();
         assert_eq!(r.query.limit, MAX_RESULTS);
-        assert!(
-            !r.query.include_closed,
-            "the open scope never sees closed material"
-        );
         let r = args(serde_json::json!({"query": "x", "kind": "orientering"}))
-            .request(Scope::Closed)
+            .request()
             .unwrap();
-        assert!(r.query.include_closed);
         assert_eq!(r.query.kinds, vec![MaterialKind::Briefing]);
     }
 }

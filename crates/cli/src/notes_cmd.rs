@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Subcommand;
 use moedemappe_core::api::{
     BundleScope, ClosedPolicy, Mappe, NewNote, NoteEdit, NoteFormat, NoteScope, NoteView,
-    NoteVisibility,
+    NoteVisibility, Scope,
 };
 use moedemappe_core::model::{AttachmentId, ItemId};
 use std::path::PathBuf;
@@ -198,11 +198,11 @@ fn note_line(v: &NoteView) {
 pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
     match cmd {
         Command::Me { name: Some(name) } => {
-            let me = mappe.set_author(&name)?;
+            let me = mappe.member(Scope::Member)?.set_author(&name)?;
             println!("Dit navn ved delte noter er nu «{}».", me.name);
         }
         Command::Me { name: None } => {
-            let me = mappe.author()?;
+            let me = mappe.member(Scope::Member)?.author()?;
             if me.name.is_empty() {
                 println!("Du har ikke angivet et navn; brug `moedemappe me --name \"Dit Navn\"`.");
             } else {
@@ -222,7 +222,7 @@ pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
             shared,
             json,
         }) => {
-            let note = mappe.add_note(&NewNote {
+            let note = mappe.member(Scope::Member)?.add_note(&NewNote {
                 item: item.map(ItemId),
                 case_number: case,
                 attachment: attachment.map(AttachmentId),
@@ -257,13 +257,15 @@ pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
         }) => {
             let scope = match (case, meeting, item, attachment) {
                 (Some(c), None, None, None) => NoteScope::Case(c),
-                (None, Some(m), None, None) => NoteScope::Meeting(mappe.resolve_meeting(&m)?),
+                (None, Some(m), None, None) => {
+                    NoteScope::Meeting(mappe.session(Scope::Member).resolve_meeting(&m)?)
+                }
                 (None, None, Some(i), None) => NoteScope::Item(ItemId(i)),
                 (None, None, None, Some(a)) => NoteScope::Attachment(AttachmentId(a)),
                 (None, None, None, None) => NoteScope::All,
                 _ => anyhow::bail!("vælg højst én af --case, --meeting, --item og --attachment"),
             };
-            let notes = mappe.list_notes(&scope)?;
+            let notes = mappe.session(Scope::Member).notes(&scope)?;
             if json {
                 for v in &notes {
                     println!("{}", serde_json::to_string(v)?);
@@ -289,7 +291,7 @@ pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
                 (_, true) => Some(NoteVisibility::Private),
                 _ => None,
             };
-            let note = mappe.edit_note(
+            let note = mappe.member(Scope::Member)?.edit_note(
                 &id,
                 &NoteEdit {
                     body,
@@ -302,16 +304,18 @@ pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
             println!("Noten {} er rettet.", note.id);
         }
         Command::Note(NoteCommand::Rm { id }) => {
-            let note = mappe.remove_note(&id)?;
+            let note = mappe.member(Scope::Member)?.remove_note(&id)?;
             println!("Noten {} er fjernet.", note.id);
         }
         Command::Read { attachment, pages } => {
-            let n = mappe.mark_read(AttachmentId(attachment), &pages)?;
+            let n = mappe
+                .member(Scope::Member)?
+                .mark_read(AttachmentId(attachment), &pages)?;
             println!("{n} sider markeret som læst.");
         }
         Command::Progress { meeting, json } => {
-            let id = mappe.resolve_meeting(&meeting)?;
-            let p = mappe.reading_progress(id)?;
+            let id = mappe.session(Scope::Member).resolve_meeting(&meeting)?;
+            let p = mappe.session(Scope::Member).reading_progress(id)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&p)?);
             } else {
@@ -329,7 +333,9 @@ pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
         }) => {
             let scope = match (case, meeting) {
                 (Some(c), _) => BundleScope::Case(c.trim().to_string()),
-                (None, Some(m)) => BundleScope::Meeting(mappe.resolve_meeting(&m)?),
+                (None, Some(m)) => {
+                    BundleScope::Meeting(mappe.session(Scope::Member).resolve_meeting(&m)?)
+                }
                 (None, None) => anyhow::bail!("angiv --case eller --meeting"),
             };
             let policy = if closed == "refuse" {
@@ -337,7 +343,9 @@ pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
             } else {
                 ClosedPolicy::Omit
             };
-            let r = mappe.export_bundle(&scope, policy, &output)?;
+            let r = mappe
+                .member(Scope::Member)?
+                .export_bundle(&scope, policy, &output)?;
             println!(
                 "Delingsfilen {} er skrevet: {} delte noter, {} bilag. {} private noter er ikke med.",
                 r.path.display(),
@@ -360,7 +368,11 @@ pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
             let settings = moedemappe_core::api::IngestSettings::new(
                 moedemappe_core::extract::WorkerCommand::current_exe()?,
             );
-            let r = mappe.import_bundle(&file, &settings, &TermProgress::new())?;
+            let r = mappe.member(Scope::Member)?.import_bundle(
+                &file,
+                &settings,
+                &TermProgress::new(),
+            )?;
             println!(
                 "Noter fra {}: {} nye, {} opdateret, {} uændrede; {} nye bilag, {} kendte.",
                 r.author, r.added, r.updated, r.unchanged, r.new_attachments, r.known_attachments

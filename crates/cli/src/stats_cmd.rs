@@ -6,7 +6,7 @@
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use moedemappe_core::api::{csv_field, Explanation, Interval, Mappe, Stats, StatsQuery};
+use moedemappe_core::api::{csv_field, Explanation, Interval, Mappe, Scope, Stats, StatsQuery};
 
 /// Arguments of `moedemappe stats`.
 #[derive(Debug, clap::Args)]
@@ -54,14 +54,14 @@ pub fn run(mappe: &Mappe, args: StatsArgs) -> Result<()> {
     let query = StatsQuery {
         from: args.from,
         to: args.to,
-        body_ids: mappe.body_ids(&args.body)?,
+        body_ids: mappe.session(Scope::Member).body_ids(&args.body)?,
         by: match args.by {
             By::Year => Interval::Year,
             By::Month => Interval::Month,
         },
     };
     if args.explain {
-        let explanations = mappe.stats_explain(&query)?;
+        let explanations = mappe.session(Scope::Member).stats_explain(&query)?;
         match args.format {
             Format::Json => println!("{}", serde_json::to_string_pretty(&explanations)?),
             Format::Csv => print!("{}", explain_csv(&explanations)),
@@ -69,7 +69,7 @@ pub fn run(mappe: &Mappe, args: StatsArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let stats = mappe.stats(&query)?;
+    let stats = mappe.session(Scope::Member).stats(&query)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
         Format::Csv => print!("{}", stats.to_csv()?),

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{json_lines, ok};
-use moedemappe_core::api::Mappe;
+use moedemappe_core::api::{Mappe, Scope};
 use moedemappe_core::model::AttachmentId;
 
 #[test]
@@ -25,7 +25,7 @@ fn demo_then_search_cites_real_pages_and_aarhus_equals_aarhus() {
         &moedemappe_core::demo::DemoOptions::default(),
     )
     .unwrap();
-    let status = mappe.status().unwrap();
+    let status = mappe.session(Scope::Member).status().unwrap();
     assert_eq!(status.counts.meetings, generated.meetings as u64);
     assert_eq!(status.counts.items, generated.items as u64);
     assert_eq!(status.counts.documents, generated.documents as u64);
@@ -73,6 +73,7 @@ fn demo_then_search_cites_real_pages_and_aarhus_equals_aarhus() {
             (hit["attachment_id"].as_i64(), hit["page"].as_u64())
         {
             let text = mappe
+                .session(Scope::Member)
                 .page_text(AttachmentId(attachment), page as u32)
                 .unwrap()
                 .to_lowercase();

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{json_lines, ok};
-use moedemappe_core::api::Mappe;
+use moedemappe_core::api::{Mappe, Scope};
 use moedemappe_core::model::AttachmentId;
 
 #[test]
@@ -45,7 +45,10 @@ fn retrieved_passages_quote_their_cited_pages() {
             .unwrap()
             .contains(p["body"].as_str().unwrap_or("")));
         if let (Some(att), Some(page)) = (p["attachment_id"].as_i64(), p["page"].as_u64()) {
-            let stored = mappe.page_text(AttachmentId(att), page as u32).unwrap();
+            let stored = mappe
+                .session(Scope::Member)
+                .page_text(AttachmentId(att), page as u32)
+                .unwrap();
             assert!(
                 stored.contains(text),
                 "passage {} is not on its page",
@@ -75,6 +78,7 @@ fn retrieved_passages_quote_their_cited_pages() {
     assert_eq!(first["collection"], "Byrådshåndbogen", "{first}");
     assert!(first["attachment_title"].is_string());
     let stored = mappe
+        .session(Scope::Member)
         .page_text(
             AttachmentId(first["attachment_id"].as_i64().unwrap()),
             first["page"].as_u64().unwrap() as u32,

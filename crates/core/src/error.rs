@@ -33,6 +33,10 @@ pub enum Error {
     /// derived, so it is rebuilt from the store.
     #[error("søgeindekset er fra en anden version; kør `moedemappe reindex`")]
     StaleIndex,
+    /// The caller's scope does not allow this (only the member may change
+    /// anything, or read what is the member's own).
+    #[error("{0}")]
+    Forbidden(String),
     /// The network or a server could not be reached; what is stored stays usable.
     #[error("{0}")]
     Network(String),
@@ -48,6 +52,7 @@ impl Error {
             Error::Invalid(_) => "invalid",
             Error::NotFound(_) => "not_found",
             Error::Network(_) => "network",
+            Error::Forbidden(_) => "forbidden",
             Error::StaleIndex => "stale_index",
         }
     }

@@ -145,7 +145,11 @@ impl Tokens {
     }
 
     /// Makes a token and returns its info and its secret (shown only now).
-    pub fn create(&mut self, scope: TokenScope, label: Option<&str>) -> Result<(TokenInfo, String)> {
+    pub fn create(
+        &mut self,
+        scope: TokenScope,
+        label: Option<&str>,
+    ) -> Result<(TokenInfo, String)> {
         let secret = new_secret()?;
         let sha256 = hash(&secret);
         let info = TokenInfo {
@@ -198,7 +202,11 @@ impl Tokens {
     /// desktop window), made on first use. It has the closed scope: the UI
     /// runs on the member's own machine and shows everything they may read.
     pub fn ui_secret(&mut self, data_dir: &Path) -> Result<String> {
-        self.file_secret(&data_dir.join(UI_TOKEN_FILE), TokenScope::Closed, "brugerflade")
+        self.file_secret(
+            &data_dir.join(UI_TOKEN_FILE),
+            TokenScope::Closed,
+            "brugerflade",
+        )
     }
 
     /// The secret kept in `path` if it is a known token of `scope`; else a

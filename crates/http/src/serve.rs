@@ -20,10 +20,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use chrono::NaiveDate;
+use moedemappe_core::api::Scope;
 use moedemappe_core::api::{Mappe, SearchRequest};
 use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::{Access, AttachmentId, ItemId, MeetingId};
-use moedemappe_core::api::Scope;
 use moedemappe_core::Error;
 use serde::Deserialize;
 use serde_json::json;
@@ -167,6 +167,7 @@ fn core_error(e: &Error) -> Response {
     let status = match e {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Invalid(_) => StatusCode::BAD_REQUEST,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     (
@@ -299,7 +300,7 @@ struct SearchParams {
 
 impl SearchParams {
     /// The request, or the message of a 400 answer.
-    fn request(&self, scope: Scope) -> std::result::Result<SearchRequest, &'static str> {
+    fn request(&self) -> std::result::Result<SearchRequest, &'static str> {
         let bad = |m: &'static str| m;
         let kinds = match &self.kind {
             Some(list) => list
@@ -328,7 +329,6 @@ impl SearchParams {
                 from: self.from,
                 to: self.to,
                 access,
-                include_closed: scope.sees_closed(),
                 kinds,
                 case_number: self.case.clone(),
                 sort,
@@ -346,11 +346,11 @@ async fn search(
     Extension(scope): Extension<Scope>,
     Query(params): Query<SearchParams>,
 ) -> Response {
-    let request = match params.request(scope) {
+    let request = match params.request() {
         Ok(r) => r,
         Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
-    with_mappe(&app, move |m| m.search(&request)).await
+    with_mappe(&app, move |m| m.session(scope).search(&request)).await
 }
 
 async fn retrieve(
@@ -358,12 +358,12 @@ async fn retrieve(
     Extension(scope): Extension<Scope>,
     Query(params): Query<SearchParams>,
 ) -> Response {
-    let request = match params.request(scope) {
+    let request = match params.request() {
         Ok(r) => r,
         Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
     let k = params.k.unwrap_or(5);
-    with_mappe(&app, move |m| m.retrieve(&request, k)).await
+    with_mappe(&app, move |m| m.session(scope).retrieve(&request, k)).await
 }
 
 /// The query string of `/api/meetings` and `/api/stats`.
@@ -382,7 +382,7 @@ async fn meetings(
     Query(p): Query<SpanParams>,
 ) -> Response {
     with_mappe(&app, move |m| {
-        m.meetings(p.body.as_deref(), p.from, p.to, scope)
+        m.session(scope).meetings(p.body.as_deref(), p.from, p.to)
     })
     .await
 }
@@ -392,7 +392,7 @@ async fn meeting(
     Extension(scope): Extension<Scope>,
     Path(id): Path<i64>,
 ) -> Response {
-    with_mappe(&app, move |m| m.meeting(MeetingId(id), scope)).await
+    with_mappe(&app, move |m| m.session(scope).meeting(MeetingId(id))).await
 }
 
 async fn item(
@@ -400,13 +400,21 @@ async fn item(
     Extension(scope): Extension<Scope>,
     Path(id): Path<i64>,
 ) -> Response {
-    with_mappe(&app, move |m| m.item(ItemId(id), scope)).await
+    with_mappe(&app, move |m| m.session(scope).item(ItemId(id))).await
 }
 
 /// The workload table; aggregate counts as the council's method defines them
 /// (closed items count as items, their attachments' pages never count).
-async fn stats(State(app): State<App>, Query(p): Query<SpanParams>) -> Response {
-    with_mappe(&app, move |m| m.stats(&panels::stats_query(m, &p)?)).await
+async fn stats(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<SpanParams>,
+) -> Response {
+    with_mappe(&app, move |m| {
+        let s = m.session(scope);
+        s.stats(&panels::stats_query(&s, &p)?)
+    })
+    .await
 }
 
 async fn similar(
@@ -415,11 +423,14 @@ async fn similar(
     Path(number): Path<String>,
     Query(params): Query<SearchParams>,
 ) -> Response {
-    let request = match params.request(scope) {
+    let request = match params.request() {
         Ok(r) => r,
         Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
-    with_mappe(&app, move |m| m.more_like_case(&number, &request)).await
+    with_mappe(&app, move |m| {
+        m.session(scope).more_like_case(&number, &request)
+    })
+    .await
 }
 
 async fn case(
@@ -427,7 +438,7 @@ async fn case(
     Extension(scope): Extension<Scope>,
     Path(number): Path<String>,
 ) -> Response {
-    with_mappe(&app, move |m| m.case_history_for(&number, scope)).await
+    with_mappe(&app, move |m| m.session(scope).case_history(&number)).await
 }
 
 async fn page_text(
@@ -436,7 +447,7 @@ async fn page_text(
     Path((id, page)): Path<(i64, u32)>,
 ) -> Response {
     with_mappe(&app, move |m| {
-        let text = m.page_text_for(AttachmentId(id), page, scope)?;
+        let text = m.session(scope).page_text(AttachmentId(id), page)?;
         Ok(json!({ "attachment_id": id, "page": page, "text": text }))
     })
     .await
@@ -450,7 +461,7 @@ async fn attachment_file(
     let mappe = app.mappe.clone();
     let found = tokio::task::spawn_blocking(move || {
         let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        mappe.attachment_file(AttachmentId(id), scope)
+        mappe.session(scope).attachment_file(AttachmentId(id))
     })
     .await;
     let path = match found {

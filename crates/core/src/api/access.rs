@@ -4,20 +4,24 @@
 use std::path::PathBuf;
 
 use super::notes::{NoteScope, NoteView};
+use super::Scope;
 use super::{CaseHistory, Mappe};
 use crate::model::{AttachmentId, ItemId};
-use super::Scope;
 use crate::tokens::{TokenInfo, TokenScope, Tokens};
 use crate::{Error, Result};
 
 impl Mappe {
     /// The tokens of this data directory.
-    pub fn tokens(&self) -> Result<Tokens> {
+    pub(crate) fn tokens(&self) -> Result<Tokens> {
         Tokens::load(self.data_dir())
     }
 
     /// Makes a token; returns it with its secret (shown only now).
-    pub fn create_token(&self, scope: TokenScope, label: Option<&str>) -> Result<(TokenInfo, String)> {
+    pub(crate) fn create_token(
+        &self,
+        scope: TokenScope,
+        label: Option<&str>,
+    ) -> Result<(TokenInfo, String)> {
         self.tokens()?.create(scope, label)
     }
 
@@ -38,7 +42,11 @@ impl Mappe {
 
     /// The stored PDF of an attachment, as a caller with `scope` may see it:
     /// a closed attachment is unknown without the closed scope.
-    pub fn attachment_file(&self, attachment: AttachmentId, scope: Scope) -> Result<PathBuf> {
+    pub(crate) fn attachment_file(
+        &self,
+        attachment: AttachmentId,
+        scope: Scope,
+    ) -> Result<PathBuf> {
         let unknown = || Error::NotFound(format!("intet bilag med id {attachment}"));
         let open = self.store.read().attachment_is_open(attachment)?;
         if !open.is_some_and(|open| open || scope.sees_closed()) {
@@ -61,7 +69,7 @@ impl Mappe {
     /// [`Mappe::case_history`] as a caller with `scope` may see it: without
     /// the closed scope, closed treatments are absent, and a case with only
     /// closed treatments is unknown.
-    pub fn case_history_for(&self, case_number: &str, scope: Scope) -> Result<CaseHistory> {
+    pub(crate) fn case_history_for(&self, case_number: &str, scope: Scope) -> Result<CaseHistory> {
         let mut history = self.case_history(case_number)?;
         if !scope.sees_closed() {
             history.treatments.retain(|t| !t.closed);
@@ -77,7 +85,7 @@ impl Mappe {
 
     /// [`Mappe::page_text`] as a caller with `scope` may see it: a closed
     /// attachment is unknown without the closed scope.
-    pub fn page_text_for(
+    pub(crate) fn page_text_for(
         &self,
         attachment: AttachmentId,
         page: u32,
@@ -100,15 +108,37 @@ impl Mappe {
     /// closed scope, a note made on a closed item, on an attachment that is
     /// not open, or on a case treated behind closed doors is absent, and so is
     /// the listing of a closed item.
-    pub fn notes_for(&self, which: &NoteScope, scope: Scope) -> Result<Vec<NoteView>> {
-        if scope.sees_closed() {
+    pub(crate) fn notes_for(&self, which: &NoteScope, scope: Scope) -> Result<Vec<NoteView>> {
+        if scope.is_member() {
             return self.list_notes(which);
         }
+        // Private notes are the member's only.
+        let shared =
+            |v: &NoteView| !v.mine || v.note.visibility == crate::annotations::Visibility::Shared;
+        if scope.sees_closed() {
+            let mut notes = self.list_notes(which)?;
+            notes.retain(shared);
+            return Ok(notes);
+        }
         let read = self.store.read();
-        if let NoteScope::Item(item) = which {
-            if read.item_context(*item)?.closed {
-                return Err(Error::NotFound(format!("punkt {item} findes ikke")));
+        // What the open scope cannot see is unknown, exactly as if it did not exist.
+        match which {
+            NoteScope::Item(item) => match read.item_context(*item) {
+                Ok(i) if !i.closed => {}
+                Ok(_) | Err(Error::NotFound(_)) => {
+                    return Err(Error::NotFound(format!("punkt {item} findes ikke")))
+                }
+                Err(e) => return Err(e),
+            },
+            NoteScope::Attachment(a) => {
+                if read.attachment_is_open(*a)? != Some(true) {
+                    return Err(Error::NotFound(format!("bilag {a} findes ikke")));
+                }
             }
+            NoteScope::Case(c) => {
+                self.case_history_for(c, scope)?;
+            }
+            NoteScope::Meeting(_) | NoteScope::All => {}
         }
         let item_open = |id: ItemId| -> Result<bool> { Ok(!read.item_context(id)?.closed) };
         // Whether a case was ever treated behind closed doors, looked up once per case.
@@ -134,7 +164,7 @@ impl Mappe {
                 },
                 None => true,
             };
-            if open {
+            if open && shared(&view) {
                 visible.push(view);
             }
         }
@@ -142,7 +172,7 @@ impl Mappe {
     }
 
     /// A note as listed on its own: where its anchor's attachment is here.
-    pub fn note_view(&self, note: super::notes::Note) -> Result<NoteView> {
+    pub(crate) fn note_view(&self, note: super::notes::Note) -> Result<NoteView> {
         let attachment = match &note.anchor {
             Some(x) => self
                 .store

@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Mappe;
+use crate::api::Scope;
 use crate::model::{BodyId, MeetingId};
 use crate::store::UpcomingMeeting;
-use crate::api::Scope;
 use crate::{Error, Result};
 
 /// The setting that holds the member's reading pace.
@@ -50,7 +50,7 @@ pub struct AgendaEntry {
 impl Mappe {
     /// Follows the bodies `name` matches (name, former name or abbreviation);
     /// returns the names of every followed body.
-    pub fn follow(&mut self, name: &str) -> Result<Vec<String>> {
+    pub(crate) fn follow(&mut self, name: &str) -> Result<Vec<String>> {
         let ids = self.store.read().find_bodies(name)?;
         let now = chrono::Utc::now().to_rfc3339();
         self.store.write(|w| {
@@ -64,7 +64,7 @@ impl Mappe {
 
     /// Stops following the bodies `name` matches; an error when none of them
     /// was followed.
-    pub fn unfollow(&mut self, name: &str) -> Result<Vec<String>> {
+    pub(crate) fn unfollow(&mut self, name: &str) -> Result<Vec<String>> {
         let ids: Vec<BodyId> = self.store.read().find_bodies(name)?;
         let removed = self.store.write(|w| {
             let mut any = false;
@@ -80,7 +80,7 @@ impl Mappe {
     }
 
     /// The names of the followed bodies.
-    pub fn followed(&self) -> Result<Vec<String>> {
+    pub(crate) fn followed(&self) -> Result<Vec<String>> {
         Ok(self
             .store
             .read()
@@ -91,7 +91,7 @@ impl Mappe {
     }
 
     /// The member's reading pace, pages per hour.
-    pub fn reading_pace(&self) -> Result<u32> {
+    pub(crate) fn reading_pace(&self) -> Result<u32> {
         let stored = self.store.read().setting(PACE)?;
         Ok(stored
             .and_then(|s| s.parse().ok())
@@ -100,7 +100,7 @@ impl Mappe {
     }
 
     /// Sets the reading pace (pages per hour, at least 1).
-    pub fn set_reading_pace(&mut self, pages_per_hour: u32) -> Result<()> {
+    pub(crate) fn set_reading_pace(&mut self, pages_per_hour: u32) -> Result<()> {
         if pages_per_hour == 0 {
             return Err(Error::Invalid(
                 "tempoet skal være mindst 1 side i timen".into(),
@@ -111,14 +111,9 @@ impl Mappe {
     }
 
     /// The next `next` meetings of the followed bodies on or after `from`,
-    /// soonest first, each with its reading load.
-    pub fn agenda(&self, from: NaiveDate, next: usize) -> Result<Vec<AgendaEntry>> {
-        self.agenda_for(from, next, Scope::Closed)
-    }
-
-    /// [`Mappe::agenda`] as a caller with `scope` sees it: without the closed
+    /// soonest first, each with its reading load, as a caller with `scope` sees it: without the closed
     /// scope, closed items and their attachments' pages are left out.
-    pub fn agenda_for(
+    pub(crate) fn agenda_for(
         &self,
         from: NaiveDate,
         next: usize,
@@ -131,7 +126,7 @@ impl Mappe {
     /// The last `last` meetings of the followed bodies before `before`,
     /// newest first, each with its reading load (for a member whose bodies
     /// have no meetings ahead yet); `scope` as in [`Mappe::agenda_for`].
-    pub fn recent_agenda_for(
+    pub(crate) fn recent_agenda_for(
         &self,
         before: NaiveDate,
         last: usize,
@@ -142,14 +137,14 @@ impl Mappe {
     }
 
     /// Every body that has met, by name, with whether the member follows it.
-    pub fn bodies_to_follow(&self) -> Result<Vec<BodyChoice>> {
+    pub(crate) fn bodies_to_follow(&self) -> Result<Vec<BodyChoice>> {
         self.store.read().bodies_to_follow()
     }
 
     /// Follows (`on`) or stops following one body by its id; returns the
     /// bodies anew. Unlike [`Mappe::unfollow`], stopping to follow a body
     /// that was not followed is no error.
-    pub fn set_following(&mut self, body: BodyId, on: bool) -> Result<Vec<BodyChoice>> {
+    pub(crate) fn set_following(&mut self, body: BodyId, on: bool) -> Result<Vec<BodyChoice>> {
         if !self.store.read().body_exists(body)? {
             return Err(Error::NotFound(format!("udvalg {body} findes ikke")));
         }

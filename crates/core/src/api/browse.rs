@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Mappe;
+use crate::api::Scope;
 use crate::model::{ItemFlags, ItemId, ItemKind, MeetingId};
 use crate::store::{ItemContext, MeetingSummary};
-use crate::api::Scope;
 use crate::{Error, Result};
 
 /// A meeting with its agenda.
@@ -64,7 +64,7 @@ fn hide_closed(m: &mut MeetingSummary, scope: Scope) {
 impl Mappe {
     /// Meetings in a span, of one body (name, former name or abbreviation)
     /// or all, newest first.
-    pub fn meetings(
+    pub(crate) fn meetings(
         &self,
         body: Option<&str>,
         from: Option<NaiveDate>,
@@ -84,7 +84,7 @@ impl Mappe {
     }
 
     /// One meeting and its agenda.
-    pub fn meeting(&self, id: MeetingId, scope: Scope) -> Result<MeetingView> {
+    pub(crate) fn meeting(&self, id: MeetingId, scope: Scope) -> Result<MeetingView> {
         let read = self.store.read();
         let mut meeting = read
             .meeting_summary(id)?
@@ -113,7 +113,7 @@ impl Mappe {
     }
 
     /// One item; a closed item is unknown without the closed scope.
-    pub fn item(&self, id: ItemId, scope: Scope) -> Result<ItemView> {
+    pub(crate) fn item(&self, id: ItemId, scope: Scope) -> Result<ItemView> {
         let read = self.store.read();
         let unknown = || Error::NotFound(format!("punkt {id} findes ikke"));
         let item = match read.item_context(id) {

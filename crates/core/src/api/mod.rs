@@ -4,8 +4,10 @@
 
 mod access;
 mod scope;
-pub use scope::Scope;
+mod session;
 pub use crate::tokens::{TokenInfo, TokenScope};
+pub use scope::Scope;
+pub use session::{Member, Session};
 mod agenda;
 mod browse;
 pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
@@ -205,7 +207,7 @@ impl Mappe {
     }
 
     /// Imports folders in the folder format, plain folders of PDFs, or single PDFs.
-    pub fn import(
+    pub(crate) fn import(
         &mut self,
         paths: &[PathBuf],
         settings: &IngestSettings,
@@ -222,7 +224,7 @@ impl Mappe {
     }
 
     /// Full-text search; facet counts carry body names.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+    pub(crate) fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let query = self.resolve(request)?;
         let mut results = self.index.search(&query)?;
         self.name_facets(&mut results)?;
@@ -231,7 +233,7 @@ impl Mappe {
 
     /// Material like the case `case_number` from other cases, with the
     /// request's filters (its text is ignored).
-    pub fn more_like_case(
+    pub(crate) fn more_like_case(
         &self,
         case_number: &str,
         request: &SearchRequest,
@@ -269,7 +271,7 @@ impl Mappe {
     }
 
     /// The stored text of one page (1-based) of an attachment.
-    pub fn page_text(&self, attachment: AttachmentId, page: u32) -> Result<String> {
+    pub(crate) fn page_text(&self, attachment: AttachmentId, page: u32) -> Result<String> {
         self.store
             .read()
             .page_text(attachment, page)?
@@ -277,19 +279,24 @@ impl Mappe {
     }
 
     /// What is stored, and which files failed.
-    pub fn status(&self) -> Result<Status> {
+    pub(crate) fn status(&self, scope: Scope) -> Result<Status> {
         let read = self.store.read();
+        let open_only = !scope.sees_closed();
         Ok(Status {
             data_dir: self.dir.clone(),
-            counts: read.counts()?,
+            counts: read.counts(open_only)?,
             index_documents: self.index.doc_count()?,
-            failed_files: read.failed_files()?,
-            sources: read.sources()?,
+            failed_files: if open_only {
+                read.open_failed_files()?
+            } else {
+                read.failed_files()?
+            },
+            sources: self.sources_for(scope)?,
         })
     }
 
     /// Rebuilds the search index from the store; returns the documents written.
-    pub fn reindex(&mut self, progress: &dyn Progress) -> Result<u64> {
+    pub(crate) fn reindex(&mut self, progress: &dyn Progress) -> Result<u64> {
         {
             let mut writer = self.index.writer()?;
             writer.delete_all()?;
@@ -300,7 +307,7 @@ impl Mappe {
     }
 
     /// Writes the demo corpus at `scale` into `<data>/demo` (without importing it).
-    pub fn write_demo(
+    pub(crate) fn write_demo(
         &self,
         scale: f64,
         progress: &dyn Progress,
@@ -326,7 +333,7 @@ impl Mappe {
     }
 
     /// Writes the demo corpus at `scale` into `<data>/demo` and imports it.
-    pub fn demo(
+    pub(crate) fn demo(
         &mut self,
         scale: f64,
         settings: &IngestSettings,
@@ -345,7 +352,7 @@ impl Mappe {
 /// Sources, sync and case history.
 impl Mappe {
     /// Adds a portal (FirstAgenda Publication) by its base URL.
-    pub fn add_portal_source(&mut self, url: &str, name: Option<&str>) -> Result<Source> {
+    pub(crate) fn add_portal_source(&mut self, url: &str, name: Option<&str>) -> Result<Source> {
         let url = url.trim().trim_end_matches('/');
         let host = url
             .strip_prefix("https://")
@@ -367,12 +374,12 @@ impl Mappe {
     }
 
     /// Every configured source.
-    pub fn sources(&self) -> Result<Vec<Source>> {
+    pub(crate) fn sources(&self) -> Result<Vec<Source>> {
         self.store.read().sources()
     }
 
     /// Removes a source by name; what it brought in stays.
-    pub fn remove_source(&mut self, name: &str) -> Result<Source> {
+    pub(crate) fn remove_source(&mut self, name: &str) -> Result<Source> {
         let source = self.store.read().source(name)?;
         self.store.write(|w| w.remove_source(source.id))?;
         Ok(source)
@@ -380,7 +387,7 @@ impl Mappe {
 
     /// Brings every source up to date, one after the other. One source failing
     /// (no network, say) does not stop the others.
-    pub fn sync(
+    pub(crate) fn sync(
         &mut self,
         settings: &IngestSettings,
         portal: &PortalOptions,
@@ -430,7 +437,7 @@ impl Mappe {
     }
 
     /// Every treatment of a case, oldest first.
-    pub fn case_history(&self, case_number: &str) -> Result<CaseHistory> {
+    pub(crate) fn case_history(&self, case_number: &str) -> Result<CaseHistory> {
         let case_number = case_number.trim();
         let treatments = self.store.read().case_history(case_number)?;
         if treatments.is_empty() {
@@ -450,7 +457,7 @@ impl Mappe {
     /// Adds `path` as a folder source (stored as its canonical absolute path),
     /// named `name` or after the folder. A folder that does not exist, or that
     /// holds the data directory or lies inside it, is refused.
-    pub fn add_folder_source(&mut self, path: &Path, name: Option<&str>) -> Result<Source> {
+    pub(crate) fn add_folder_source(&mut self, path: &Path, name: Option<&str>) -> Result<Source> {
         let folder = std::fs::canonicalize(path)
             .ok()
             .filter(|p| p.is_dir())
@@ -486,7 +493,7 @@ impl Mappe {
     /// `on_synced` gets the source as recorded after each sync (its
     /// `last_error` is set when the sync stopped, e.g. the folder is missing;
     /// the report is then empty) and what the sync did.
-    pub fn watch(
+    pub(crate) fn watch(
         &mut self,
         settings: &IngestSettings,
         debounce: Duration,

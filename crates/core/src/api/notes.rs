@@ -150,7 +150,7 @@ fn now() -> chrono::DateTime<Utc> {
 /// Notes, reading progress and sharing.
 impl Mappe {
     /// The member as author of notes (an id is made the first time).
-    pub fn author(&mut self) -> Result<Author> {
+    pub(crate) fn author(&mut self) -> Result<Author> {
         let read = self.store.read();
         let id = read.setting(AUTHOR_ID)?;
         let name = read.setting(AUTHOR_NAME)?;
@@ -170,7 +170,7 @@ impl Mappe {
 
     /// Sets the member's display name (shown with shared notes); the member's
     /// own notes take the new name.
-    pub fn set_author(&mut self, name: &str) -> Result<Author> {
+    pub(crate) fn set_author(&mut self, name: &str) -> Result<Author> {
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::Invalid("navnet må ikke være tomt".into()));
@@ -199,7 +199,7 @@ impl Mappe {
 
     /// Adds a note: on a page of an attachment (with `attachment`, `page`,
     /// `quote`), or on an item or a case.
-    pub fn add_note(&mut self, new: &NewNote) -> Result<Annotation> {
+    pub(crate) fn add_note(&mut self, new: &NewNote) -> Result<Annotation> {
         let author = self.author()?;
         let author = Author {
             name: if author.name.is_empty() {
@@ -308,7 +308,7 @@ impl Mappe {
     }
 
     /// Changes one of the member's own notes; `modified` becomes now.
-    pub fn edit_note(&mut self, id: &str, edit: &NoteEdit) -> Result<Annotation> {
+    pub(crate) fn edit_note(&mut self, id: &str, edit: &NoteEdit) -> Result<Annotation> {
         let mut note = self.own_note(id)?;
         if let Some(b) = &edit.body {
             note.body = b.clone();
@@ -342,7 +342,7 @@ impl Mappe {
     }
 
     /// A note by its id (or an unambiguous start of it, without `urn:uuid:`).
-    pub fn find_note(&self, id: &str) -> Result<Annotation> {
+    pub(crate) fn find_note(&self, id: &str) -> Result<Annotation> {
         let id = id.trim();
         let read = self.store.read();
         if let Some(a) = read.annotation(id)? {
@@ -364,14 +364,14 @@ impl Mappe {
     }
 
     /// Removes a note (own or imported); returns it.
-    pub fn remove_note(&mut self, id: &str) -> Result<Annotation> {
+    pub(crate) fn remove_note(&mut self, id: &str) -> Result<Annotation> {
         let note = self.find_note(id)?;
         self.store.write(|w| w.delete_annotation(&note.id))?;
         Ok(note)
     }
 
     /// Lists notes: the member's own and imported ones side by side.
-    pub fn list_notes(&self, scope: &NoteScope) -> Result<Vec<NoteView>> {
+    pub(crate) fn list_notes(&self, scope: &NoteScope) -> Result<Vec<NoteView>> {
         let read = self.store.read();
         let (notes, items) = match scope {
             NoteScope::All => (read.all_annotations()?, Vec::new()),
@@ -421,7 +421,7 @@ impl Mappe {
     }
 
     /// A meeting by id, or by `<body>/<YYYY-MM-DD>` (name, former name or abbreviation).
-    pub fn resolve_meeting(&self, text: &str) -> Result<MeetingId> {
+    pub(crate) fn resolve_meeting(&self, text: &str) -> Result<MeetingId> {
         let text = text.trim();
         let read = self.store.read();
         if let Ok(id) = text.parse::<i64>() {
@@ -454,7 +454,7 @@ impl Mappe {
 
     /// Marks pages of an attachment read (all pages when `pages` is empty);
     /// returns how many were newly marked.
-    pub fn mark_read(&mut self, attachment: AttachmentId, pages: &[u32]) -> Result<usize> {
+    pub(crate) fn mark_read(&mut self, attachment: AttachmentId, pages: &[u32]) -> Result<usize> {
         let (sha, _, page_count) = self
             .store
             .read()
@@ -482,7 +482,7 @@ impl Mappe {
     }
 
     /// The pages of an attachment marked read, in order.
-    pub fn read_pages(&self, attachment: AttachmentId) -> Result<Vec<u32>> {
+    pub(crate) fn read_pages(&self, attachment: AttachmentId) -> Result<Vec<u32>> {
         let read = self.store.read();
         let (sha, ..) = read
             .attachment_info(attachment)?
@@ -491,7 +491,7 @@ impl Mappe {
     }
 
     /// Pages of a meeting in total, read, and new with the latest import or sync.
-    pub fn reading_progress(&self, meeting: MeetingId) -> Result<ReadingProgress> {
+    pub(crate) fn reading_progress(&self, meeting: MeetingId) -> Result<ReadingProgress> {
         let read = self.store.read();
         if !read.meeting_exists(meeting)? {
             return Err(Error::NotFound(format!("mødet {meeting} findes ikke")));
@@ -542,7 +542,7 @@ impl Mappe {
 
     /// Writes a sharing bundle of a case or meeting: the member's shared
     /// notes, with their name, and the open attachments.
-    pub fn export_bundle(
+    pub(crate) fn export_bundle(
         &mut self,
         scope: &BundleScope,
         policy: ClosedPolicy,
@@ -560,7 +560,7 @@ impl Mappe {
 
     /// Adds the notes of a bundle beside the member's own; the text of new
     /// attachments is read. A bad bundle changes nothing.
-    pub fn import_bundle(
+    pub(crate) fn import_bundle(
         &mut self,
         path: &Path,
         settings: &IngestSettings,

@@ -15,7 +15,7 @@ use crate::Result;
 impl Mappe {
     /// The `k` best passages for the request's text, with its filters (closed
     /// material only when `request.query.include_closed`).
-    pub fn retrieve(&self, request: &SearchRequest, k: usize) -> Result<Vec<Passage>> {
+    pub(crate) fn retrieve(&self, request: &SearchRequest, k: usize) -> Result<Vec<Passage>> {
         let mut query = self.resolve(request)?;
         query.text = content_words(&query.text);
         query.group = false;

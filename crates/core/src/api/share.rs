@@ -28,12 +28,12 @@ pub const MAX_BUNDLE_BYTES: usize = 512 * 1024 * 1024;
 impl Mappe {
     /// What the bundle of `scope` would hold, and the closed material it
     /// leaves out; the same selection [`Mappe::export_bundle`] writes.
-    pub fn bundle_preview(&self, scope: &BundleScope) -> Result<BundlePreview> {
+    pub(crate) fn bundle_preview(&self, scope: &BundleScope) -> Result<BundlePreview> {
         sharing::preview(&self.store, &self.blobs, scope)
     }
 
     /// The bundle of `scope` as zip bytes (closed material left out).
-    pub fn export_bundle_bytes(&mut self, scope: &BundleScope) -> Result<Vec<u8>> {
+    pub(crate) fn export_bundle_bytes(&mut self, scope: &BundleScope) -> Result<Vec<u8>> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let path = dir.path().join("pakke.zip");
         self.export_bundle(scope, ClosedPolicy::Omit, &path)?;
@@ -41,7 +41,7 @@ impl Mappe {
     }
 
     /// Imports a bundle given as zip bytes; a bad bundle changes nothing.
-    pub fn import_bundle_bytes(
+    pub(crate) fn import_bundle_bytes(
         &mut self,
         bytes: &[u8],
         settings: &IngestSettings,
@@ -58,7 +58,7 @@ impl Mappe {
     }
 
     /// The cases the member has shared notes on, most notes first.
-    pub fn share_candidates(&self) -> Result<Vec<ShareCandidate>> {
+    pub(crate) fn share_candidates(&self) -> Result<Vec<ShareCandidate>> {
         let read = self.store.read();
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for a in read.all_annotations()? {

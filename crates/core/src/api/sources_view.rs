@@ -3,8 +3,8 @@
 //! material) are left out and only counted.
 
 use super::Mappe;
-use crate::store::{FailedFile, Source};
 use crate::api::Scope;
+use crate::store::{FailedFile, Source};
 use crate::Result;
 use serde::Serialize;
 
@@ -36,7 +36,7 @@ pub struct SourcesStatus {
 impl Mappe {
     /// The sources; without the closed scope, the things their last sync
     /// could not do are left out (they name files).
-    pub fn sources_for(&self, scope: Scope) -> Result<Vec<Source>> {
+    pub(crate) fn sources_for(&self, scope: Scope) -> Result<Vec<Source>> {
         let mut sources = self.sources()?;
         if !scope.sees_closed() {
             for s in &mut sources {
@@ -47,8 +47,10 @@ impl Mappe {
     }
 
     /// What is stored and which files failed, as `scope` may see it.
-    pub fn sources_status(&self, scope: Scope) -> Result<SourcesStatus> {
-        let status = self.status()?;
+    pub(crate) fn sources_status(&self, scope: Scope) -> Result<SourcesStatus> {
+        // Without the closed scope only open attachments' failures are
+        // counted, and none is named (a path can say more than the file).
+        let status = self.status(scope)?;
         let failed_count = status.failed_files.len();
         let hidden = !scope.sees_closed();
         Ok(SourcesStatus {

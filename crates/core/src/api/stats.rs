@@ -1,7 +1,7 @@
 //! Workload statistics on [`Mappe`]: the figures per body and period, the
 //! drill-down behind them, and finding bodies by name for the query.
 
-use super::Mappe;
+use super::{Mappe, Scope};
 use crate::model::BodyId;
 use crate::stats::{self, Explanation, Stats, StatsQuery};
 use crate::Result;
@@ -9,19 +9,19 @@ use crate::Result;
 impl Mappe {
     /// Meetings, meeting hours, items, briefings, referred cases and pages of
     /// attachments per body and period (see [`crate::stats`] for the rules).
-    pub fn stats(&self, q: &StatsQuery) -> Result<Stats> {
-        stats::compute(&self.store.read(), q)
+    pub(crate) fn stats(&self, q: &StatsQuery, scope: Scope) -> Result<Stats> {
+        stats::compute(&self.store.read(), q, !scope.sees_closed())
     }
 
     /// The meetings, items and attachments behind every figure of [`Mappe::stats`]
     /// for the same query, with what each contributes and why.
-    pub fn stats_explain(&self, q: &StatsQuery) -> Result<Vec<Explanation>> {
-        stats::explain(&self.store.read(), q)
+    pub(crate) fn stats_explain(&self, q: &StatsQuery, scope: Scope) -> Result<Vec<Explanation>> {
+        stats::explain(&self.store.read(), q, !scope.sees_closed())
     }
 
     /// The bodies named (current name, former name or abbreviation, as the
     /// search's `--body` takes them); an unknown name is an error.
-    pub fn body_ids(&self, names: &[String]) -> Result<Vec<BodyId>> {
+    pub(crate) fn body_ids(&self, names: &[String]) -> Result<Vec<BodyId>> {
         let read = self.store.read();
         let mut ids = Vec::new();
         for name in names {

@@ -358,7 +358,10 @@ done"#
         };
         serving.refresh().unwrap();
         assert!(hits(&serving) > 0);
-        let failed = serving.status().unwrap().failed_files;
+        let failed = serving
+            .status(crate::api::Scope::Member)
+            .unwrap()
+            .failed_files;
         assert_eq!(failed.len(), 1);
         assert!(failed[0].path.ends_with("tom.pdf"), "{failed:?}");
         assert!(!failed[0].reason.is_empty());
@@ -391,7 +394,13 @@ done"#
         assert!(!s.running && !s.again);
         assert_eq!(s.sources[0].new, 1, "the second run stored the new file");
         let m = Mappe::open(&f.data).unwrap();
-        assert_eq!(m.status().unwrap().counts.documents, 4);
+        assert_eq!(
+            m.status(crate::api::Scope::Member)
+                .unwrap()
+                .counts
+                .documents,
+            4
+        );
         // Nothing running: a start starts.
         assert!(jobs.start());
         jobs.wait();

@@ -238,8 +238,10 @@ pub struct SearchQuery {
     /// Only open or only closed material; `None` means both (as far as
     /// `include_closed` allows).
     pub access: Option<Access>,
-    /// Include closed material. True by default (the owner's own machine); the
-    /// HTTP and MCP servers set it to false for callers without the closed scope.
+    /// Include closed material: false by default. `api::Session` always
+    /// sets it from its scope, overwriting whatever a caller put here, and
+    /// serde never reads it, so a request can never widen what it sees.
+    #[serde(skip)]
     pub include_closed: bool,
     /// Only these kinds; empty means all.
     pub kinds: Vec<MaterialKind>,
@@ -263,7 +265,7 @@ impl Default for SearchQuery {
             from: None,
             to: None,
             access: None,
-            include_closed: true,
+            include_closed: false,
             kinds: Vec::new(),
             case_number: None,
             sort: SortOrder::Relevance,

@@ -189,7 +189,7 @@ done"#;
         let report = f.sync().unwrap();
         assert_eq!((report.extracted, report.removed), (0, 1));
         assert_eq!(f.titles("fiskeri"), ["c"]);
-        let counts = f.store.read().counts().unwrap();
+        let counts = f.store.read().counts(false).unwrap();
         assert_eq!(counts.attachments, 2, "same content, same attachment");
         assert_eq!(counts.documents, 2);
         assert_eq!((counts.removed_files, counts.removed_documents), (1, 1));
@@ -198,14 +198,14 @@ done"#;
         f.sync().unwrap();
         assert!(f.titles("fiskeri").is_empty());
         assert_eq!(f.titles("skovbrug"), ["b"]);
-        let counts = f.store.read().counts().unwrap();
+        let counts = f.store.read().counts(false).unwrap();
         assert_eq!((counts.removed_files, counts.removed_documents), (2, 2));
 
         // The file comes back under its first name: unmarked and found again.
         fs::write(f.folder.join("a.pdf"), "fiskeri").unwrap();
         f.sync().unwrap();
         assert_eq!(f.titles("fiskeri"), ["a"]);
-        let counts = f.store.read().counts().unwrap();
+        let counts = f.store.read().counts(false).unwrap();
         assert_eq!((counts.removed_files, counts.removed_documents), (1, 1));
         let source = f.store.read().source("Notater").unwrap();
         assert!(source.last_success_at.is_some() && source.last_error.is_none());
@@ -222,7 +222,7 @@ done"#;
         assert!(err.to_string().contains("mappen findes ikke"), "{err}");
         let source = f.store.read().source("Notater").unwrap();
         assert!(source.last_error.unwrap().contains("mappen findes ikke"));
-        let counts = f.store.read().counts().unwrap();
+        let counts = f.store.read().counts(false).unwrap();
         assert_eq!((counts.removed_files, counts.removed_documents), (0, 0));
         assert_eq!(f.titles("fiskeri"), ["a"]);
         // Back again: the sync runs and clears the error.

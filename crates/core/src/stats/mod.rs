@@ -174,7 +174,7 @@ fn hours(minutes: u64) -> f64 {
 }
 
 /// Computes the statistics from the store.
-pub fn compute(read: &Reader<'_>, q: &StatsQuery) -> Result<Stats> {
+pub fn compute(read: &Reader<'_>, q: &StatsQuery, open_only: bool) -> Result<Stats> {
     if let (Some(f), Some(t)) = (q.from, q.to) {
         if f > t {
             return Err(Error::Invalid(format!(
@@ -182,7 +182,7 @@ pub fn compute(read: &Reader<'_>, q: &StatsQuery) -> Result<Stats> {
             )));
         }
     }
-    let counts = read.stats_counts(q)?;
+    let counts = read.stats_counts(q, open_only)?;
     let range = match (q.from, q.to) {
         (Some(f), Some(t)) => Some((f, t)),
         _ => read
@@ -320,8 +320,8 @@ struct ItemRule {
 /// The drill-down: for every body and period with meetings in scope, every
 /// meeting with its items and attachments, and what each contributes. Summing
 /// the contributions gives the figures of [`compute`].
-pub fn explain(read: &Reader<'_>, q: &StatsQuery) -> Result<Vec<Explanation>> {
-    let (item_rows, att_rows) = read.stats_explain_rows(q)?;
+pub fn explain(read: &Reader<'_>, q: &StatsQuery, open_only: bool) -> Result<Vec<Explanation>> {
+    let (item_rows, att_rows) = read.stats_explain_rows(q, open_only)?;
     let names: BTreeMap<BodyId, String> = read
         .stats_bodies(&q.body_ids)?
         .into_iter()

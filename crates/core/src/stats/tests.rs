@@ -248,6 +248,7 @@ fn every_counting_rule_by_year() {
             to: Some(d("2024-12-31")),
             ..StatsQuery::default()
         },
+        false,
     )
     .unwrap();
     // TU 2023: meetings M1, M2, M3; hours (150 + 75) / 60 = 3.75 over 2 timed meetings.
@@ -310,6 +311,7 @@ fn months_bodies_and_partial_periods() {
             body_ids: vec![c.tu],
             by: Interval::Month,
         },
+        false,
     )
     .unwrap();
     assert_eq!(s.rows.len(), 2, "{:#?}", s.rows);
@@ -329,7 +331,7 @@ fn months_bodies_and_partial_periods() {
         to: Some(d("2024-12-31")),
         ..StatsQuery::default()
     };
-    let s = compute(&c.store.read(), &q).unwrap();
+    let s = compute(&c.store.read(), &q, false).unwrap();
     assert_eq!(s.rows.len(), 1);
     assert_eq!(s.rows[0].body_id, c.tu);
     let s = compute(
@@ -338,11 +340,12 @@ fn months_bodies_and_partial_periods() {
             body_ids: vec![c.ku],
             ..q
         },
+        false,
     )
     .unwrap();
     assert_eq!(figures(&s.rows[0]), (0, 0, 0.0, 0, 0, 0, 0, 0, 0));
     // Without dates: from the first to the last meeting in the store.
-    let s = compute(&c.store.read(), &StatsQuery::default()).unwrap();
+    let s = compute(&c.store.read(), &StatsQuery::default(), false).unwrap();
     assert_eq!(s.rows.len(), 4);
     assert_eq!(row(&s, c.tu, "2023").period_start, d("2023-03-06"));
     assert_eq!(row(&s, c.tu, "2024").period_end, d("2024-02-15"));
@@ -354,6 +357,7 @@ fn months_bodies_and_partial_periods() {
             to: Some(d("2023-01-01")),
             ..StatsQuery::default()
         },
+        false,
     )
     .unwrap_err();
     assert!(err.to_string().contains("efter slutdatoen"), "{err}");
@@ -367,8 +371,8 @@ fn the_drill_down_adds_up_to_the_figures_and_says_why() {
         to: Some(d("2024-12-31")),
         ..StatsQuery::default()
     };
-    let s = compute(&c.store.read(), &q).unwrap();
-    let ex = explain(&c.store.read(), &q).unwrap();
+    let s = compute(&c.store.read(), &q, false).unwrap();
+    let ex = explain(&c.store.read(), &q, false).unwrap();
     // Every row with meetings has an explanation whose parts add up to its figures.
     assert_eq!(ex.len(), s.rows.iter().filter(|r| r.meetings > 0).count());
     for e in &ex {

@@ -58,39 +58,75 @@ pub struct IndexSource {
     pub docs: Vec<IndexDoc>,
 }
 
+/// The SQL condition on `a.id` that an attachment is open: an open item or
+/// a collection document uses it. A file both an open and a closed item use
+/// is open (it was published with the open one), everywhere.
+pub(crate) const OPEN_ATTACHMENT: &str =
+    "(EXISTS (SELECT 1 FROM item_attachments ia JOIN items i ON i.id = ia.item_id
+              WHERE ia.attachment_id = a.id AND i.closed = 0)
+         OR EXISTS (SELECT 1 FROM documents d WHERE d.attachment_id = a.id))";
+
 impl Reader<'_> {
-    /// Counts for `status`.
-    pub fn counts(&self) -> Result<StoreCounts> {
+    /// Counts for `status`; with `open_only`, as if closed items and the
+    /// files only they use had never been stored.
+    pub fn counts(&self, open_only: bool) -> Result<StoreCounts> {
         let count = |sql: &str| -> Result<u64> {
             Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
         };
+        // The attachments this scope sees, as a condition on `a.id`.
+        let seen = if open_only { OPEN_ATTACHMENT } else { "1" };
+        let items = if open_only { "WHERE closed = 0" } else { "" };
         Ok(StoreCounts {
             bodies: count("SELECT count(*) FROM bodies")?,
             meetings: count("SELECT count(*) FROM meetings")?,
-            items: count("SELECT count(*) FROM items")?,
-            attachments: count("SELECT count(*) FROM attachments")?,
-            pages: count("SELECT coalesce(sum(page_count), 0) FROM attachments")?,
-            pages_with_text: count("SELECT count(*) FROM pages WHERE text <> ''")?,
+            items: count(&format!("SELECT count(*) FROM items {items}"))?,
+            attachments: count(&format!("SELECT count(*) FROM attachments a WHERE {seen}"))?,
+            pages: count(&format!(
+                "SELECT coalesce(sum(page_count), 0) FROM attachments a WHERE {seen}"
+            ))?,
+            pages_with_text: count(&format!(
+                "SELECT count(*) FROM pages p JOIN attachments a ON a.id = p.attachment_id
+                  WHERE p.text <> '' AND {seen}"
+            ))?,
             collections: count("SELECT count(*) FROM collections")?,
             documents: count("SELECT count(*) FROM documents WHERE removed_at IS NULL")?,
-            pending_text: count("SELECT count(*) FROM attachments WHERE text_status IS NULL")?,
-            removed_files: count("SELECT count(*) FROM source_files WHERE removed_at IS NOT NULL")?,
+            pending_text: count(&format!(
+                "SELECT count(*) FROM attachments a WHERE text_status IS NULL AND {seen}"
+            ))?,
+            removed_files: count(&format!(
+                "SELECT count(*) FROM source_files sf JOIN attachments a ON a.id = sf.attachment_id
+                  WHERE sf.removed_at IS NOT NULL AND {seen}"
+            ))?,
             removed_documents: count(
                 "SELECT count(*) FROM documents WHERE removed_at IS NOT NULL",
             )?,
         })
     }
 
+    /// Failed files of attachments an open item or a document uses (no
+    /// path problems: those can concern closed material).
+    pub fn open_failed_files(&self) -> Result<Vec<FailedFile>> {
+        Ok(self.failed_files_where(&format!("AND {OPEN_ATTACHMENT}"), false)?)
+    }
+
     /// Every file whose text could not be read fully, and every path problem.
     pub fn failed_files(&self) -> Result<Vec<FailedFile>> {
-        let mut stmt = self.conn.prepare(
+        self.failed_files_where("", true)
+    }
+
+    fn failed_files_where(&self, condition: &str, problems: bool) -> Result<Vec<FailedFile>> {
+        let problems = if problems {
+            "UNION ALL SELECT path, reason, 'problem', NULL FROM import_problems"
+        } else {
+            ""
+        };
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT coalesce(sf.path, 'sha256:' || a.sha256), coalesce(a.problem, ''), a.text_status, a.page_count
                FROM attachments a LEFT JOIN source_files sf ON sf.attachment_id = a.id
-              WHERE a.text_status IN ('partial', 'no_text', 'unreadable')
-             UNION ALL
-             SELECT path, reason, 'problem', NULL FROM import_problems
-             ORDER BY 1",
-        )?;
+              WHERE a.text_status IN ('partial', 'no_text', 'unreadable') {condition}
+             {problems}
+             ORDER BY 1"
+        ))?;
         let rows = stmt.query_map([], |r| {
             Ok(FailedFile {
                 path: r.get(0)?,

@@ -121,8 +121,15 @@ WITH m AS (
 ci AS (
   SELECT i.id, i.meeting_id, i.kind, i.closed, i.referred
     FROM items i JOIN m ON m.id = i.meeting_id
-   WHERE i.postponed = 0 AND i.withdrawn_at IS NULL
+   WHERE i.postponed = 0 AND i.withdrawn_at IS NULL /*open-only*/
 )";
+
+/// [`SCOPE`], for the open scope without closed items (as if they had never
+/// been stored: they count nowhere, not even as items).
+fn scope_sql(open_only: bool) -> String {
+    let only = if open_only { "AND i.closed = 0" } else { "" };
+    SCOPE.replace("/*open-only*/", only)
+}
 
 fn key_len(by: Interval) -> i64 {
     match by {
@@ -142,13 +149,18 @@ impl Reader<'_> {
     /// The figures per (body, period) of every body and period that has a
     /// meeting in scope. Three GROUP BY queries; no row is read into Rust
     /// except the aggregates.
-    pub fn stats_counts(&self, q: &StatsQuery) -> Result<BTreeMap<(BodyId, String), StatsCounts>> {
+    pub fn stats_counts(
+        &self,
+        q: &StatsQuery,
+        open_only: bool,
+    ) -> Result<BTreeMap<(BodyId, String), StatsCounts>> {
+        let scope = scope_sql(open_only);
         let bodies = body_filter(q);
         let p = params![q.from, q.to, bodies, key_len(q.by)];
         let mut out: BTreeMap<(BodyId, String), StatsCounts> = BTreeMap::new();
 
         let mut stmt = self.conn.prepare(&format!(
-            "{SCOPE}
+            "{scope}
              SELECT body_id, period, count(*), count(minutes), coalesce(sum(minutes), 0)
                FROM m GROUP BY body_id, period"
         ))?;
@@ -163,7 +175,7 @@ impl Reader<'_> {
         // Fixed items are left out; a briefing counts its subjects (one when it
         // lists none); referred counts counted items with the flag.
         let mut stmt = self.conn.prepare(&format!(
-            "{SCOPE},
+            "{scope},
              subj AS (SELECT item_id, count(*) AS n FROM item_subjects
                        WHERE item_id IN (SELECT id FROM ci WHERE kind = 'briefing') GROUP BY item_id)
              SELECT m.body_id, m.period,
@@ -184,7 +196,7 @@ impl Reader<'_> {
 
         // Pages: each distinct file once per meeting, over the counted open items.
         let mut stmt = self.conn.prepare(&format!(
-            "{SCOPE},
+            "{scope},
              used AS (SELECT DISTINCT ci.meeting_id, ia.attachment_id
                         FROM ci JOIN item_attachments ia ON ia.item_id = ci.id
                        WHERE ci.closed = 0)
@@ -240,16 +252,19 @@ impl Reader<'_> {
     pub fn stats_explain_rows(
         &self,
         q: &StatsQuery,
+        open_only: bool,
     ) -> Result<(Vec<ExplainItemRow>, Vec<ExplainAttachmentRow>)> {
+        let scope = scope_sql(open_only);
+        let only = if open_only { "AND i.closed = 0" } else { "" };
         let bodies = body_filter(q);
         let p = params![q.from, q.to, bodies, key_len(q.by)];
         let mut stmt = self.conn.prepare(&format!(
-            "{SCOPE}
+            "{scope}
              SELECT m.body_id, m.period, m.id, m.date, m.start_time, m.end_time, m.minutes,
                     i.id, i.number, i.title, i.kind, i.closed, i.postponed, i.referred,
                     i.withdrawn_at IS NOT NULL, i.case_number,
                     (SELECT count(*) FROM item_subjects s WHERE s.item_id = i.id)
-               FROM m LEFT JOIN items i ON i.meeting_id = m.id
+               FROM m LEFT JOIN items i ON i.meeting_id = m.id {only}
               ORDER BY m.body_id, m.date, m.id, i.number"
         ))?;
         let items = stmt
@@ -276,9 +291,9 @@ impl Reader<'_> {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(&format!(
-            "{SCOPE}
+            "{scope}
              SELECT i.meeting_id, i.id, ia.attachment_id, ia.title, a.page_count
-               FROM m JOIN items i ON i.meeting_id = m.id
+               FROM m JOIN items i ON i.meeting_id = m.id {only}
                JOIN item_attachments ia ON ia.item_id = i.id
                JOIN attachments a ON a.id = ia.attachment_id
               ORDER BY m.body_id, m.date, m.id, i.number, ia.ord"

@@ -10,8 +10,8 @@ use axum::routing::{get, MethodRouter};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
 use moedemappe_core::api::Pace;
-use moedemappe_core::model::BodyId;
 use moedemappe_core::api::Scope;
+use moedemappe_core::model::BodyId;
 use serde::Deserialize;
 
 use super::{member_only, with_mappe, with_mappe_mut, App};
@@ -43,7 +43,7 @@ pub(super) async fn agenda(
 ) -> Response {
     let from = p.from.unwrap_or_else(today);
     let next = p.next.unwrap_or(DEFAULT_NEXT).min(MAX_NEXT);
-    with_mappe(&app, move |m| m.agenda_for(from, next, scope)).await
+    with_mappe(&app, move |m| m.session(scope).agenda(from, next)).await
 }
 
 /// The last meetings of the followed bodies before `before` (default today).
@@ -54,12 +54,12 @@ pub(super) async fn recent(
 ) -> Response {
     let before = p.before.unwrap_or_else(today);
     let last = p.last.unwrap_or(DEFAULT_NEXT).min(MAX_NEXT);
-    with_mappe(&app, move |m| m.recent_agenda_for(before, last, scope)).await
+    with_mappe(&app, move |m| m.session(scope).recent_agenda(before, last)).await
 }
 
 /// Every body that has met, with whether it is followed.
 pub(super) async fn bodies(State(app): State<App>) -> Response {
-    with_mappe(&app, |m| m.bodies_to_follow()).await
+    with_mappe(&app, |m| m.session(Scope::Open).bodies_to_follow()).await
 }
 
 /// GET, PUT and DELETE of `/api/follow/{body}`.
@@ -70,7 +70,8 @@ pub(super) fn follow_route() -> MethodRouter<App> {
 /// Whether a body is followed.
 async fn following(State(app): State<App>, Path(body): Path<i64>) -> Response {
     with_mappe(&app, move |m| {
-        m.bodies_to_follow()?
+        m.session(Scope::Open)
+            .bodies_to_follow()?
             .into_iter()
             .find(|b| b.id == BodyId(body))
             .ok_or_else(|| moedemappe_core::Error::NotFound(format!("udvalg {body} findes ikke")))
@@ -100,14 +101,17 @@ async fn set_following(app: App, scope: Scope, body: i64, on: bool) -> Response 
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| m.set_following(BodyId(body), on)).await
+    with_mappe_mut(&app, move |m| {
+        m.member(scope)?.set_following(BodyId(body), on)
+    })
+    .await
 }
 
 /// The member's reading pace.
 pub(super) async fn pace(State(app): State<App>) -> Response {
     with_mappe(&app, |m| {
         Ok(Pace {
-            pages_per_hour: m.reading_pace()?,
+            pages_per_hour: m.session(Scope::Open).reading_pace()?,
         })
     })
     .await
@@ -123,7 +127,7 @@ pub(super) async fn set_pace(
         return refused;
     }
     with_mappe_mut(&app, move |m| {
-        m.set_reading_pace(pace.pages_per_hour)?;
+        m.member(scope)?.set_reading_pace(pace.pages_per_hour)?;
         Ok(pace)
     })
     .await

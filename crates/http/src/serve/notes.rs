@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, put};
 use axum::{Extension, Json, Router};
+use moedemappe_core::api::Scope;
 use moedemappe_core::api::{NewNote, NoteEdit, NoteScope};
 use moedemappe_core::model::{AttachmentId, ItemId, MeetingId};
-use moedemappe_core::api::Scope;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -57,7 +57,7 @@ async fn list(
             )
         }
     };
-    with_mappe(&app, move |m| m.notes_for(&which, scope)).await
+    with_mappe(&app, move |m| m.session(scope).notes(&which)).await
 }
 
 async fn add(
@@ -69,8 +69,9 @@ async fn add(
         return refused;
     }
     with_mappe_mut(&app, move |m| {
-        let note = m.add_note(&new)?;
-        m.note_view(note)
+        let mut member = m.member(scope)?;
+        let note = member.add_note(&new)?;
+        member.note_view(note)
     })
     .await
 }
@@ -85,8 +86,9 @@ async fn edit(
         return refused;
     }
     with_mappe_mut(&app, move |m| {
-        let note = m.edit_note(&id, &change)?;
-        m.note_view(note)
+        let mut member = m.member(scope)?;
+        let note = member.edit_note(&id, &change)?;
+        member.note_view(note)
     })
     .await
 }
@@ -100,8 +102,9 @@ async fn remove(
         return refused;
     }
     with_mappe_mut(&app, move |m| {
-        let note = m.remove_note(&id)?;
-        m.note_view(note)
+        let mut member = m.member(scope)?;
+        let note = member.remove_note(&id)?;
+        member.note_view(note)
     })
     .await
 }
@@ -123,7 +126,9 @@ async fn mark_read(
         return refused;
     }
     with_mappe_mut(&app, move |m| {
-        let marked = m.mark_read(AttachmentId(marks.attachment), &marks.pages)?;
+        let marked = m
+            .member(scope)?
+            .mark_read(AttachmentId(marks.attachment), &marks.pages)?;
         Ok(json!({ "marked": marked }))
     })
     .await
@@ -144,7 +149,7 @@ async fn read_pages(
         return refused;
     }
     with_mappe(&app, move |m| {
-        let pages = m.read_pages(AttachmentId(q.attachment))?;
+        let pages = m.session(scope).read_pages(AttachmentId(q.attachment))?;
         Ok(json!({ "attachment": q.attachment, "pages": pages }))
     })
     .await
@@ -158,5 +163,8 @@ async fn progress(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe(&app, move |m| m.reading_progress(MeetingId(id))).await
+    with_mappe(&app, move |m| {
+        m.session(scope).reading_progress(MeetingId(id))
+    })
+    .await
 }

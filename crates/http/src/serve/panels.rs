@@ -15,8 +15,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Extension, Json};
-use moedemappe_core::api::{BundleScope, Interval, Mappe, StatsQuery, MAX_BUNDLE_BYTES};
 use moedemappe_core::api::Scope;
+use moedemappe_core::api::{BundleScope, Interval, Mappe, Session, StatsQuery, MAX_BUNDLE_BYTES};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -25,7 +25,7 @@ const MEMBER_ONLY: &str = "kun Mødemappes eget vindue må ændre kilder, hente 
 
 /// The statistics query of `/api/stats` and `/api/stats/csv`: `body` may
 /// name several bodies, separated by commas.
-pub(super) fn stats_query(m: &Mappe, p: &SpanParams) -> moedemappe_core::Result<StatsQuery> {
+pub(super) fn stats_query(m: &Session<'_>, p: &SpanParams) -> moedemappe_core::Result<StatsQuery> {
     let by = match p.by.as_deref() {
         None => Interval::Year,
         Some(b) => Interval::parse(b).ok_or_else(|| {
@@ -56,11 +56,16 @@ pub(super) fn stats_query(m: &Mappe, p: &SpanParams) -> moedemappe_core::Result<
 }
 
 /// The workload table as CSV, the same rows as `/api/stats`.
-pub(super) async fn stats_csv(State(app): State<App>, Query(p): Query<SpanParams>) -> Response {
+pub(super) async fn stats_csv(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<SpanParams>,
+) -> Response {
     let mappe = app.mappe.clone();
     let done = tokio::task::spawn_blocking(move || {
         let m = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        m.stats(&stats_query(&m, &p)?)?.to_csv()
+        let s = m.session(scope);
+        s.stats(&stats_query(&s, &p)?)?.to_csv()
     })
     .await;
     match done {
@@ -84,7 +89,7 @@ pub(super) async fn sources(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
 ) -> Response {
-    with_mappe(&app, move |m| m.sources_for(scope)).await
+    with_mappe(&app, move |m| m.session(scope).sources()).await
 }
 
 /// `GET` and `DELETE /api/sources/{name}`.
@@ -98,7 +103,8 @@ async fn source(
     Path(name): Path<String>,
 ) -> Response {
     with_mappe(&app, move |m| {
-        m.sources_for(scope)?
+        m.session(scope)
+            .sources()?
             .into_iter()
             .find(|s| s.name == name)
             .ok_or_else(|| moedemappe_core::Error::NotFound(format!("ingen kilde hedder «{name}»")))
@@ -127,8 +133,12 @@ pub(super) async fn add_source(
     }
     let name = new.name.filter(|n| !n.trim().is_empty());
     let resp = with_mappe_mut(&app, move |m| match new.kind.as_str() {
-        "portal" => m.add_portal_source(&new.location, name.as_deref()),
-        "folder" => m.add_folder_source(std::path::Path::new(new.location.trim()), name.as_deref()),
+        "portal" => m
+            .member(scope)?
+            .add_portal_source(&new.location, name.as_deref()),
+        "folder" => m
+            .member(scope)?
+            .add_folder_source(std::path::Path::new(new.location.trim()), name.as_deref()),
         _ => Err(moedemappe_core::Error::Invalid(
             "kind skal være portal eller folder".into(),
         )),
@@ -150,7 +160,7 @@ async fn remove_source(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| m.remove_source(&name)).await
+    with_mappe_mut(&app, move |m| m.member(scope)?.remove_source(&name)).await
 }
 
 pub(super) async fn sync_state(State(app): State<App>) -> Response {
@@ -173,7 +183,7 @@ pub(super) async fn start_sync(
 }
 
 pub(super) async fn status(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
-    with_mappe(&app, move |m| m.sources_status(scope)).await
+    with_mappe(&app, move |m| m.session(scope).sources_status()).await
 }
 
 /// What a bundle holds: `case` (a case number) or `meeting` (an id or
@@ -189,7 +199,9 @@ impl ShareParams {
     fn scope(&self, m: &Mappe) -> moedemappe_core::Result<BundleScope> {
         match (&self.case, &self.meeting) {
             (Some(c), None) if !c.trim().is_empty() => Ok(BundleScope::Case(c.trim().to_string())),
-            (None, Some(meeting)) => Ok(BundleScope::Meeting(m.resolve_meeting(meeting)?)),
+            (None, Some(meeting)) => Ok(BundleScope::Meeting(
+                m.session(Scope::Member).resolve_meeting(meeting)?,
+            )),
             _ => Err(moedemappe_core::Error::Invalid(
                 "angiv enten en sag (case) eller et møde (meeting)".into(),
             )),
@@ -204,7 +216,7 @@ pub(super) async fn share_candidates(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe(&app, |m| m.share_candidates()).await
+    with_mappe(&app, move |m| m.session(scope).share_candidates()).await
 }
 
 pub(super) async fn share_preview(
@@ -215,7 +227,7 @@ pub(super) async fn share_preview(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe(&app, move |m| m.bundle_preview(&p.scope(m)?)).await
+    with_mappe(&app, move |m| m.session(scope).bundle_preview(&p.scope(m)?)).await
 }
 
 pub(super) async fn share_bundle(
@@ -229,8 +241,8 @@ pub(super) async fn share_bundle(
     let mappe = app.mappe.clone();
     let done = tokio::task::spawn_blocking(move || {
         let mut m = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        let scope = p.scope(&m)?;
-        m.export_bundle_bytes(&scope)
+        let which = p.scope(&m)?;
+        m.member(scope)?.export_bundle_bytes(&which)
     })
     .await;
     match done {
@@ -269,7 +281,10 @@ async fn share_import(
         return error(StatusCode::BAD_REQUEST, "der kom ingen fil med");
     }
     let settings = app.sync_settings.clone();
-    with_mappe_mut(&app, move |m| m.import_bundle_bytes(&body, &settings)).await
+    with_mappe_mut(&app, move |m| {
+        m.member(scope)?.import_bundle_bytes(&body, &settings)
+    })
+    .await
 }
 
 /// The member's name as others see it on shared notes.
@@ -282,7 +297,7 @@ pub(super) async fn author(State(app): State<App>, Extension(scope): Extension<S
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, |m| m.author()).await
+    with_mappe_mut(&app, move |m| m.member(scope)?.author()).await
 }
 
 pub(super) async fn set_author(
@@ -293,5 +308,5 @@ pub(super) async fn set_author(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| m.set_author(&a.name)).await
+    with_mappe_mut(&app, move |m| m.member(scope)?.set_author(&a.name)).await
 }

@@ -1,0 +1,319 @@
+//! The only way in: a [`Session`] reads the data directory in one [`Scope`],
+//! and a [`Member`] (the member's own scope only) changes it. Every rule about
+//! closed material lives behind these two types, so a caller (CLI, HTTP, MCP,
+//! the desktop window) cannot forget it: it never sees an unscoped read.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::notes::{NoteScope, NoteView, ReadingProgress};
+use super::{
+    AgendaEntry, BodyChoice, CaseHistory, ItemView, Mappe, MeetingView, Scope, SearchRequest,
+    ShareCandidate, SourcesStatus, Status,
+};
+use crate::index::SearchResults;
+use crate::model::{AttachmentId, BodyId, ItemId, MeetingId};
+use crate::retrieve::Passage;
+use crate::stats::{Explanation, Stats, StatsQuery};
+use crate::store::{MeetingSummary, Source};
+use crate::{Error, Result};
+
+/// Reads in one scope. Cheap: make one per request.
+#[derive(Clone, Copy)]
+pub struct Session<'m> {
+    mappe: &'m Mappe,
+    scope: Scope,
+}
+
+/// The member acting: reads in [`Scope::Member`] and every change.
+pub struct Member<'m> {
+    pub(super) mappe: &'m mut Mappe,
+}
+
+/// The refusal of a change to a caller that is not the member.
+pub(crate) fn not_member() -> Error {
+    Error::Forbidden("kun medlemmet selv kan ændre noget i Mødemappe".into())
+}
+
+impl Mappe {
+    /// Reads as a caller with `scope` may see them.
+    pub fn session(&self, scope: Scope) -> Session<'_> {
+        Session { mappe: self, scope }
+    }
+
+    /// Changes, for the member only: any other scope is refused with
+    /// [`Error::Forbidden`].
+    pub fn member(&mut self, scope: Scope) -> Result<Member<'_>> {
+        if !scope.is_member() {
+            return Err(not_member());
+        }
+        Ok(Member { mappe: self })
+    }
+}
+
+impl<'m> Session<'m> {
+    /// The scope of this session.
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+
+    /// Refuses a read of the member's own things (reading marks, settings,
+    /// bundles) to anyone else.
+    fn member_only(&self) -> Result<&'m Mappe> {
+        if self.scope.is_member() {
+            Ok(self.mappe)
+        } else {
+            Err(not_member())
+        }
+    }
+
+    /// The request as this scope may run it: closed material only when the
+    /// scope sees it, whatever the request says.
+    fn scoped(&self, request: &SearchRequest) -> SearchRequest {
+        let mut request = request.clone();
+        request.query.include_closed = self.scope.sees_closed();
+        request
+    }
+
+    /// Full-text search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.mappe.search(&self.scoped(request))
+    }
+
+    /// Material like a case from other cases; a case this scope cannot see
+    /// is unknown.
+    pub fn more_like_case(
+        &self,
+        case_number: &str,
+        request: &SearchRequest,
+    ) -> Result<SearchResults> {
+        if !self.scope.sees_closed() {
+            self.case_history(case_number)?;
+        }
+        self.mappe
+            .more_like_case(case_number, &self.scoped(request))
+    }
+
+    /// The `k` best passages for a question.
+    pub fn retrieve(&self, request: &SearchRequest, k: usize) -> Result<Vec<Passage>> {
+        self.mappe.retrieve(&self.scoped(request), k)
+    }
+
+    /// The stored text of one page of an attachment.
+    pub fn page_text(&self, attachment: AttachmentId, page: u32) -> Result<String> {
+        self.mappe.page_text_for(attachment, page, self.scope)
+    }
+
+    /// The stored PDF of an attachment.
+    pub fn attachment_file(&self, attachment: AttachmentId) -> Result<PathBuf> {
+        self.mappe.attachment_file(attachment, self.scope)
+    }
+
+    /// Every treatment of a case that this scope sees, oldest first.
+    pub fn case_history(&self, case_number: &str) -> Result<CaseHistory> {
+        self.mappe.case_history_for(case_number, self.scope)
+    }
+
+    /// Meetings in a span, of one body or all, newest first.
+    pub fn meetings(
+        &self,
+        body: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<MeetingSummary>> {
+        self.mappe.meetings(body, from, to, self.scope)
+    }
+
+    /// One meeting and its agenda.
+    pub fn meeting(&self, id: MeetingId) -> Result<MeetingView> {
+        self.mappe.meeting(id, self.scope)
+    }
+
+    /// One item.
+    pub fn item(&self, id: ItemId) -> Result<ItemView> {
+        self.mappe.item(id, self.scope)
+    }
+
+    /// A meeting by id or `<body>/<YYYY-MM-DD>`.
+    pub fn resolve_meeting(&self, text: &str) -> Result<MeetingId> {
+        self.mappe.resolve_meeting(text)
+    }
+
+    /// Notes: the member sees all of theirs and the imported ones; anyone
+    /// else only shared and imported notes on material they may see.
+    pub fn notes(&self, which: &NoteScope) -> Result<Vec<NoteView>> {
+        self.mappe.notes_for(which, self.scope)
+    }
+
+    /// Workload statistics; without the closed scope closed items count
+    /// nowhere (as if they had never been stored).
+    pub fn stats(&self, q: &StatsQuery) -> Result<Stats> {
+        self.mappe.stats(q, self.scope)
+    }
+
+    /// The drill-down behind [`Session::stats`].
+    pub fn stats_explain(&self, q: &StatsQuery) -> Result<Vec<Explanation>> {
+        self.mappe.stats_explain(q, self.scope)
+    }
+
+    /// The bodies named (name, former name or abbreviation).
+    pub fn body_ids(&self, names: &[String]) -> Result<Vec<BodyId>> {
+        self.mappe.body_ids(names)
+    }
+
+    /// What is stored, counted as this scope sees it.
+    pub fn status(&self) -> Result<Status> {
+        self.mappe.status(self.scope)
+    }
+
+    /// The sources.
+    pub fn sources(&self) -> Result<Vec<Source>> {
+        self.mappe.sources_for(self.scope)
+    }
+
+    /// What is stored and which files failed.
+    pub fn sources_status(&self) -> Result<SourcesStatus> {
+        self.mappe.sources_status(self.scope)
+    }
+
+    /// The next meetings of the followed bodies, with their reading load.
+    pub fn agenda(&self, from: NaiveDate, next: usize) -> Result<Vec<AgendaEntry>> {
+        self.mappe.agenda_for(from, next, self.scope)
+    }
+
+    /// The latest meetings of the followed bodies.
+    pub fn recent_agenda(&self, before: NaiveDate, last: usize) -> Result<Vec<AgendaEntry>> {
+        self.mappe.recent_agenda_for(before, last, self.scope)
+    }
+
+    /// Every body that has met, with whether the member follows it.
+    pub fn bodies_to_follow(&self) -> Result<Vec<BodyChoice>> {
+        self.mappe.bodies_to_follow()
+    }
+
+    /// The names of the followed bodies.
+    pub fn followed(&self) -> Result<Vec<String>> {
+        self.mappe.followed()
+    }
+
+    /// The member's reading pace, pages per hour.
+    pub fn reading_pace(&self) -> Result<u32> {
+        self.mappe.reading_pace()
+    }
+
+    /// The pages of an attachment the member has read (the member only).
+    pub fn read_pages(&self, attachment: AttachmentId) -> Result<Vec<u32>> {
+        let mappe = self.member_only()?;
+        mappe.attachment_file(attachment, self.scope)?;
+        mappe.read_pages(attachment)
+    }
+
+    /// The member's reading progress through a meeting (the member only).
+    pub fn reading_progress(&self, meeting: MeetingId) -> Result<ReadingProgress> {
+        self.member_only()?.reading_progress(meeting)
+    }
+
+    /// The cases the member has shared notes on (the member only).
+    pub fn share_candidates(&self) -> Result<Vec<ShareCandidate>> {
+        self.member_only()?.share_candidates()
+    }
+
+    /// What a bundle would hold (the member only).
+    pub fn bundle_preview(&self, scope: &super::BundleScope) -> Result<super::BundlePreview> {
+        self.member_only()?.bundle_preview(scope)
+    }
+}
+
+impl Member<'_> {
+    /// Reads, as the member.
+    pub fn session(&self) -> Session<'_> {
+        self.mappe.session(Scope::Member)
+    }
+}
+
+/// Forwards each listed change of [`Mappe`] through [`Member`], the only
+/// place outside this crate that reaches them.
+macro_rules! member_forwards {
+    ($( $(#[$doc:meta])* fn $name:ident(&$($mut:ident)? $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
+        impl Member<'_> {
+            $(
+                $(#[$doc])*
+                pub fn $name(&mut self $(, $arg: $ty)*) -> $ret {
+                    self.mappe.$name($($arg),*)
+                }
+            )*
+        }
+    };
+}
+
+use super::notes::{
+    BundleScope, ClosedPolicy, ExportReport, ImportBundleReport, NewNote, NoteEdit,
+};
+use super::{DemoReport, IngestSettings, SourceOutcome};
+use crate::annotations::{Annotation, Author};
+use crate::demo::DemoSummary;
+use crate::ingest::ImportReport;
+use crate::progress::Progress;
+use crate::sources::portal::PortalOptions;
+use crate::tokens::{TokenInfo, TokenScope, Tokens};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+member_forwards! {
+    /// Imports folders in the folder format, plain folders of PDFs, or single PDFs.
+    fn import(&mut, paths: &[PathBuf], settings: &IngestSettings, progress: &dyn Progress) -> Result<ImportReport>;
+    /// Rebuilds the search index from the store; returns the documents written.
+    fn reindex(&mut, progress: &dyn Progress) -> Result<u64>;
+    /// Writes the demo corpus at `scale` into `<data>/demo` (without importing it).
+    fn write_demo(&, scale: f64, progress: &dyn Progress) -> Result<(PathBuf, DemoSummary)>;
+    /// Writes the demo corpus at `scale` into `<data>/demo` and imports it.
+    fn demo(&mut, scale: f64, settings: &IngestSettings, progress: &dyn Progress) -> Result<DemoReport>;
+    /// Adds a portal (FirstAgenda Publication) by its base URL.
+    fn add_portal_source(&mut, url: &str, name: Option<&str>) -> Result<Source>;
+    /// Adds a folder as a source.
+    fn add_folder_source(&mut, path: &Path, name: Option<&str>) -> Result<Source>;
+    /// Removes a source by name; what it brought in stays.
+    fn remove_source(&mut, name: &str) -> Result<Source>;
+    /// Brings every source up to date.
+    fn sync(&mut, settings: &IngestSettings, portal: &PortalOptions, progress: &dyn Progress) -> Result<Vec<SourceOutcome>>;
+    /// Syncs folder sources, then again on every change, until `stop`.
+    fn watch(&mut, settings: &IngestSettings, debounce: Duration, progress: &dyn Progress, stop: &AtomicBool, on_synced: &mut dyn FnMut(&Source, &ImportReport)) -> Result<()>;
+    /// Follows the bodies `name` matches; returns every followed body's name.
+    fn follow(&mut, name: &str) -> Result<Vec<String>>;
+    /// Stops following the bodies `name` matches.
+    fn unfollow(&mut, name: &str) -> Result<Vec<String>>;
+    /// Follows or stops following one body by id.
+    fn set_following(&mut, body: BodyId, on: bool) -> Result<Vec<BodyChoice>>;
+    /// Sets the reading pace (pages per hour, at least 1).
+    fn set_reading_pace(&mut, pages_per_hour: u32) -> Result<()>;
+    /// The member as an author of notes (made on first use).
+    fn author(&mut) -> Result<Author>;
+    /// Sets the name others see on shared notes.
+    fn set_author(&mut, name: &str) -> Result<Author>;
+    /// Adds a highlight or note.
+    fn add_note(&mut, new: &NewNote) -> Result<Annotation>;
+    /// Changes one of the member's own notes.
+    fn edit_note(&mut, id: &str, edit: &NoteEdit) -> Result<Annotation>;
+    /// One note by id (or id prefix).
+    fn find_note(&, id: &str) -> Result<Annotation>;
+    /// Deletes one of the member's own notes.
+    fn remove_note(&mut, id: &str) -> Result<Annotation>;
+    /// A note as listed on its own.
+    fn note_view(&, note: Annotation) -> Result<NoteView>;
+    /// Marks pages of an attachment as read.
+    fn mark_read(&mut, attachment: AttachmentId, pages: &[u32]) -> Result<usize>;
+    /// Writes a sharing bundle to `out`.
+    fn export_bundle(&mut, scope: &BundleScope, policy: ClosedPolicy, out: &Path) -> Result<ExportReport>;
+    /// The bundle of `scope` as zip bytes (closed material left out).
+    fn export_bundle_bytes(&mut, scope: &BundleScope) -> Result<Vec<u8>>;
+    /// Imports a bundle file; a bad bundle changes nothing.
+    fn import_bundle(&mut, path: &Path, settings: &IngestSettings, progress: &dyn Progress) -> Result<ImportBundleReport>;
+    /// Imports a bundle given as zip bytes; a bad bundle changes nothing.
+    fn import_bundle_bytes(&mut, bytes: &[u8], settings: &IngestSettings) -> Result<ImportBundleReport>;
+    /// The tokens of this data directory.
+    fn tokens(&) -> Result<Tokens>;
+    /// Makes a token; returns it with its secret (shown only now).
+    fn create_token(&, scope: TokenScope, label: Option<&str>) -> Result<(TokenInfo, String)>;
+}
