@@ -1,0 +1,494 @@
+//! Closed means closed, checked by equivalence: a data directory with closed
+//! items, and a copy of it with the closed items (and every file, case and
+//! note only they explain) deleted, must look the same to the open scope.
+//! Every HTTP route of the OpenAPI document and every MCP tool is called on
+//! both with the open token and the same arguments; the answers must be
+//! identical (ids are kept by deleting in SQLite, so only the data
+//! directory's own path differs). That covers counts, numbering, not-found
+//! answers, search statistics and notes.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::ok;
+use serde_json::Value;
+
+/// Deletes what the open scope must not know of: closed items, the files
+/// only they use, the cases only they treat, and notes about any of them (a
+/// note on a case ever treated behind closed doors counts as about it).
+const DELETE_CLOSED: &str = "
+PRAGMA foreign_keys = ON;
+DELETE FROM annotations
+ WHERE item_id IN (SELECT id FROM items WHERE closed = 1)
+    OR case_number IN (SELECT case_number FROM items WHERE closed = 1 AND case_number IS NOT NULL)
+    OR (target_sha256 IS NOT NULL AND target_sha256 NOT IN (
+          SELECT a.sha256 FROM attachments a
+           WHERE EXISTS (SELECT 1 FROM item_attachments ia JOIN items i ON i.id = ia.item_id
+                          WHERE ia.attachment_id = a.id AND i.closed = 0)
+              OR EXISTS (SELECT 1 FROM documents d WHERE d.attachment_id = a.id)));
+DELETE FROM items WHERE closed = 1;
+CREATE TEMP TABLE gone AS SELECT id, sha256 FROM attachments
+ WHERE id NOT IN (SELECT attachment_id FROM item_attachments)
+   AND id NOT IN (SELECT attachment_id FROM documents);
+DELETE FROM reading_marks WHERE sha256 IN (SELECT sha256 FROM gone);
+DELETE FROM source_files WHERE attachment_id IN (SELECT id FROM gone);
+DELETE FROM portal_documents WHERE attachment_id IN (SELECT id FROM gone);
+DELETE FROM attachments WHERE id IN (SELECT id FROM gone);
+DELETE FROM cases WHERE id NOT IN (SELECT case_id FROM items WHERE case_id IS NOT NULL);
+";
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["serve", "--port", "0"])
+        .env_remove("MOEDEMAPPE_DATA")
+        .env("MOEDEMAPPE_UI_DIR", data.join("no-ui"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut base = None;
+    for _ in 0..10 {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(w) = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+        {
+            let port: String = w["http://127.0.0.1:".len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            base = Some(format!("http://127.0.0.1:{port}"));
+            break;
+        }
+    }
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    Server {
+        child,
+        base: base.expect("serve printed its address"),
+    }
+}
+
+fn sql(data: &Path, query: &str) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open(data.join("moedemappe.sqlite")).unwrap();
+    let mut stmt = conn.prepare(query).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| {
+                let v: rusqlite::types::Value = r.get(i)?;
+                Ok(match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Null => String::new(),
+                    other => format!("{other:?}"),
+                })
+            })
+            .collect()
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+fn one(data: &Path, query: &str) -> String {
+    sql(data, query)
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next())
+        .unwrap_or_else(|| panic!("no row for {query}"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// One answer, comparable across the two data directories.
+fn answer(resp: reqwest::blocking::Response, data: &Path) -> (u16, String, String) {
+    let status = resp.status().as_u16();
+    let kind = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = resp.text().unwrap();
+    let canonical = std::fs::canonicalize(data).unwrap();
+    let body = body
+        .replace(&*canonical.to_string_lossy(), "<data>")
+        .replace(&*data.to_string_lossy(), "<data>");
+    (status, kind, body)
+}
+
+/// The requests made for each documented path: every path of the OpenAPI
+/// document must have some, so a new route cannot be left out.
+fn requests_for(path: &str, v: &Values) -> Vec<String> {
+    let ids = |list: &[String], f: &dyn Fn(&str) -> String| -> Vec<String> {
+        list.iter().map(|x| f(x)).collect()
+    };
+    let words = [
+        "budget",
+        "lukket",
+        &v.closed_word,
+        "skole",
+        "Aarhus",
+        "xyzzyq",
+    ];
+    match path {
+        "/api/openapi.json"
+        | "/api/agenda/recent"
+        | "/api/bodies"
+        | "/api/pace"
+        | "/api/sources"
+        | "/api/sync"
+        | "/api/status"
+        | "/api/share/candidates"
+        | "/api/share/author" => vec![path.into()],
+        "/api/search" | "/api/retrieve" => words
+            .iter()
+            .flat_map(|w| {
+                [
+                    format!("{path}?q={w}"),
+                    format!("{path}?q={w}&group=false&limit=50"),
+                    format!("{path}?q={w}&access=closed"),
+                    format!("{path}?q={w}&sort=newest"),
+                ]
+            })
+            .collect(),
+        "/api/cases/{number}" | "/api/cases/{number}/similar" => {
+            ids(&v.cases, &|c| path.replace("{number}", c))
+        }
+        "/api/attachments/{id}/pages/{page}" => ids(&v.attachments, &|a| {
+            path.replace("{id}", a).replace("{page}", "1")
+        }),
+        "/api/attachments/{id}/file" => ids(&v.attachments, &|a| path.replace("{id}", a)),
+        "/api/meetings" => vec![path.into(), format!("{path}?body=TU")],
+        "/api/meetings/{id}" | "/api/meetings/{id}/progress" => {
+            ids(&v.meetings, &|m| path.replace("{id}", m))
+        }
+        "/api/items/{id}" => ids(&v.items, &|i| path.replace("{id}", i)),
+        "/api/stats" | "/api/stats/csv" => vec![
+            path.into(),
+            format!("{path}?by=month"),
+            format!("{path}?body=TU"),
+        ],
+        "/api/agenda" => vec![path.into(), format!("{path}?from=2000-01-01&next=50")],
+        "/api/follow/{body}" => ids(&v.bodies, &|b| path.replace("{body}", b)),
+        "/api/notes" => {
+            let mut r = vec![path.to_string()];
+            r.extend(v.cases.iter().map(|c| format!("{path}?case={c}")));
+            r.extend(v.items.iter().map(|i| format!("{path}?item={i}")));
+            r.extend(v.meetings.iter().map(|m| format!("{path}?meeting={m}")));
+            r.extend(
+                v.attachments
+                    .iter()
+                    .map(|a| format!("{path}?attachment={a}")),
+            );
+            r
+        }
+        "/api/notes/{id}" => vec![path.replace("{id}", &v.note)],
+        "/api/read" => ids(&v.attachments, &|a| format!("{path}?attachment={a}")),
+        "/api/sources/{name}" => vec![path.replace("{name}", "demo")],
+        "/api/share/preview" | "/api/share/bundle" => {
+            ids(&v.cases, &|c| format!("{path}?case={c}"))
+        }
+        "/api/share/import" => vec![path.into()],
+        other => panic!("the equivalence test has no requests for {other}: add some"),
+    }
+}
+
+/// Ids and names to ask about: open ones, closed ones and unknown ones.
+struct Values {
+    meetings: Vec<String>,
+    items: Vec<String>,
+    attachments: Vec<String>,
+    cases: Vec<String>,
+    bodies: Vec<String>,
+    note: String,
+    closed_word: String,
+}
+
+#[test]
+fn the_open_scope_cannot_tell_closed_material_from_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    ok(&a, &["demo"]);
+
+    // What to ask about: meetings with closed items, closed and open items,
+    // files only closed items use, cases only ever treated closed.
+    let closed_item = one(
+        &a,
+        "SELECT id FROM items WHERE closed = 1 ORDER BY id LIMIT 1",
+    );
+    let open_item = one(
+        &a,
+        "SELECT id FROM items WHERE closed = 0 ORDER BY id LIMIT 1",
+    );
+    let meeting = one(
+        &a,
+        &format!("SELECT meeting_id FROM items WHERE id = {closed_item}"),
+    );
+    let open_meeting = one(
+        &a,
+        &format!("SELECT meeting_id FROM items WHERE id = {open_item}"),
+    );
+    let closed_att = one(
+        &a,
+        "SELECT attachment_id FROM item_attachments ia JOIN items i ON i.id = ia.item_id
+          GROUP BY attachment_id HAVING max(i.closed) = 1 AND min(i.closed) = 1 LIMIT 1",
+    );
+    let open_att = one(
+        &a,
+        "SELECT attachment_id FROM item_attachments ia JOIN items i ON i.id = ia.item_id
+          WHERE i.closed = 0 LIMIT 1",
+    );
+    let closed_case = one(
+        &a,
+        "SELECT case_number FROM items WHERE case_number IS NOT NULL
+          GROUP BY case_number HAVING min(closed) = 1 LIMIT 1",
+    );
+    let open_case = one(
+        &a,
+        "SELECT case_number FROM items WHERE case_number IS NOT NULL
+          GROUP BY case_number HAVING max(closed) = 0 LIMIT 1",
+    );
+    // A word of the closed pages that no open page has: its statistics
+    // must not reach the open scope (ranking, spelling suggestions).
+    let closed_word = {
+        let closed_text = one(
+            &a,
+            &format!(
+                "SELECT group_concat(text, ' ') FROM pages WHERE attachment_id = {closed_att}"
+            ),
+        );
+        let open_text = one(
+            &a,
+            &format!(
+                "SELECT group_concat(text, ' ') FROM pages WHERE attachment_id NOT IN ({closed_att})"
+            ),
+        )
+        .to_lowercase();
+        closed_text
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 6)
+            .map(str::to_lowercase)
+            .find(|w| !open_text.contains(w.as_str()))
+            .unwrap_or_else(|| "købesum".into())
+    };
+
+    // Notes: private and shared, on open and closed material.
+    ok(&a, &["me", "--name", "Test Medlem"]);
+    let note_of = |args: &[&str]| -> String {
+        let mut all = vec!["note", "add", "--json"];
+        all.extend_from_slice(args);
+        common::json_lines(&ok(&a, &all)).remove(0)["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    note_of(&["--case", &open_case, "--body", "Privat tanke om sagen"]);
+    let shared = note_of(&[
+        "--case",
+        &open_case,
+        "--body",
+        "Delt note om sagen",
+        "--shared",
+    ]);
+    note_of(&[
+        "--case",
+        &closed_case,
+        "--body",
+        "Delt note om den lukkede sag",
+        "--shared",
+    ]);
+    note_of(&[
+        "--item",
+        &closed_item,
+        "--body",
+        "Note på lukket punkt",
+        "--shared",
+    ]);
+
+    copy_dir(&a, &b);
+    let conn = rusqlite::Connection::open(b.join("moedemappe.sqlite")).unwrap();
+    conn.execute_batch(DELETE_CLOSED).unwrap();
+    drop(conn);
+    assert_eq!(one(&b, "SELECT count(*) FROM items WHERE closed = 1"), "0");
+    assert_ne!(one(&a, "SELECT count(*) FROM items WHERE closed = 1"), "0");
+    // Both indexes freshly built, so neither holds deleted documents.
+    ok(&a, &["reindex"]);
+    ok(&b, &["reindex"]);
+
+    let values = Values {
+        meetings: vec![meeting, open_meeting, "999999".into()],
+        items: vec![closed_item, open_item, "999999".into()],
+        attachments: vec![closed_att, open_att, "999999".into()],
+        cases: vec![closed_case, open_case, "EMN-1999-000001".into()],
+        bodies: sql(&a, "SELECT id FROM bodies ORDER BY id LIMIT 2")
+            .into_iter()
+            .map(|r| r[0].clone())
+            .chain(["999999".to_string()])
+            .collect(),
+        note: shared,
+        closed_word,
+    };
+
+    // HTTP: every documented route and method, with the open token.
+    let (server_a, server_b) = (serve(&a), serve(&b));
+    let token_a = std::fs::read_to_string(a.join("api-token")).unwrap();
+    let token_b = std::fs::read_to_string(b.join("api-token")).unwrap();
+    let client = reqwest::blocking::Client::new();
+    let doc: Value = client
+        .get(format!("{}/api/openapi.json", server_a.base))
+        .bearer_auth(token_a.trim())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let mut calls = 0;
+    let mut differences = Vec::new();
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for method in methods.as_object().unwrap().keys() {
+            let method: reqwest::Method = method.to_uppercase().parse().unwrap();
+            for request in requests_for(path, &values) {
+                let ask = |server: &Server, token: &str, data: &Path| {
+                    let mut req = client
+                        .request(method.clone(), format!("{}{request}", server.base))
+                        .bearer_auth(token.trim());
+                    if method != reqwest::Method::GET && method != reqwest::Method::DELETE {
+                        req = req.header("content-type", "application/json").body("{}");
+                    }
+                    answer(req.send().unwrap(), data)
+                };
+                let (ra, rb) = (ask(&server_a, &token_a, &a), ask(&server_b, &token_b, &b));
+                calls += 1;
+                if ra != rb {
+                    differences.push(format!(
+                        "{method} {request}\n  with closed: {} {}\n  without:     {} {}",
+                        ra.0,
+                        &ra.2[..ra.2.len().min(400)],
+                        rb.0,
+                        &rb.2[..rb.2.len().min(400)]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(calls > 100, "only {calls} requests");
+    assert!(
+        differences.is_empty(),
+        "{} of {calls} answers differ:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+
+    // MCP: every tool, with the local open token.
+    let calls: Vec<(String, Value)> = [&values.closed_word, "budget", "skole", "xyzzyq"]
+        .iter()
+        .flat_map(|w| {
+            [
+                (
+                    "search_agendas".to_string(),
+                    serde_json::json!({"query": w}),
+                ),
+                (
+                    "retrieve_passages".to_string(),
+                    serde_json::json!({"question": w}),
+                ),
+            ]
+        })
+        .chain(values.cases.iter().map(|c| {
+            (
+                "get_case_history".to_string(),
+                serde_json::json!({"case_number": c}),
+            )
+        }))
+        .chain(values.attachments.iter().map(|x| {
+            (
+                "get_page_text".to_string(),
+                serde_json::json!({"attachment_id": x.parse::<i64>().unwrap(), "page": 1}),
+            )
+        }))
+        .chain([
+            ("committee_stats".to_string(), serde_json::json!({})),
+            (
+                "committee_stats".to_string(),
+                serde_json::json!({"by": "month"}),
+            ),
+        ])
+        .collect();
+    let run = |data: &Path| -> Value {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/mcp/calls.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_moedemappe"))
+            .arg(data)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs (with the mcp package, see .ci/run)");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(serde_json::to_string(&calls).unwrap().as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "the MCP client failed");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (ma, mb) = (run(&a), run(&b));
+    let tools: BTreeSet<&str> = ma[0]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    let called: BTreeSet<&str> = calls.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(tools, called, "every MCP tool is called");
+    for (i, (x, y)) in ma
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(mb.as_array().unwrap())
+        .enumerate()
+    {
+        assert_eq!(
+            x,
+            y,
+            "MCP call {i} differs: {:?}",
+            calls.get(i.wrapping_sub(1))
+        );
+    }
+}
