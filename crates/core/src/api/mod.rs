@@ -3,9 +3,11 @@
 //! directory) and call its methods; nothing else in the crate is needed.
 
 mod access;
+#[cfg(all(test, unix))]
+mod index_tests;
 mod scope;
-pub use scope::Scope;
 pub use crate::tokens::{TokenInfo, TokenScope};
+pub use scope::Scope;
 mod agenda;
 mod browse;
 pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
@@ -290,12 +292,14 @@ impl Mappe {
 
     /// Rebuilds the search index from the store; returns the documents written.
     pub fn reindex(&mut self, progress: &dyn Progress) -> Result<u64> {
+        // Queued first: a crash after emptying (one or both of the index's two
+        // parts) leaves every owner queued for the next import.
+        self.store.write(|w| w.queue_everything())?;
         {
             let mut writer = self.index.writer()?;
             writer.delete_all()?;
             writer.commit()?;
         }
-        self.store.write(|w| w.queue_everything())?;
         ingest::update_index(&mut self.store, &self.index, progress)
     }
 
