@@ -3,6 +3,8 @@
 //! directory) and call its methods; nothing else in the crate is needed.
 
 mod access;
+#[cfg(all(test, unix))]
+mod index_tests;
 mod scope;
 mod session;
 pub use crate::tokens::{TokenInfo, TokenScope};
@@ -285,7 +287,7 @@ impl Mappe {
         Ok(Status {
             data_dir: self.dir.clone(),
             counts: read.counts(open_only)?,
-            index_documents: self.index.doc_count()?,
+            index_documents: self.index.doc_count_in(!open_only)?,
             failed_files: if open_only {
                 read.open_failed_files()?
             } else {
@@ -297,12 +299,14 @@ impl Mappe {
 
     /// Rebuilds the search index from the store; returns the documents written.
     pub(crate) fn reindex(&mut self, progress: &dyn Progress) -> Result<u64> {
+        // Queued first: a crash after emptying (one or both of the index's two
+        // parts) leaves every owner queued for the next import.
+        self.store.write(|w| w.queue_everything())?;
         {
             let mut writer = self.index.writer()?;
             writer.delete_all()?;
             writer.commit()?;
         }
-        self.store.write(|w| w.queue_everything())?;
         ingest::update_index(&mut self.store, &self.index, progress)
     }
 

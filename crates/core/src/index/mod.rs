@@ -7,13 +7,23 @@
 //! `"item:12"` or `"doc:7"`): updating an owner means [`IndexWriter::delete_owner`]
 //! followed by adding all its documents again, then [`IndexWriter::commit`].
 //!
-//! The index directory holds a schema-version file next to tantivy's files; an
-//! index written by another version is refused with a message asking the user to
-//! run `moedemappe reindex`.
+//! Two tantivy indexes with the same schema: `all/` holds every document,
+//! `open/` only the open ones (`cite.access` is [`Access::Open`]). A search
+//! without closed material runs on `open/`, so closed material shapes nothing
+//! it returns: not the ranking statistics (document frequencies, document
+//! count, field lengths), not the spelling correction, not more-like-this.
+//! [`IndexWriter`] writes, deletes and commits both.
+//!
+//! The index directory holds a schema-version file next to the two index
+//! folders; an index written by another version (or another layout) is refused
+//! with [`Error::StaleIndex`], which the data directory answers by rebuilding
+//! it from the store.
 
 mod analyzer;
 mod collect;
 mod compound;
+#[cfg(test)]
+mod open_tests;
 mod schema;
 mod search;
 #[cfg(test)]
@@ -22,13 +32,15 @@ mod tokenizer;
 #[cfg(test)]
 mod ts_export;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
+use tantivy::schema::Schema;
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError, Term};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyError, Term};
 
 pub use analyzer::{
     analyze, analyze_for_index, danish_analyzer, danish_index_analyzer, danish_snippet_analyzer,
@@ -42,11 +54,23 @@ use schema::{Fields, SCHEMA_VERSION};
 /// Name of the file in the index directory that holds the schema version.
 const VERSION_FILE: &str = "moedemappe-schema-version";
 
-/// Threads the writer indexes with.
+/// Folder (inside the index directory) of the index of every document.
+const ALL_DIR: &str = "all";
+
+/// Folder (inside the index directory) of the index of open documents only.
+const OPEN_DIR: &str = "open";
+
+/// Threads each of the two tantivy writers indexes with.
 const WRITER_THREADS: usize = 2;
 
-/// Memory budget of the writer, all threads together.
-const WRITER_HEAP_BYTES: usize = 100_000_000;
+/// Memory budget of each of the two tantivy writers, all its threads together
+/// (tantivy wants at least 15 MB per thread).
+const WRITER_HEAP_BYTES: usize = 64_000_000;
+
+/// How often, and how long apart, merging away deleted open documents is tried
+/// while a background merge holds their segment.
+const PURGE_TRIES: usize = 20;
+const PURGE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Most hits one search returns.
 pub const MAX_LIMIT: usize = 1000;
@@ -401,11 +425,68 @@ pub struct Hit {
     pub snippet_html: String,
 }
 
-/// The search index in one directory.
+/// One tantivy index and its reader.
 #[derive(Clone)]
-pub struct SearchIndex {
+struct Part {
     index: Index,
     reader: IndexReader,
+}
+
+impl Part {
+    /// Opens the index in `dir` (creating it when `exists` is false) with
+    /// `schema`; an index with another schema is stale.
+    fn open(dir: &Path, exists: bool, schema: &Schema) -> Result<Self> {
+        let mmap = MmapDirectory::open(dir).map_err(TantivyError::from)?;
+        let index = if exists {
+            let index = Index::open(mmap)?;
+            if index.schema() != *schema {
+                return Err(stale_index());
+            }
+            index
+        } else {
+            Index::create(mmap, schema.clone(), IndexSettings::default())?
+        };
+        index.tokenizers().register(DANISH, danish_analyzer());
+        index
+            .tokenizers()
+            .register(DANISH_INDEX, danish_index_analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Part { index, reader })
+    }
+
+    fn writer(&self) -> Result<tantivy::IndexWriter> {
+        self.index
+            .writer_with_num_threads(WRITER_THREADS, WRITER_HEAP_BYTES)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(..) => Error::Invalid(
+                    "søgeindekset er i brug: Mødemappe skriver allerede i det (måske i et \
+                     andet vindue); vent til det er færdigt, og prøv igen"
+                        .into(),
+                ),
+                e => Error::Index(e),
+            })
+    }
+}
+
+/// Whether `dir` holds a tantivy index (creating the folder when needed).
+fn index_exists(dir: &Path) -> Result<bool> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mmap = MmapDirectory::open(dir).map_err(TantivyError::from)?;
+    Ok(Index::exists(&mmap).map_err(TantivyError::from)?)
+}
+
+/// The search index in one directory: the index of every document and the
+/// index of the open documents only (see the module documentation).
+#[derive(Clone)]
+pub struct SearchIndex {
+    /// Every document: searches that include closed material.
+    all: Part,
+    /// Open documents only: searches without closed material.
+    open: Part,
+    schema: Schema,
     fields: Fields,
     /// Tokenizers of the query parser: the text fields' [`DANISH_INDEX`] name
     /// maps to the query analyzer here.
@@ -424,87 +505,93 @@ fn stale_index() -> Error {
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating the directory and an empty index if
-    /// needed. An index written by another version of the program is refused with
-    /// [`Error::Invalid`] asking the user to run `moedemappe reindex`.
+    /// needed. An index written by another version of the program (or with only
+    /// one of its two parts) is refused with [`Error::StaleIndex`].
     pub fn open_or_create(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let version_path = dir.join(VERSION_FILE);
-        let mmap = MmapDirectory::open(dir).map_err(TantivyError::from)?;
-        let exists = Index::exists(&mmap).map_err(TantivyError::from)?;
         match std::fs::read_to_string(&version_path) {
             Ok(v) if v.trim() == SCHEMA_VERSION => {}
             Ok(_) => return Err(stale_index()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if exists {
+                // Anything in the folder without a version file is foreign.
+                let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+                if entries.next().is_some() {
                     return Err(stale_index());
                 }
-                // Written before the index itself: a crash in between leaves a
-                // version file and no index, which the next open simply fills.
+                // Written before the indexes themselves: a crash in between
+                // leaves a version file and no index, which the next open
+                // simply fills.
                 std::fs::write(&version_path, format!("{SCHEMA_VERSION}\n"))
                     .map_err(|e| Error::io(&version_path, e))?;
             }
             Err(e) => return Err(Error::io(&version_path, e)),
         }
+        let (all_dir, open_dir) = (dir.join(ALL_DIR), dir.join(OPEN_DIR));
+        let (all_exists, open_exists) = (index_exists(&all_dir)?, index_exists(&open_dir)?);
+        // One without the other (a crash while creating them, a folder deleted
+        // by hand) cannot be trusted to hold the same documents.
+        if all_exists != open_exists {
+            return Err(stale_index());
+        }
         let (schema, fields) = schema::build();
-        let index = if exists {
-            let index = Index::open(mmap)?;
-            if index.schema() != schema {
-                return Err(stale_index());
-            }
-            index
-        } else {
-            Index::create(mmap, schema, IndexSettings::default())?
-        };
-        index.tokenizers().register(DANISH, danish_analyzer());
-        index
-            .tokenizers()
-            .register(DANISH_INDEX, danish_index_analyzer());
+        let all = Part::open(&all_dir, all_exists, &schema)?;
+        let open = Part::open(&open_dir, open_exists, &schema)?;
         let query_tokenizers = TokenizerManager::new();
         query_tokenizers.register(DANISH, danish_analyzer());
         query_tokenizers.register(DANISH_INDEX, danish_analyzer());
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
         Ok(SearchIndex {
-            index,
-            reader,
+            all,
+            open,
+            schema,
             fields,
             query_tokenizers,
         })
     }
 
-    /// Opens the writer (two threads, about 100 MB of memory). Only one writer
-    /// can be open at a time, across all processes; a second one fails with a
-    /// plain-words [`Error::Invalid`].
+    /// Opens the writer (two tantivy writers of two threads and about 64 MB of
+    /// memory each). Only one writer can be open at a time, across all
+    /// processes; a second one fails with a plain-words [`Error::Invalid`].
     pub fn writer(&self) -> Result<IndexWriter> {
-        let inner = self
-            .index
-            .writer_with_num_threads(WRITER_THREADS, WRITER_HEAP_BYTES)
-            .map_err(|e| match e {
-                TantivyError::LockFailure(..) => Error::Invalid(
-                    "søgeindekset er i brug: Mødemappe skriver allerede i det (måske i et \
-                     andet vindue); vent til det er færdigt, og prøv igen"
-                        .into(),
-                ),
-                e => Error::Index(e),
-            })?;
+        let all = self.all.writer()?;
+        let open = self.open.writer()?;
         Ok(IndexWriter {
-            inner,
-            reader: self.reader.clone(),
+            all,
+            open,
+            readers: [self.all.reader.clone(), self.open.reader.clone()],
             fields: self.fields,
+            vanished: BTreeSet::new(),
         })
+    }
+
+    /// The index a search with (`include_closed`) or without closed material
+    /// runs on.
+    fn part(&self, include_closed: bool) -> &Part {
+        if include_closed {
+            &self.all
+        } else {
+            &self.open
+        }
+    }
+
+    /// A searcher of the index for the scope (as of the last reload).
+    fn searcher(&self, include_closed: bool) -> Searcher {
+        self.part(include_closed).reader.searcher()
     }
 
     /// Searches; see [`SearchQuery`]. An empty query is an [`Error::Invalid`];
     /// syntax the parser does not understand is skipped, never an error.
+    /// Without closed material (`include_closed` false) the search runs on the
+    /// open documents' own index: ranking, spelling correction and facets are
+    /// exactly those of an index that never held closed material.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         search::run(self, q)
     }
 
     /// Material like the case `case_number` (its titles and case text), from
     /// other cases, with `filters` applied (its `text` is ignored). An unknown
-    /// case is an [`Error::NotFound`].
+    /// case is an [`Error::NotFound`]. Without closed material it runs on the
+    /// open documents' index, like [`SearchIndex::search`].
     pub fn more_like_case(
         &self,
         case_number: &str,
@@ -513,24 +600,40 @@ impl SearchIndex {
         search::more_like_case(self, case_number, filters)
     }
 
-    /// Number of documents in the index (as of the last reload).
+    /// Number of documents in the index, closed ones included (as of the last
+    /// reload).
     pub fn doc_count(&self) -> Result<u64> {
-        Ok(self.reader.searcher().num_docs())
+        self.doc_count_in(true)
     }
 
-    /// Reloads the reader, to see commits made by another process.
+    /// Number of documents a search with (`include_closed`) or without closed
+    /// material sees (as of the last reload).
+    pub fn doc_count_in(&self, include_closed: bool) -> Result<u64> {
+        Ok(self.searcher(include_closed).num_docs())
+    }
+
+    /// Reloads the readers, to see commits made by another process.
     pub fn reload(&self) -> Result<()> {
-        Ok(self.reader.reload()?)
+        self.all.reader.reload()?;
+        self.open.reader.reload()?;
+        Ok(())
     }
 }
 
-/// Adds and deletes documents. Nothing is visible to searches until
-/// [`IndexWriter::commit`]; dropping the writer without committing discards the
-/// changes.
+/// Adds and deletes documents, in both indexes. Nothing is visible to searches
+/// until [`IndexWriter::commit`]; dropping the writer without committing
+/// discards the changes.
 pub struct IndexWriter {
-    inner: tantivy::IndexWriter,
-    reader: IndexReader,
+    /// Writer of the index of every document.
+    all: tantivy::IndexWriter,
+    /// Writer of the index of open documents.
+    open: tantivy::IndexWriter,
+    /// The readers of both, reloaded after a commit.
+    readers: [IndexReader; 2],
     fields: Fields,
+    /// Owners deleted since the last commit and given no open document back
+    /// (material that turned closed, or went away).
+    vanished: BTreeSet<String>,
 }
 
 impl std::fmt::Debug for IndexWriter {
@@ -540,8 +643,8 @@ impl std::fmt::Debug for IndexWriter {
 }
 
 impl IndexWriter {
-    /// Adds one document. Keys must be unique: to replace documents, delete their
-    /// owner first.
+    /// Adds one document (to the open documents' index too when it is open).
+    /// Keys must be unique: to replace documents, delete their owner first.
     pub fn add(&mut self, doc: &IndexDoc) -> Result<()> {
         if doc.key.trim().is_empty() || doc.owner.trim().is_empty() {
             return Err(Error::Invalid(
@@ -554,15 +657,23 @@ impl IndexWriter {
                 doc.key
             )));
         }
-        self.inner.add_document(self.fields.doc_of(doc))?;
+        let tdoc = self.fields.doc_of(doc);
+        if doc.cite.access == Access::Open {
+            self.open.add_document(tdoc.clone())?;
+            self.vanished.remove(&doc.owner);
+        }
+        self.all.add_document(tdoc)?;
         Ok(())
     }
 
-    /// Deletes every document of `owner` (takes effect at commit, and only for
-    /// documents added before this call).
+    /// Deletes every document of `owner` from both indexes (takes effect at
+    /// commit, and only for documents added before this call). An owner whose
+    /// material turned closed is so removed from the open documents' index.
     pub fn delete_owner(&mut self, owner: &str) {
-        self.inner
-            .delete_term(Term::from_field_text(self.fields.owner, owner));
+        let term = Term::from_field_text(self.fields.owner, owner);
+        self.all.delete_term(term.clone());
+        self.open.delete_term(term);
+        self.vanished.insert(owner.to_string());
     }
 
     /// Deletes every document, committed or added earlier through this writer
@@ -570,15 +681,70 @@ impl IndexWriter {
     pub fn delete_all(&mut self) -> Result<()> {
         // `delete_all_documents` only drops committed segments; documents still
         // in the indexing workers would survive it, so roll those back first.
-        self.inner.rollback()?;
-        self.inner.delete_all_documents()?;
+        for w in [&mut self.all, &mut self.open] {
+            w.rollback()?;
+            w.delete_all_documents()?;
+        }
+        // Whole segments go: nothing of them is left to purge.
+        self.vanished.clear();
         Ok(())
     }
 
-    /// Commits and makes the changes visible to this process's searches.
+    /// Commits both indexes and makes the changes visible to this process's
+    /// searches. A crash between the two commits leaves them apart until the
+    /// owners are written again: the store empties its index queue only after
+    /// this returns, so the next run rebuilds the same owners in both.
+    ///
+    /// tantivy keeps counting a deleted document in its term statistics until
+    /// its segment is merged. When an owner that had open documents comes back
+    /// with none (it turned closed), the open index's segments with deletions
+    /// are merged here, so its text stops shaping open searches (scores and
+    /// spelling corrections) at once.
     pub fn commit(&mut self) -> Result<()> {
-        self.inner.commit()?;
-        self.reader.reload()?;
+        let before = self.readers[1].searcher();
+        let mut purge = false;
+        for owner in &self.vanished {
+            let term = Term::from_field_text(self.fields.owner, owner);
+            if before.doc_freq(&term)? > 0 {
+                purge = true;
+                break;
+            }
+        }
+        self.all.commit()?;
+        self.open.commit()?;
+        self.vanished.clear();
+        if purge {
+            purge_deletions(&mut self.open)?;
+        }
+        for reader in &self.readers {
+            reader.reload()?;
+        }
         Ok(())
     }
+}
+
+/// Merges the committed segments of `writer`'s index that have deleted
+/// documents, which drops those documents from the term statistics. A segment
+/// that a background merge holds is waited for and looked at again (that merge
+/// may have started before the deletions, and then keeps them).
+fn purge_deletions(writer: &mut tantivy::IndexWriter) -> Result<()> {
+    for _ in 0..PURGE_TRIES {
+        let with_deletes: Vec<_> = writer
+            .index()
+            .searchable_segment_metas()?
+            .into_iter()
+            .filter(|m| m.has_deletes())
+            .map(|m| m.id())
+            .collect();
+        if with_deletes.is_empty() {
+            return Ok(());
+        }
+        match writer.merge(&with_deletes).wait() {
+            Ok(_) => return Ok(()),
+            Err(TantivyError::InvalidArgument(_)) => std::thread::sleep(PURGE_WAIT),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // Left to tantivy's own merges; `reindex` starts afresh.
+    Ok(())
 }

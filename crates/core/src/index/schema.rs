@@ -13,9 +13,10 @@ use super::analyzer::DANISH_INDEX;
 use super::{Citation, DocKind, Hit, IndexDoc, MaterialKind};
 use crate::model::{Access, ItemKind};
 
-/// Bump whenever the schema or the analyzer changes: an index written with
+/// Bump whenever the schema, the analyzer or the layout (the `all/` and `open/`
+/// folders) changes: an index written with
 /// another version must be rebuilt (`moedemappe reindex`).
-pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-3";
+pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-4";
 
 /// Handles of every field of the schema.
 #[derive(Clone, Copy, Debug)]

@@ -50,7 +50,10 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     if text.is_empty() {
         return Err(Error::Invalid("tom søgning".into()));
     }
-    let searcher = idx.reader.searcher();
+    // Without closed material: the open documents' own index, so nothing
+    // below (scores, corrections, relaxation, facets) is shaped by closed
+    // material.
+    let searcher = idx.searcher(q.include_closed);
     // Every word by default. When no document has them all: words found
     // nowhere by similar spellings, then any of the words, then any word by
     // similar spellings.
@@ -97,7 +100,8 @@ pub(super) fn more_like_case(
     filters: &SearchQuery,
 ) -> Result<SearchResults> {
     let f = &idx.fields;
-    let searcher = idx.reader.searcher();
+    // The open documents' own index without closed material (see `run`).
+    let searcher = idx.searcher(filters.include_closed);
     let term =
         |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
     let this_case = || {
@@ -113,6 +117,8 @@ pub(super) fn more_like_case(
             term(Term::from_field_text(f.kind, kind_str(DocKind::Item))),
         ),
     ];
+    // The open documents' index has no closed documents; the filter stays as
+    // a second guard.
     if !filters.include_closed {
         of_case.push((
             Occur::MustNot,
@@ -411,7 +417,7 @@ fn most_common_similar(searcher: &Searcher, field: Field, near: &[&str]) -> Resu
 fn parse(idx: &SearchIndex, text: &str, all: bool) -> Box<dyn Query> {
     let f = &idx.fields;
     let mut parser = QueryParser::new(
-        idx.index.schema(),
+        idx.schema.clone(),
         vec![f.item_title, f.attachment_title, f.case_number, f.text],
         idx.query_tokenizers.clone(),
     );
@@ -603,6 +609,8 @@ fn with_filters(f: &Fields, user: Box<dyn Query>, q: &SearchQuery) -> Box<dyn Qu
             filter(term(Term::from_field_text(f.access, access_str(access)))),
         ));
     }
+    // Searches without closed material run on the open documents' index,
+    // which has none; the filter stays as a second guard.
     if !q.include_closed {
         clauses.push((
             Occur::MustNot,

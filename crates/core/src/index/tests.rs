@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use super::*;
 use crate::model::{Access, ItemKind};
 
-const TU: i64 = 1;
-const BUU: i64 = 2;
-const BR: i64 = 3;
+pub(super) const TU: i64 = 1;
+pub(super) const BUU: i64 = 2;
+pub(super) const BR: i64 = 3;
 
-fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+pub(super) fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
@@ -27,7 +27,7 @@ fn body_name(id: i64) -> String {
 
 /// An agenda item document.
 #[allow(clippy::too_many_arguments)]
-fn item(
+pub(super) fn item(
     id: i64,
     body: i64,
     meeting: i64,
@@ -59,7 +59,13 @@ fn item(
 }
 
 /// A page of an attachment of `of` (an item document).
-fn page(of: &IndexDoc, attachment: i64, att_title: &str, page: u32, text: &str) -> IndexDoc {
+pub(super) fn page(
+    of: &IndexDoc,
+    attachment: i64,
+    att_title: &str,
+    page: u32,
+    text: &str,
+) -> IndexDoc {
     let item_id = of.cite.item_id.unwrap();
     IndexDoc {
         key: format!("page:{item_id}:{attachment}:{page}"),
@@ -76,7 +82,7 @@ fn page(of: &IndexDoc, attachment: i64, att_title: &str, page: u32, text: &str) 
 }
 
 /// A page of a plain collection document.
-fn coll_page(doc: i64, page: u32, title: &str, text: &str) -> IndexDoc {
+pub(super) fn coll_page(doc: i64, page: u32, title: &str, text: &str) -> IndexDoc {
     IndexDoc {
         key: format!("doc:{doc}:{page}"),
         owner: format!("doc:{doc}"),
@@ -92,7 +98,7 @@ fn coll_page(doc: i64, page: u32, title: &str, text: &str) -> IndexDoc {
 }
 
 /// About twenty documents of Danish council material.
-fn corpus() -> Vec<IndexDoc> {
+pub(super) fn corpus() -> Vec<IndexDoc> {
     let i1 = item(
         1,
         TU,
@@ -259,7 +265,7 @@ fn corpus() -> Vec<IndexDoc> {
     ]
 }
 
-fn build(dir: &Path, docs: &[IndexDoc]) -> SearchIndex {
+pub(super) fn build(dir: &Path, docs: &[IndexDoc]) -> SearchIndex {
     let idx = SearchIndex::open_or_create(dir).unwrap();
     let mut w = idx.writer().unwrap();
     for d in docs {
@@ -280,7 +286,7 @@ fn keys(idx: &SearchIndex, q: &SearchQuery) -> Vec<String> {
 
 /// A query that sees closed material too (the member's own view); the
 /// default sees open material only.
-fn k(text: &str) -> SearchQuery {
+pub(super) fn k(text: &str) -> SearchQuery {
     SearchQuery {
         limit: 100,
         include_closed: true,
@@ -1293,4 +1299,58 @@ fn more_like_a_case_finds_other_cases_on_the_same_subject() {
         idx.more_like_case("EMN-1999-000001", &k("")),
         Err(Error::NotFound(_))
     ));
+}
+
+/// Index build time and size on the demo corpus:
+/// `cargo test -p moedemappe-core index_build_cost -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn index_build_cost() {
+    let scale = 0.3;
+    let corpus = crate::relevance::corpus::build(&crate::demo::DemoOptions {
+        scale,
+        ..crate::demo::DemoOptions::default()
+    });
+    let closed = corpus
+        .docs
+        .iter()
+        .filter(|d| d.cite.access == Access::Closed)
+        .count();
+    let dir = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let idx = build(dir.path(), &corpus.docs);
+    let took = start.elapsed();
+    fn size(p: &Path) -> u64 {
+        std::fs::read_dir(p)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| {
+                let m = e.metadata().unwrap();
+                if m.is_dir() {
+                    size(&e.path())
+                } else {
+                    m.len()
+                }
+            })
+            .sum()
+    }
+    let mut parts = vec![("total".to_string(), size(dir.path()))];
+    for e in std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+    {
+        if e.path().is_dir() {
+            parts.push((
+                e.file_name().to_string_lossy().into_owned(),
+                size(&e.path()),
+            ));
+        }
+    }
+    println!(
+        "scale {scale}: {} docs ({closed} closed), built in {:.2} s, {} in index; sizes: {:?}",
+        corpus.docs.len(),
+        took.as_secs_f64(),
+        idx.doc_count().unwrap(),
+        parts
+    );
 }
