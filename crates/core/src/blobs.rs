@@ -59,6 +59,17 @@ impl BlobStore {
         Ok(Stored { sha256, size })
     }
 
+    /// Moves a temporary file (from [`BlobStore::temp_file`]) whose content
+    /// the caller has just hashed into place; returns whether it was placed
+    /// (false when that content was stored already and the temporary dropped).
+    pub fn put_hashed(&self, tmp: tempfile::NamedTempFile, sha256: &str) -> Result<bool> {
+        if self.contains(sha256) {
+            return Ok(false);
+        }
+        self.place(tmp, sha256)?;
+        Ok(true)
+    }
+
     /// Copies `source` into the store while hashing it; returns its hash and size.
     /// Content already present is not written again.
     pub fn put_file(&self, source: &Path) -> Result<Stored> {
