@@ -196,10 +196,13 @@ impl Mappe {
             }
             other => other?,
         };
+        let blobs = BlobStore::new(dir.join("files"));
+        // Attachments of an import that was killed before it finished.
+        blobs.remove_stale_temps(Duration::from_secs(24 * 3600))?;
         Ok(Mappe {
             dir: dir.to_path_buf(),
             store,
-            blobs: BlobStore::new(dir.join("files")),
+            blobs,
             index,
             notices,
         })
