@@ -51,6 +51,9 @@ fn run() -> Result<(), String> {
     let dir = data_dir()?;
     let mappe = Mappe::open(&dir)
         .map_err(|e| format!("kunne ikke åbne datamappen {}: {e}", dir.display()))?;
+    for notice in mappe.notices() {
+        eprintln!("{notice}");
+    }
     // The member at their own computer sees closed material: the window's UI
     // gets the same closed-scope UI token as `moedemappe serve` gives it.
     let ui_token = mappe

@@ -363,6 +363,9 @@ pub fn run(args: Args) -> Result<()> {
     };
     let mut mappe = Mappe::open(&dir)
         .with_context(|| format!("kunne ikke åbne datamappen {}", dir.display()))?;
+    for notice in mappe.notices() {
+        eprintln!("{notice}");
+    }
     match args.command {
         Command::Import { paths, ingest } => {
             let report = mappe.member(Scope::Member)?.import(

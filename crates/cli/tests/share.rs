@@ -472,7 +472,8 @@ fn a_bundle_of_a_meeting_with_closed_items_holds_nothing_closed() {
             "{item}"
         );
     }
-    assert!(manifest["omitted_closed"]["items"].as_u64().unwrap() >= 1);
+    // The export said what it left out; the bundle does not.
+    assert_no_omitted(&manifest);
     // Every PDF in the bundle is an open attachment's content.
     for (name, bytes) in &entries {
         if name.ends_with(".pdf") {
@@ -483,6 +484,54 @@ fn a_bundle_of_a_meeting_with_closed_items_holds_nothing_closed() {
 
 /// Zip entries: (name, bytes).
 type Entries = Vec<(String, Vec<u8>)>;
+
+/// Fails if any key anywhere in `v` speaks of what was left out.
+fn assert_no_omitted(v: &serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                assert!(!k.contains("omitted"), "«{k}» in the manifest");
+                assert_no_omitted(x);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(assert_no_omitted),
+        _ => {}
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// `entries` with the manifest changed by `f`.
+fn with_manifest(entries: &Entries, f: &dyn Fn(&mut serde_json::Value)) -> Entries {
+    entries
+        .iter()
+        .map(|(n, b)| {
+            if n == "manifest.json" {
+                let mut m: serde_json::Value = serde_json::from_slice(b).unwrap();
+                f(&mut m);
+                (n.clone(), serde_json::to_vec_pretty(&m).unwrap())
+            } else {
+                (n.clone(), b.clone())
+            }
+        })
+        .collect()
+}
+
+/// Writes a zip whose entries are stored, not compressed.
+fn write_zip_stored(path: &Path, entries: &Entries) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in entries {
+        zip.start_file(name.as_str(), opts).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}
 
 /// A data directory with one meeting and a member's note, and a valid bundle
 /// from another member with two shared notes.
@@ -637,6 +686,59 @@ fn bad_bundles_get_one_clear_error_and_change_nothing() {
             "har ikke den størrelse",
         ),
     ];
+    let pdf_entry = entries
+        .iter()
+        .find(|(n, _)| n.ends_with(".pdf"))
+        .unwrap()
+        .clone();
+    // The attachment swapped for a non-PDF, everything else made to match.
+    let not_pdf = b"<html>ikke en pdf</html>".repeat(100);
+    let other = sha256(&not_pdf);
+    let mut not_a_pdf: Entries = with_manifest(&entries, &|m| {
+        let a = &mut m["attachments"][0];
+        a["sha256"] = other.clone().into();
+        a["size"] = not_pdf.len().into();
+        a["path"] = format!("attachments/{other}.pdf").into();
+    })
+    .into_iter()
+    .filter(|(n, _)| !n.ends_with(".pdf"))
+    .map(|(n, b)| {
+        let b = String::from_utf8(b).unwrap().replace(&sha, &other);
+        (n, b.into_bytes())
+    })
+    .collect();
+    not_a_pdf.push((format!("attachments/{other}.pdf"), not_pdf.clone()));
+    // A second, real PDF no note points at.
+    let extra_pdf = common::pdf(&[common::Page::text(&["Et bilag uden noter"])], None);
+    let extra = sha256(&extra_pdf);
+    let mut unreferenced = with_manifest(&entries, &|m| {
+        let mut a = m["attachments"][0].clone();
+        a["sha256"] = extra.clone().into();
+        a["size"] = extra_pdf.len().into();
+        a["path"] = format!("attachments/{extra}.pdf").into();
+        m["attachments"].as_array_mut().unwrap().push(a);
+    });
+    unreferenced.push((format!("attachments/{extra}.pdf"), extra_pdf.clone()));
+    // More items than any meeting or case has, in a small manifest.
+    let many_items = with_manifest(&entries, &|m| {
+        let item = m["items"][0].clone();
+        m["items"] = vec![item; 3_000].into();
+    });
+    // 200,000 attachments: the manifest alone is tens of MB.
+    let huge = with_manifest(&entries, &|m| {
+        let a = m["attachments"][0].clone();
+        m["attachments"] = vec![a; 200_000].into();
+    });
+    let mut cases = cases;
+    cases.extend([
+        ("not-a-pdf", not_a_pdf, "er ikke en PDF-fil"),
+        ("unreferenced", unreferenced, "bruges ikke af nogen note"),
+        (
+            "many-items",
+            many_items,
+            "for mange punkter (3000; højst 1000)",
+        ),
+    ]);
     let before = dump(&mentee);
     let check = |name: &str, path: &Path, expect: &str| {
         let out = moedemappe(&mentee, &["share", "import", path.to_str().unwrap()]);
@@ -672,6 +774,43 @@ fn bad_bundles_get_one_clear_error_and_change_nothing() {
     let cut = dir.path().join("afkortet.zip");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
     check("truncated", &cut, "afkortet");
+    // A huge manifest, stored: refused by its size before it is read.
+    let path = dir.path().join("huge.zip");
+    write_zip_stored(&path, &huge);
+    check("huge-manifest", &path, "«manifest.json» er for stor");
+    // Two manifests: the zip crate keeps one entry per name, so the second is
+    // written under another name and renamed in the raw bytes.
+    let evil = with_manifest(&entries, &|m| {
+        m["author"]["name"] = "Falsk Forfatter".into()
+    });
+    let mut two = entries.clone();
+    two.push((
+        "manifest.jsoX".into(),
+        evil.iter()
+            .find(|(n, _)| n == "manifest.json")
+            .unwrap()
+            .1
+            .clone(),
+    ));
+    let path = dir.path().join("to-manifester.zip");
+    write_zip_stored(&path, &two);
+    let mut raw = std::fs::read(&path).unwrap();
+    let needle = b"manifest.jsoX";
+    let mut renamed = 0;
+    for i in 0..=raw.len() - needle.len() {
+        if &raw[i..i + needle.len()] == needle {
+            raw[i + needle.len() - 1] = b'n';
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 2, "local and central header");
+    std::fs::write(&path, &raw).unwrap();
+    check(
+        "two-manifests",
+        &path,
+        "«manifest.json» står to gange i pakken",
+    );
+    assert!(pdf_entry.1.starts_with(b"%PDF-"));
 
     // The good bundle still imports.
     let out = ok(&mentee, &["share", "import", good.to_str().unwrap()]);
@@ -697,4 +836,90 @@ fn bad_bundles_get_one_clear_error_and_change_nothing() {
     let highlight = listed.iter().find(|v| !v["anchor"].is_null()).unwrap();
     let text = page_text(&fresh, highlight["attachment"].as_i64().unwrap(), 1);
     assert!(text.contains("trafikplanen for Viby"), "{text}");
+
+    // A bundle from before, which said what was left out, still imports.
+    let old = dir.path().join("gammel.zip");
+    write_zip(
+        &old,
+        &with_manifest(&entries, &|m| {
+            m["omitted_closed"] =
+                serde_json::json!({"items": 2, "attachments": 1, "annotations": 0});
+        }),
+    );
+    let older = dir.path().join("gammel-data");
+    let out = ok(&older, &["share", "import", old.to_str().unwrap()]);
+    assert!(out.contains("2 nye"), "{out}");
+    // The bundle written today says nothing about what was left out.
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &entries
+            .iter()
+            .find(|(n, _)| n == "manifest.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    assert_no_omitted(&manifest);
+}
+
+#[test]
+fn a_case_with_only_closed_treatments_is_refused_like_an_unknown_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("moeder");
+    let m = root.join("Teknisk Udvalg").join("2024-05-06");
+    let item = m.join("01 Personalesag");
+    std::fs::create_dir_all(&item).unwrap();
+    std::fs::write(
+        m.join("meeting.json"),
+        r#"{ "schema": 1, "items": [ { "number": 1, "access": "closed", "case_number": "EMN-2024-000099" } ] }"#,
+    )
+    .unwrap();
+    std::fs::write(
+        item.join("Bilag 1 Indstilling.pdf"),
+        common::pdf(
+            &[common::Page::text(&["Fortrolig indstilling om en ansat"])],
+            None,
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["import", root.to_str().unwrap()]);
+    ok(&data, &["me", "--name", "Mette Mentor"]);
+    add(
+        &data,
+        &[
+            "--case",
+            "EMN-2024-000099",
+            "--body",
+            "Husk tavshedspligten",
+            "--shared",
+        ],
+    );
+    let refusal = |case: &str, extra: &[&str]| {
+        let out_file = dir.path().join(format!("{case}.zip"));
+        let mut args = vec![
+            "share",
+            "export",
+            "--case",
+            case,
+            "-o",
+            out_file.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = moedemappe(&data, &args);
+        assert_eq!(out.status.code(), Some(1), "{case} {extra:?}");
+        assert!(!out_file.exists(), "{case}: a bundle was written");
+        String::from_utf8_lossy(&out.stderr).replace(case, "<sag>")
+    };
+    for extra in [&[][..], &["--closed", "refuse"][..]] {
+        let closed = refusal("EMN-2024-000099", extra);
+        let unknown = refusal("EMN-2024-999999", extra);
+        assert_eq!(closed, unknown, "{extra:?}");
+        assert!(closed.contains("ingen sag"), "{closed}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

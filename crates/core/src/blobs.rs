@@ -59,6 +59,41 @@ impl BlobStore {
         Ok(Stored { sha256, size })
     }
 
+    /// Removes temporary files (from [`BlobStore::temp_file`]) older than
+    /// `age` that a killed process left behind; returns how many. A younger
+    /// one may belong to an import or download still running elsewhere.
+    pub fn remove_stale_temps(&self, age: std::time::Duration) -> Result<usize> {
+        let entries = match fs::read_dir(&self.root) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(Error::io(&self.root, e)),
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let stale = entry.file_name().to_string_lossy().starts_with(".tmp")
+                && entry.metadata().is_ok_and(|m| {
+                    m.is_file()
+                        && m.modified()
+                            .is_ok_and(|t| t.elapsed().is_ok_and(|e| e > age))
+                });
+            if stale && fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Moves a temporary file (from [`BlobStore::temp_file`]) whose content
+    /// the caller has just hashed into place; returns whether it was placed
+    /// (false when that content was stored already and the temporary dropped).
+    pub fn put_hashed(&self, tmp: tempfile::NamedTempFile, sha256: &str) -> Result<bool> {
+        if self.contains(sha256) {
+            return Ok(false);
+        }
+        self.place(tmp, sha256)?;
+        Ok(true)
+    }
+
     /// Copies `source` into the store while hashing it; returns its hash and size.
     /// Content already present is not written again.
     pub fn put_file(&self, source: &Path) -> Result<Stored> {
@@ -121,6 +156,7 @@ impl Write for HashWriter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn same_content_is_stored_once() {
@@ -143,6 +179,33 @@ mod tests {
         assert_eq!(
             fs::read(store.path_of(&sa.sha256)).unwrap(),
             fs::read(&a).unwrap()
+        );
+    }
+
+    #[test]
+    fn only_old_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("files"));
+        assert_eq!(store.remove_stale_temps(Duration::ZERO).unwrap(), 0);
+        let tmp = store.temp_file().unwrap().into_temp_path().keep().unwrap();
+        let a = dir.path().join("a.pdf");
+        fs::write(&a, b"%PDF-1.4").unwrap();
+        let kept = store.put_file(&a).unwrap();
+        let hour = Duration::from_secs(3600);
+        assert_eq!(
+            store.remove_stale_temps(hour).unwrap(),
+            0,
+            "a young one stays"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(
+            store.remove_stale_temps(Duration::from_millis(10)).unwrap(),
+            1
+        );
+        assert!(!tmp.exists());
+        assert!(
+            store.contains(&kept.sha256),
+            "stored content is never touched"
         );
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! - [`model`]: the domain nouns (bodies, meetings, items, cases, attachments).
 //! - [`store`]: the SQLite store, the source of truth, and its migrations.
+//! - [`private`]: keeping the data directory readable by its owner only.
 //! - [`blobs`]: attachment files kept by content hash inside the data directory.
 //! - [`folder`]: the on-disk folder format and its `meeting.json` / `body.json`.
 //! - [`extract`]: PDF text extraction, isolated in worker processes.
@@ -33,6 +34,7 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod passages;
+pub mod private;
 pub mod progress;
 pub mod relevance;
 pub mod retrieve;

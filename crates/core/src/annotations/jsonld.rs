@@ -122,16 +122,14 @@ fn invalid(what: impl std::fmt::Display) -> Error {
 }
 
 /// The annotations of a collection written by [`collection`].
-pub fn collection_items(v: &Value) -> Result<Vec<Value>> {
+pub fn collection_items(mut v: Value) -> Result<Vec<Value>> {
     if v.get("type").and_then(Value::as_str) != Some("AnnotationCollection") {
         return Err(invalid("notefilen er ikke en AnnotationCollection"));
     }
-    let items = v
-        .get("first")
-        .and_then(|p| p.get("items"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| invalid("notefilen har ingen noter"))?;
-    Ok(items.clone())
+    match v.pointer_mut("/first/items").map(Value::take) {
+        Some(Value::Array(items)) => Ok(items),
+        _ => Err(invalid("notefilen har ingen noter")),
+    }
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {

@@ -176,12 +176,20 @@ pub struct Mappe {
     store: Store,
     blobs: BlobStore,
     index: SearchIndex,
+    notices: Vec<String>,
 }
 
 impl Mappe {
-    /// Opens (creating when needed) the data directory `dir`.
+    /// Opens (creating when needed) the data directory `dir`. From here on
+    /// the process creates files private to the member (umask 0o077), and a
+    /// directory others could read is made private (see [`Mappe::notices`]).
     pub fn open(dir: &Path) -> Result<Self> {
+        crate::private::restrict_process();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut notices = Vec::new();
+        if crate::private::tighten(dir)? > 0 {
+            notices.push(crate::private::notice(dir));
+        }
         let mut store = Store::open(&dir.join("moedemappe.sqlite"))?;
         let index_dir = dir.join("index");
         let index = match SearchIndex::open_or_create(&index_dir) {
@@ -195,12 +203,22 @@ impl Mappe {
             }
             other => other?,
         };
+        let blobs = BlobStore::new(dir.join("files"));
+        // Attachments of an import that was killed before it finished.
+        blobs.remove_stale_temps(Duration::from_secs(24 * 3600))?;
         Ok(Mappe {
             dir: dir.to_path_buf(),
             store,
-            blobs: BlobStore::new(dir.join("files")),
+            blobs,
             index,
+            notices,
         })
+    }
+
+    /// One-line notices for the member about opening the data directory
+    /// (its permissions were tightened); callers show them once.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     /// The data directory.

@@ -34,7 +34,7 @@ impl Mappe {
 
     /// The bundle of `scope` as zip bytes (closed material left out).
     pub(crate) fn export_bundle_bytes(&mut self, scope: &BundleScope) -> Result<Vec<u8>> {
-        let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let dir = self.temp_dir()?;
         let path = dir.path().join("pakke.zip");
         self.export_bundle(scope, ClosedPolicy::Omit, &path)?;
         std::fs::read(&path).map_err(|e| Error::io(&path, e))
@@ -51,10 +51,19 @@ impl Mappe {
                 "pakken kan ikke indlæses: filen er for stor; intet er ændret".into(),
             ));
         }
-        let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let dir = self.temp_dir()?;
         let path = dir.path().join("pakke.zip");
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         self.import_bundle(&path, settings, &Silent)
+    }
+
+    /// A temporary folder inside the data directory (private like the rest
+    /// of it, whatever the system's temporary folder is), removed when dropped.
+    fn temp_dir(&self) -> Result<tempfile::TempDir> {
+        tempfile::Builder::new()
+            .prefix(".tmp-pakke")
+            .tempdir_in(&self.dir)
+            .map_err(|e| Error::io(&self.dir, e))
     }
 
     /// The cases the member has shared notes on, most notes first.

@@ -10,10 +10,19 @@
 //!
 //! Closed material never goes in: closed items, attachments any closed item
 //! uses, and annotations on either are left out (the default, and the export
-//! says what it left out) or the export is refused. Importing checks
-//! everything first ([`safezip`]: entry names, links, sizes, compression ratio;
-//! then schema, hashes, references) and only then writes, in one transaction.
+//! report, never the bundle, says what it left out) or the export is refused.
+//! A case with no open treatment is refused like an unknown case number. Only
+//! attachments a note in the bundle points at go in.
+//!
+//! Importing checks everything first ([`safezip`]: entry names and count on
+//! the raw central directory, links, sizes, compression ratio; then the
+//! [`caps`], schema, references, hashes, and that each attachment is a PDF a
+//! note points at) with attachments waiting in temporary files inside the
+//! data directory; only then are they moved into `files/` and the notes
+//! written, in one transaction. A refused import leaves nothing behind.
 
+pub mod caps;
+mod rawzip;
 pub mod safezip;
 
 use crate::annotations::jsonld::{self, is_sha256, ItemLocator};
@@ -79,8 +88,8 @@ pub struct Manifest {
     pub annotations: String,
     /// How many annotations it holds.
     pub annotation_count: usize,
-    /// How much closed material was left out (counts only, never what).
-    pub omitted_closed: OmittedCounts,
+    // Nothing about what was left out: a bundle from before that says
+    // (`omitted_closed`) is read, the field ignored.
 }
 
 /// The scope as written in the manifest.
@@ -246,8 +255,8 @@ pub fn export(
         attachments: attachments.values().cloned().collect(),
         annotations: ANNOTATIONS.into(),
         annotation_count: exported.len(),
-        omitted_closed: sel.omitted.clone(),
     };
+    within_caps(&manifest)?;
     let label = format!("Noter delt af {}", author.name);
     let collection = jsonld::collection(&label, exported);
     write_zip(blobs, &manifest, &collection, out)?;
@@ -259,6 +268,45 @@ pub fn export(
         omitted: sel.omitted,
         omitted_items: sel.omitted_items,
     })
+}
+
+/// Refuses to write a bundle that import would refuse for its size.
+fn within_caps(m: &Manifest) -> Result<()> {
+    let total: u64 = m.attachments.iter().map(|a| a.size).sum();
+    let too_big = |what: String| {
+        Err(Error::Invalid(format!(
+            "pakken bliver for stor: {what}; del en sag eller et møde ad gangen, eller færre noter"
+        )))
+    };
+    if m.items.len() > caps::MAX_ITEMS {
+        return too_big(format!(
+            "{} punkter (højst {})",
+            m.items.len(),
+            caps::MAX_ITEMS
+        ));
+    }
+    if m.attachments.len() > caps::MAX_ATTACHMENTS {
+        return too_big(format!(
+            "{} bilag (højst {})",
+            m.attachments.len(),
+            caps::MAX_ATTACHMENTS
+        ));
+    }
+    if m.annotation_count > caps::MAX_ANNOTATIONS {
+        return too_big(format!(
+            "{} noter (højst {})",
+            m.annotation_count,
+            caps::MAX_ANNOTATIONS
+        ));
+    }
+    if total > caps::MAX_TOTAL {
+        return too_big(format!(
+            "bilagene fylder {} MB (højst {} MB)",
+            total >> 20,
+            caps::MAX_TOTAL >> 20
+        ));
+    }
+    Ok(())
 }
 
 /// What the bundle of a scope would hold, without writing anything.
@@ -383,7 +431,9 @@ fn select(
     let (items, annotations, manifest_scope) = match scope {
         BundleScope::Case(case) => {
             let items = read.case_items(case)?;
-            if items.is_empty() {
+            // A case with no open treatment is answered like an unknown one,
+            // so the answer does not confirm that it exists.
+            if items.iter().all(|i| i.closed) {
                 return Err(Error::NotFound(format!("ingen sag med nummeret {case}")));
             }
             let ids: BTreeSet<ItemId> = items.iter().map(|i| i.id).collect();
@@ -482,7 +532,8 @@ fn select(
         .into_iter()
         .filter(|a| !is_closed(a, &item_closed))
         .collect();
-    // The open attachments of the scope, and those the notes are anchored to.
+    // The attachments the notes are anchored to, and only those: titled as
+    // in the scope's open items where they appear there.
     let mut attachments: BTreeMap<String, ManifestAttachment> = BTreeMap::new();
     let entry = |sha: &str, size: u64, title: &str| ManifestAttachment {
         sha256: sha.to_string(),
@@ -490,17 +541,20 @@ fn select(
         path: format!("attachments/{sha}.pdf"),
         title: title.to_string(),
     };
+    let mut in_scope: BTreeMap<&str, ManifestAttachment> = BTreeMap::new();
     for x in open_items.iter().flat_map(|i| &i.attachments) {
         if !closed_contents.contains(&x.sha256) && blobs.contains(&x.sha256) {
-            attachments
-                .entry(x.sha256.clone())
+            in_scope
+                .entry(x.sha256.as_str())
                 .or_insert_with(|| entry(&x.sha256, x.size, &x.title));
         }
     }
     let mut exported = Vec::new();
     for a in notes {
         if let Some(x) = &a.anchor {
-            if !attachments.contains_key(&x.sha256) {
+            if let Some(e) = in_scope.get(x.sha256.as_str()) {
+                attachments.insert(x.sha256.clone(), e.clone());
+            } else if !attachments.contains_key(&x.sha256) {
                 let found = read.attachment_by_sha(&x.sha256)?;
                 let info = match found {
                     Some((id, _)) => read.attachment_info(id)?,
@@ -575,7 +629,9 @@ fn write_zip(
 struct Checked {
     manifest: Manifest,
     annotations: Vec<(Annotation, Option<ItemLocator>)>,
-    /// Attachment contents, verified, in temporary files (or already stored).
+    /// Attachment contents, verified, each in a temporary file inside the
+    /// file store (dropped, and so removed, unless placed), or `None` when
+    /// the content is stored already.
     files: Vec<(ManifestAttachment, Option<tempfile::NamedTempFile>)>,
 }
 
@@ -583,12 +639,24 @@ fn refuse(why: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("pakken kan ikke indlæses: {why}; intet er ændret"))
 }
 
-/// Reads and checks a bundle completely without writing anything.
+/// Reads a JSON entry of at most `limit` bytes and [`caps::MAX_JSON_VALUES`]
+/// values; both are checked before parsing.
+fn read_json(zip: &mut safezip::SafeZip, name: &str, limit: u64) -> Result<serde_json::Value> {
+    let bytes = zip.read_small(name, limit).map_err(refuse)?;
+    if caps::json_values(&bytes) > caps::MAX_JSON_VALUES {
+        return Err(refuse(format!(
+            "{name} har for mange oplysninger (højst {} værdier)",
+            caps::MAX_JSON_VALUES
+        )));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| refuse(format!("{name} er ikke gyldig JSON ({e})")))
+}
+
+/// Reads and checks a bundle completely; only temporary files inside the
+/// file store are written.
 fn check(path: &Path, blobs: &BlobStore) -> Result<Checked> {
     let mut zip = safezip::SafeZip::open(path).map_err(refuse)?;
-    let manifest_bytes = zip.read_small(MANIFEST).map_err(refuse)?;
-    let raw: serde_json::Value = serde_json::from_slice(&manifest_bytes)
-        .map_err(|e| refuse(format!("manifest.json er ikke gyldig JSON ({e})")))?;
+    let raw = read_json(&mut zip, MANIFEST, caps::MAX_MANIFEST_BYTES)?;
     if raw.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(refuse(
             "filen er ikke en Mødemappe-pakke (manifest.json har ikke format «moedemappe-bundle»)",
@@ -612,6 +680,29 @@ fn check(path: &Path, blobs: &BlobStore) -> Result<Checked> {
         .map_err(|e| refuse(format!("manifest.json er ugyldig ({e})")))?;
     if manifest.author.name.trim().is_empty() {
         return Err(refuse("pakken har intet forfatternavn"));
+    }
+    let over = |what: &str, n: usize, max: usize| {
+        refuse(format!(
+            "manifest.json har for mange {what} ({n}; højst {max})"
+        ))
+    };
+    if manifest.items.len() > caps::MAX_ITEMS {
+        return Err(over("punkter", manifest.items.len(), caps::MAX_ITEMS));
+    }
+    if manifest.attachments.len() > caps::MAX_ATTACHMENTS {
+        let n = manifest.attachments.len();
+        return Err(over("bilag", n, caps::MAX_ATTACHMENTS));
+    }
+    if manifest.annotation_count > caps::MAX_ANNOTATIONS {
+        let n = manifest.annotation_count;
+        return Err(over("noter", n, caps::MAX_ANNOTATIONS));
+    }
+    let total = manifest
+        .attachments
+        .iter()
+        .fold(0u64, |t, a| t.saturating_add(a.size));
+    if total > caps::MAX_TOTAL {
+        return Err(refuse("bilagene fylder for meget"));
     }
     // Every entry must be one the manifest names, and the other way round.
     let mut expected: BTreeSet<String> =
@@ -642,13 +733,20 @@ fn check(path: &Path, blobs: &BlobStore) -> Result<Checked> {
     if let Some(missing) = expected.difference(&present).next() {
         return Err(refuse(format!("filen «{missing}» mangler i pakken")));
     }
-    let notes_bytes = zip.read_small(ANNOTATIONS).map_err(refuse)?;
-    let notes: serde_json::Value = serde_json::from_slice(&notes_bytes)
-        .map_err(|e| refuse(format!("{ANNOTATIONS} er ikke gyldig JSON ({e})")))?;
+    let notes = read_json(&mut zip, ANNOTATIONS, caps::MAX_ANNOTATIONS_BYTES)?;
+    let items = jsonld::collection_items(notes).map_err(refuse)?;
+    if items.len() > caps::MAX_ANNOTATIONS {
+        return Err(refuse(format!(
+            "{ANNOTATIONS} har for mange noter ({}; højst {})",
+            items.len(),
+            caps::MAX_ANNOTATIONS
+        )));
+    }
     let mut annotations = Vec::new();
     let mut ids = BTreeSet::new();
-    for v in jsonld::collection_items(&notes).map_err(refuse)? {
-        let (a, loc) = jsonld::from_jsonld(&v).map_err(refuse)?;
+    let mut referenced = BTreeSet::new();
+    for v in &items {
+        let (a, loc) = jsonld::from_jsonld(v).map_err(refuse)?;
         if let Some(x) = &a.anchor {
             if !listed.contains(&x.sha256) {
                 return Err(refuse(format!(
@@ -656,12 +754,14 @@ fn check(path: &Path, blobs: &BlobStore) -> Result<Checked> {
                     a.id, x.sha256
                 )));
             }
+            referenced.insert(x.sha256.clone());
         }
         if !ids.insert(a.id.clone()) {
             return Err(refuse(format!("noten {} står to gange", a.id)));
         }
         annotations.push((a, loc));
     }
+    drop(items);
     if annotations.len() != manifest.annotation_count {
         return Err(refuse(format!(
             "manifest.json lover {} noter, men der er {}",
@@ -669,16 +769,34 @@ fn check(path: &Path, blobs: &BlobStore) -> Result<Checked> {
             annotations.len()
         )));
     }
+    if let Some(a) = manifest
+        .attachments
+        .iter()
+        .find(|a| !referenced.contains(&a.sha256))
+    {
+        return Err(refuse(format!(
+            "bilaget {} bruges ikke af nogen note i pakken",
+            a.path
+        )));
+    }
     let mut files = Vec::new();
     for a in &manifest.attachments {
-        let (sha, size, tmp) = zip
-            .extract_hashed(&a.path, a.size, !blobs.contains(&a.sha256))
+        let mut tmp = if blobs.contains(&a.sha256) {
+            None
+        } else {
+            Some(blobs.temp_file()?)
+        };
+        let got = zip
+            .extract_hashed(&a.path, a.size, tmp.as_mut().map(|t| t.as_file_mut()))
             .map_err(refuse)?;
-        if sha != a.sha256 || size != a.size {
+        if got.sha256 != a.sha256 || got.size != a.size {
             return Err(refuse(format!(
                 "bilaget {} har ikke det indhold, manifest.json siger (filen er ændret eller beskadiget)",
                 a.path
             )));
+        }
+        if !got.head.starts_with(b"%PDF-") {
+            return Err(refuse(format!("bilaget {} er ikke en PDF-fil", a.path)));
         }
         files.push((a.clone(), tmp));
     }
@@ -690,7 +808,9 @@ fn check(path: &Path, blobs: &BlobStore) -> Result<Checked> {
 }
 
 /// Adds a bundle's annotations and attachments to the store. Everything is
-/// checked before anything is written; the annotations go in one transaction.
+/// checked before anything is written; the attachments are moved into place
+/// and the annotations go in one transaction, and if that fails the
+/// attachments placed are removed again.
 pub fn import(store: &mut Store, blobs: &BlobStore, path: &Path) -> Result<ImportBundleReport> {
     let checked = check(path, blobs)?;
     let mut report = ImportBundleReport {
@@ -708,23 +828,61 @@ pub fn import(store: &mut Store, blobs: &BlobStore, path: &Path) -> Result<Impor
             })
             .collect::<Result<_>>()?
     };
-    // Files first: content-addressed, so a file placed before a failed
-    // transaction is harmless and found again by the next import.
-    for (_, tmp) in checked.files {
-        match tmp {
-            Some(tmp) => {
-                blobs.put_file(tmp.path())?;
-                report.new_attachments += 1;
-            }
-            None => report.known_attachments += 1,
+    let mut placed = Vec::new();
+    let written = place_files(blobs, checked.files, &mut placed, &mut report).and_then(|()| {
+        write_notes(
+            store,
+            &checked.manifest,
+            &checked.annotations,
+            &items,
+            &mut report,
+        )
+    });
+    if let Err(e) = written {
+        for p in placed {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(e);
+    }
+    Ok(report)
+}
+
+/// Moves the checked temporary files into the file store, noting the paths
+/// of contents that were not there before.
+fn place_files(
+    blobs: &BlobStore,
+    files: Vec<(ManifestAttachment, Option<tempfile::NamedTempFile>)>,
+    placed: &mut Vec<PathBuf>,
+    report: &mut ImportBundleReport,
+) -> Result<()> {
+    for (a, tmp) in files {
+        let new = match tmp {
+            Some(tmp) => blobs.put_hashed(tmp, &a.sha256)?,
+            None => false,
+        };
+        if new {
+            placed.push(blobs.path_of(&a.sha256));
+            report.new_attachments += 1;
+        } else {
+            report.known_attachments += 1;
         }
     }
-    let attachments = &checked.manifest.attachments;
+    Ok(())
+}
+
+/// Writes the attachments' rows and the notes in one transaction.
+fn write_notes(
+    store: &mut Store,
+    manifest: &Manifest,
+    annotations: &[(Annotation, Option<ItemLocator>)],
+    items: &[Option<ItemId>],
+    report: &mut ImportBundleReport,
+) -> Result<()> {
     store.write(|w| {
-        for a in attachments {
+        for a in &manifest.attachments {
             w.attachment(&a.sha256, a.size)?;
         }
-        for ((a, _), item) in checked.annotations.iter().zip(&items) {
+        for ((a, _), item) in annotations.iter().zip(items) {
             let mut a = a.clone();
             a.item = *item;
             a.origin = Origin::Imported;
@@ -737,11 +895,10 @@ pub fn import(store: &mut Store, blobs: &BlobStore, path: &Path) -> Result<Impor
             }
         }
         // The sharer may have changed their display name since an earlier bundle.
-        let author = &checked.manifest.author;
+        let author = &manifest.author;
         if !author.id.is_empty() {
             w.rename_imported_author(&author.id, &author.name)?;
         }
         Ok(())
-    })?;
-    Ok(report)
+    })
 }

@@ -1,25 +1,29 @@
 //! Reading an untrusted zip file safely: every entry is checked when the file
-//! is opened (count, names, links, declared sizes, compression ratio), and
+//! is opened (count and names from the raw central directory, so a name that
+//! appears twice is seen; links, declared sizes, compression ratio), and
 //! every read stops at the declared size and the limit, whatever the headers
-//! claim. Errors are plain Danish sentences.
+//! claim. The limits are [`super::caps`]. Errors are plain Danish sentences.
 
+use super::caps::{MAX_ENTRIES, MAX_FILE, MAX_TOTAL};
+use super::rawzip;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
-
-/// Most entries a bundle may have.
-pub const MAX_ENTRIES: usize = 10_000;
-/// Largest JSON entry (manifest, annotations), uncompressed.
-pub const MAX_JSON: u64 = 64 << 20;
-/// Largest attachment, uncompressed.
-pub const MAX_FILE: u64 = 1 << 30;
-/// Largest total, uncompressed.
-pub const MAX_TOTAL: u64 = 8 << 30;
 /// Largest compression ratio of an entry bigger than [`RATIO_FROM`] bytes.
 pub const MAX_RATIO: u64 = 100;
 /// Entries up to this size are not held to [`MAX_RATIO`].
 pub const RATIO_FROM: u64 = 1 << 20;
+
+/// What [`SafeZip::extract_hashed`] read.
+pub struct Extracted {
+    /// SHA-256 of the content, lowercase hex.
+    pub sha256: String,
+    /// Bytes read.
+    pub size: u64,
+    /// The first bytes (up to 8).
+    pub head: Vec<u8>,
+}
 
 /// An opened and checked zip file.
 pub struct SafeZip {
@@ -48,16 +52,28 @@ fn bad_name(name: &str) -> Option<&'static str> {
 impl SafeZip {
     /// Opens `path` and checks every entry.
     pub fn open(path: &Path) -> Result<SafeZip, String> {
-        let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut archive = zip::ZipArchive::new(file).map_err(|e| {
+        let mut file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // The zip crate keeps one entry per name: count and compare names on
+        // the raw central directory first.
+        let raw = rawzip::central_names(&mut file, MAX_ENTRIES)?;
+        let mut raw_names = std::collections::BTreeSet::new();
+        for name in &raw {
+            if !raw_names.insert(name.as_slice()) {
+                return Err(format!(
+                    "«{}» står to gange i pakken",
+                    String::from_utf8_lossy(name)
+                ));
+            }
+        }
+        let archive = zip::ZipArchive::new(file).map_err(|e| {
             format!("filen er ikke en hel zip-fil (afkortet eller beskadiget: {e})")
         })?;
-        if archive.len() > MAX_ENTRIES {
-            return Err(format!(
-                "pakken har {} filer; højst {MAX_ENTRIES} er tilladt",
-                archive.len()
-            ));
+        if archive.len() != raw.len() {
+            return Err(
+                "filen er beskadiget (indholdsfortegnelsen kan læses på to måder)".to_string(),
+            );
         }
+        let mut archive = archive;
         let mut entries = Vec::with_capacity(archive.len());
         let mut total = 0u64;
         let mut seen = std::collections::BTreeSet::new();
@@ -66,6 +82,11 @@ impl SafeZip {
                 .by_index_raw(i)
                 .map_err(|e| format!("filen er beskadiget ({e})"))?;
             let name = entry.name().to_string();
+            if !raw_names.contains(name.as_bytes()) {
+                return Err(
+                    "filen er beskadiget (indholdsfortegnelsen kan læses på to måder)".to_string(),
+                );
+            }
             if let Some(why) = bad_name(&name) {
                 return Err(format!("filen «{name}» i pakken har {why}"));
             }
@@ -125,7 +146,9 @@ impl SafeZip {
     fn copy(&mut self, name: &str, limit: u64, sink: &mut dyn Write) -> Result<u64, String> {
         let (i, declared) = self.index(name)?;
         if declared > limit {
-            return Err(format!("«{name}» er for stor"));
+            return Err(format!(
+                "«{name}» er for stor ({declared} byte; højst {limit})"
+            ));
         }
         let entry = self
             .archive
@@ -154,38 +177,33 @@ impl SafeZip {
         Ok(n)
     }
 
-    /// Reads a small (JSON) entry whole.
-    pub fn read_small(&mut self, name: &str) -> Result<Vec<u8>, String> {
+    /// Reads a small (JSON) entry whole, refusing it unread when its
+    /// declared size is over `limit`.
+    pub fn read_small(&mut self, name: &str, limit: u64) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
-        self.copy(name, MAX_JSON, &mut out)?;
+        self.copy(name, limit, &mut out)?;
         Ok(out)
     }
 
-    /// Hashes an entry (SHA-256) and, when `keep`, writes it to a temporary
-    /// file; returns (hash, size, the file).
+    /// Hashes an entry (SHA-256) and, when given a file, writes it there;
+    /// returns the hash, the size and the first bytes (up to 8).
     pub fn extract_hashed(
         &mut self,
         name: &str,
         declared: u64,
-        keep: bool,
-    ) -> Result<(String, u64, Option<tempfile::NamedTempFile>), String> {
+        keep: Option<&mut File>,
+    ) -> Result<Extracted, String> {
         if self.index(name)?.1 != declared {
             return Err(format!(
                 "«{name}» har ikke den størrelse, manifest.json siger"
             ));
         }
-        let mut tmp = if keep {
-            Some(
-                tempfile::NamedTempFile::new()
-                    .map_err(|e| format!("ingen plads til midlertidige filer ({e})"))?,
-            )
-        } else {
-            None
-        };
-        struct Sink<'a>(Sha256, Option<&'a mut File>);
+        struct Sink<'a>(Sha256, Option<&'a mut File>, Vec<u8>);
         impl Write for Sink<'_> {
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
                 self.0.update(buf);
+                let want = 8usize.saturating_sub(self.2.len()).min(buf.len());
+                self.2.extend_from_slice(&buf[..want]);
                 if let Some(f) = self.1.as_mut() {
                     f.write_all(buf)?;
                 }
@@ -195,10 +213,13 @@ impl SafeZip {
                 Ok(())
             }
         }
-        let mut sink = Sink(Sha256::new(), tmp.as_mut().map(|t| t.as_file_mut()));
-        let n = self.copy(name, MAX_FILE, &mut sink)?;
-        let sha = hex::encode(sink.0.finalize());
-        Ok((sha, n, tmp))
+        let mut sink = Sink(Sha256::new(), keep, Vec::new());
+        let size = self.copy(name, MAX_FILE, &mut sink)?;
+        Ok(Extracted {
+            sha256: hex::encode(sink.0.finalize()),
+            size,
+            head: sink.2,
+        })
     }
 }
 
@@ -244,9 +265,16 @@ mod tests {
         zip.write_all(b"{\"schema\": 1}").unwrap();
         zip.finish().unwrap();
         let mut z = SafeZip::open(&small).unwrap();
-        assert_eq!(z.read_small("manifest.json").unwrap(), b"{\"schema\": 1}");
+        assert_eq!(
+            z.read_small("manifest.json", 100).unwrap(),
+            b"{\"schema\": 1}"
+        );
         assert!(z
-            .read_small("annotations.jsonld")
+            .read_small("manifest.json", 5)
+            .unwrap_err()
+            .contains("for stor"));
+        assert!(z
+            .read_small("annotations.jsonld", 100)
             .unwrap_err()
             .contains("mangler"));
     }
