@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use super::notes::{NoteScope, NoteView};
+use super::Scope;
 use super::{CaseHistory, Mappe};
 use crate::model::{AttachmentId, ItemId};
-use super::Scope;
 use crate::tokens::{TokenInfo, TokenScope, Tokens};
 use crate::{Error, Result};
 
@@ -17,7 +17,11 @@ impl Mappe {
     }
 
     /// Makes a token; returns it with its secret (shown only now).
-    pub fn create_token(&self, scope: TokenScope, label: Option<&str>) -> Result<(TokenInfo, String)> {
+    pub fn create_token(
+        &self,
+        scope: TokenScope,
+        label: Option<&str>,
+    ) -> Result<(TokenInfo, String)> {
         self.tokens()?.create(scope, label)
     }
 
@@ -29,11 +33,6 @@ impl Mappe {
     /// The local open-scope token's secret (made on first use).
     pub fn local_token(&self) -> Result<String> {
         self.tokens()?.local_secret(self.data_dir())
-    }
-
-    /// The closed-scope token of the member's own UI (made on first use).
-    pub fn ui_token(&self) -> Result<String> {
-        self.tokens()?.ui_secret(self.data_dir())
     }
 
     /// The stored PDF of an attachment, as a caller with `scope` may see it:
