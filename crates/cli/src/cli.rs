@@ -571,7 +571,7 @@ pub fn run(args: Args) -> Result<()> {
             eprintln!(
                 "Nøgle {} ({}) er lavet. Gem den nu: den vises ikke igen.",
                 info.id,
-                if scope.sees_closed() {
+                if scope.scope().sees_closed() {
                     "også lukket materiale"
                 } else {
                     "kun åbent materiale"
@@ -580,7 +580,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Token(TokenCommand::List) => {
             for t in mappe.tokens()?.list() {
-                let scope = if t.scope.sees_closed() {
+                let scope = if t.scope.scope().sees_closed() {
                     "lukket"
                 } else {
                     "åben"

@@ -276,12 +276,13 @@ async fn local_only(State(app): State<App>, req: Request, next: Next) -> Respons
 const NO_SESSION: &str = "Du er ikke logget ind. Åbn Mødemappe gennem det link, \
     «moedemappe serve» skrev i terminalen (eller start den med «moedemappe serve --open»).";
 
-/// Hands the caller's scope to the handler (after [`local_only`]): the
-/// member's session cookie (or the desktop shell) is [`Scope::Member`], a
-/// bearer token its token's scope (never the member's), nothing a 401.
+/// Hands the caller's scope to the handler (after [`local_only`]): a bearer
+/// token its token's scope (never the member's, even beside a session
+/// cookie), else the member's session cookie (or the desktop shell)
+/// [`Scope::Member`], nothing a 401.
 async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response {
-    let member = app.in_process || app.sessions.is_member(req.headers());
     let secret = bearer(req.headers());
+    let member = app.in_process || (secret.is_none() && app.sessions.is_member(req.headers()));
     if !member && secret.is_none() {
         return error(StatusCode::UNAUTHORIZED, NO_SESSION);
     }
