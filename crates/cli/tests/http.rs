@@ -6,7 +6,7 @@
 mod common;
 
 use common::ok;
-use common::serve::{member, serve, serve_ui, serve_with, Server};
+use common::serve::{member, serve, serve_ui, Server};
 use reqwest::blocking::Client;
 use reqwest::StatusCode;
 use serde_json::Value;
