@@ -405,8 +405,9 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .then(|| secret.trim().to_string())
 }
 
-/// Refuses, with `message`, a caller without the closed scope: changes and
-/// the member's own settings and notes are for the member's own token.
+/// Refuses, with `message` (403), a caller who is not the member: changes
+/// and the member's own settings and notes are for the member's session (or
+/// the desktop window), never for a token, whatever its scope.
 fn member_only(scope: Scope, message: &str) -> Option<Response> {
     (!scope.is_member()).then(|| error(StatusCode::FORBIDDEN, message))
 }
