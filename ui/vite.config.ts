@@ -5,10 +5,13 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 
 export default defineConfig({
   plugins: [svelte()],
-  // `npm run dev`: the API of a `moedemappe serve` on the default port.
+  // `npm run dev`: the API of a `moedemappe serve` on the default port. Log
+  // in by opening serve's login link with this server's address instead
+  // (http://localhost:5173/login?kode=…), so the session cookie is set here.
   server: {
     proxy: {
       "/api": { target: "http://127.0.0.1:7411", changeOrigin: true, headers: { origin: "http://127.0.0.1:7411" } },
+      "/login": { target: "http://127.0.0.1:7411", changeOrigin: true },
     },
   },
   build: {

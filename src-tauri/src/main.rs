@@ -54,11 +54,11 @@ fn run() -> Result<(), String> {
     for notice in mappe.notices() {
         eprintln!("{notice}");
     }
-    // The member at their own computer sees closed material: the window's UI
-    // gets the same closed-scope UI token as `moedemappe serve` gives it.
-    let ui_token = mappe
-        .ui_token()
-        .map_err(|e| format!("kunne ikke lave brugerfladens adgangsnøgle: {e}"))?;
+    // The window is the member at their own computer: every API request
+    // through its scheme acts as the member (no token in the page). A
+    // closed-scope token older versions made for the UI is revoked.
+    moedemappe_http::serve::retire_ui_token(&mappe)
+        .map_err(|e| format!("kunne ikke fjerne brugerfladens gamle adgangsnøgle: {e}"))?;
     // Sync and bundle imports read PDFs in worker processes running this
     // executable (`extract-worker` above).
     let worker = WorkerCommand::current_exe()
@@ -69,7 +69,7 @@ fn run() -> Result<(), String> {
     // `jobs` (one at a time) and the member's notes through the shared `Mappe`.
     let mappe = Arc::new(Mutex::new(mappe));
     background::start(&mappe, jobs.clone());
-    let handler = protocol::Handler::new(mappe.clone(), jobs, settings, ui_token);
+    let handler = protocol::Handler::new(mappe.clone(), jobs, settings);
     tauri::Builder::default()
         .register_asynchronous_uri_scheme_protocol(
             protocol::SCHEME,

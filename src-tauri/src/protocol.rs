@@ -2,7 +2,9 @@
 //! the UI's files from the assets embedded at build time (ui/dist), and every
 //! `/api/…` path from the very router `moedemappe serve` uses, called
 //! in-process. PDFs (`/api/attachments/{id}/file`) arrive as ordinary HTTP
-//! responses to the page's `fetch`, not as IPC payloads.
+//! responses to the page's `fetch`, not as IPC payloads. Every API request
+//! that comes through here is the member acting (the scheme is reachable only
+//! from the app's own webview); the pages carry no token.
 
 use std::sync::{Arc, Mutex};
 
@@ -34,21 +36,13 @@ pub fn start_url() -> Url {
 #[derive(Clone)]
 pub struct Handler {
     api: Router,
-    ui_token: String,
 }
 
 impl Handler {
-    /// A handler over the data directory, whose UI carries `ui_token`;
-    /// `/api/sync` runs on `jobs`.
-    pub fn new(
-        mappe: Arc<Mutex<Mappe>>,
-        jobs: SyncJobs,
-        settings: IngestSettings,
-        ui_token: String,
-    ) -> Self {
+    /// A handler over the data directory; `/api/sync` runs on `jobs`.
+    pub fn new(mappe: Arc<Mutex<Mappe>>, jobs: SyncJobs, settings: IngestSettings) -> Self {
         Handler {
             api: moedemappe_http::serve::embedded(mappe, jobs, settings, ORIGIN),
-            ui_token,
         }
     }
 
@@ -70,19 +64,14 @@ impl Handler {
         }
     }
 
-    /// A UI file from the embedded assets; `index.html` (also for the UI's
-    /// own paths) with the UI token in it.
+    /// A UI file from the embedded assets, as built (`index.html` also for
+    /// the UI's own paths).
     fn asset<R: Runtime>(&self, app: &AppHandle<R>, path: &str) -> Response<Vec<u8>> {
         let Some(asset) = app.asset_resolver().get(path.to_string()) else {
             return plain(StatusCode::NOT_FOUND, "ukendt adresse");
         };
         let is_html = asset.mime_type.starts_with("text/html");
-        let bytes = if is_html {
-            let html = String::from_utf8_lossy(&asset.bytes);
-            moedemappe_http::serve::with_token_meta(&html, &self.ui_token).into_bytes()
-        } else {
-            asset.bytes
-        };
+        let bytes = asset.bytes;
         let mut response = Response::builder()
             .header(header::CONTENT_TYPE, asset.mime_type)
             .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")

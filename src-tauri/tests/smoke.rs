@@ -245,11 +245,11 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     let title = session.call(reqwest::Method::GET, "/title", None);
     assert_eq!(title.as_str(), Some("Mødemappe"));
 
-    // The page's own fetch goes through the scheme to the API router, with
-    // the UI token the shell put into index.html.
+    // The page's own fetch goes through the scheme to the API router as the
+    // member: the page holds no token, and a write (the reading pace) works.
     let api = session.run_async(
-        "const token = document.querySelector('meta[name=moedemappe-token]').content;\n\
-         const auth = { headers: { Authorization: 'Bearer ' + token } };\n\
+        "const meta = document.querySelector('meta[name=moedemappe-token]');\n\
+         const auth = {};\n\
          const r = await fetch('/api/meetings', auth);\n\
          const meetings = await r.json();\n\
          let attachment = null;\n\
@@ -260,11 +260,17 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
          }\n\
          const f = await fetch('/api/attachments/' + attachment + '/file', auth);\n\
          const pdf = new Uint8Array(await f.arrayBuffer());\n\
-         const noToken = await fetch('/api/meetings');\n\
+         const pace = await fetch('/api/pace', { method: 'PUT',\n\
+           headers: { 'Content-Type': 'application/json' },\n\
+           body: JSON.stringify({ pages_per_hour: 42 }) });\n\
+         const paceNow = await (await fetch('/api/pace')).json();\n\
+         const bad = await fetch('/api/meetings/abc');\n\
          return { status: r.status, meetings: meetings.length, attachment,\n\
                   fileStatus: f.status, type: f.headers.get('content-type'),\n\
                   head: String.fromCharCode(...pdf.slice(0, 5)), size: pdf.length,\n\
-                  noToken: noToken.status };",
+                  meta: meta !== null, html: document.documentElement.outerHTML,\n\
+                  pace: pace.status, paceNow: paceNow.pages_per_hour,\n\
+                  bad: bad.status, badBody: await bad.json() };",
     );
     assert_eq!(api["error"], Value::Null, "{api}");
     assert_eq!(api["status"], 200, "{api}");
@@ -274,8 +280,18 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     assert_eq!(api["type"], "application/pdf", "{api}");
     assert_eq!(api["head"], "%PDF-", "{api}");
     assert!(api["size"].as_u64().unwrap_or(0) > 500, "{api}");
-    // The guard still applies inside the window.
-    assert_eq!(api["noToken"], 401, "{api}");
+    // No token in the page; the window is the member, who may write.
+    assert_eq!(api["meta"], false, "{api}");
+    assert!(!api["html"]
+        .as_str()
+        .unwrap_or("")
+        .contains("moedemappe-token"));
+    assert_eq!(api["pace"], 200, "{api}");
+    assert_eq!(api["paceNow"], 42, "{api}");
+    // Errors are the API's JSON with a Danish message, here too.
+    assert_eq!(api["bad"], 400, "{api}");
+    assert_eq!(api["badBody"]["code"], "invalid", "{api}");
+    assert!(api["badBody"]["message"].is_string(), "{api}");
 
     // WebKitWebDriver's screenshots lag a repaint.
     std::thread::sleep(Duration::from_millis(500));

@@ -1,7 +1,8 @@
 // What every browser test script shares: its arguments, a fresh work folder,
 // `moedemappe serve --port 0` on it, Debian's chromium (headless, through
-// playwright-core) that refuses every request leaving the machine and records
-// CSP violations and page errors, and the run that reports, screenshots a
+// playwright-core) that refuses every request leaving the machine, records
+// CSP violations and page errors and logs in through the one-time link serve
+// printed, as the member does, and the run that reports, screenshots a
 // failure, cleans up and sets the exit code.
 //
 //   node tests/browser/<name>.spec.mjs <moedemappe binary> <ui dist folder> <artifacts folder>
@@ -47,31 +48,35 @@ export function serverEnv(t) {
 }
 
 /** Starts `moedemappe serve --port 0` on the test's data directory; its
- * child process and the address it printed. */
+ * child process, the address and the one-time login link it printed (kept
+ * in `t.login` for `openBrowser`). */
 export async function startServer(t) {
   const child = spawn(t.binary, ["--data-dir", t.data, "serve", "--port", "0"], {
     env: serverEnv(t),
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("serve printed no address within 30 s")), 30_000);
+  const login = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("serve printed no login link within 30 s")), 30_000);
     child.on("exit", (code) => fail(new Error(`serve stopped with code ${code}`)));
     lines.on("line", (line) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(line);
+      const m = /http:\/\/127\.0\.0\.1:\d+\/login\?kode=[0-9a-f]+/.exec(line);
       if (m) {
         clearTimeout(timer);
         ok(m[0]);
       }
     });
   });
-  return { child, url };
+  t.login = login;
+  return { child, url: login.replace(/login\?.*$/, ""), login };
 }
 
 /** Launches chromium with a fresh profile (`options` adds to the context's,
- * e.g. another viewport). Nothing may be fetched from anywhere but `origin`
- * (what was tried is in `remote`); every CSP violation is recorded in
- * `window.__csp`, page errors and console errors in `t.problems`. */
+ * e.g. another viewport) and logs in through the server's one-time link
+ * (`t.login`), so the page's calls carry the member's session cookie.
+ * Nothing may be fetched from anywhere but `origin` (what was tried is in
+ * `remote`); every CSP violation is recorded in `window.__csp`, page errors
+ * and console errors in `t.problems`. */
 export async function openBrowser(t, origin, options = {}) {
   const context = await chromium.launchPersistentContext(join(t.work, "profile"), {
     executablePath: CHROMIUM,
@@ -106,6 +111,16 @@ export async function openBrowser(t, origin, options = {}) {
   page.on("console", (m) => {
     if (m.type() === "error") t.problems.push(`console error: ${m.text()}`);
   });
+  if (t.login) {
+    await page.goto(t.login);
+    const cookies = await context.cookies(origin);
+    const session = cookies.find((c) => c.name.startsWith("moedemappe_session_"));
+    assert.ok(session, "the login link set the session cookie");
+    assert.ok(session.httpOnly && session.sameSite === "Strict", "an HttpOnly, SameSite=Strict cookie");
+    assert.ok(!page.url().includes("kode="), `the code is left in the address: ${page.url()}`);
+    const meta = await page.locator('meta[name="moedemappe-token"]').count();
+    assert.equal(meta, 0, "no token in the page");
+  }
   return { context, page, remote };
 }
 

@@ -48,12 +48,11 @@ function makePdf(lines) {
   return Buffer.from(out, "latin1");
 }
 
-/** A JSON API call with the UI's own (closed-scope) token, from the page. */
+/** A JSON API call as the member (the page's session cookie), from the page. */
 async function api(path, init = {}) {
   return await page.evaluate(
     async ([path, init]) => {
-      const token = document.querySelector('meta[name="moedemappe-token"]').content;
-      const r = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), Authorization: `Bearer ${token}` } });
+      const r = await fetch(path, init);
       const text = await r.text();
       return { status: r.status, body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text };
     },

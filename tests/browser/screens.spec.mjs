@@ -35,12 +35,11 @@ async function main() {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
   });
 
-  // The API as the UI calls it, with the UI's own (closed-scope) token.
+  // The API as the UI calls it, as the member (the page's session cookie).
   const api = (path, method = "GET", body) =>
     page.evaluate(
       async ([path, method, body]) => {
-        const token = document.querySelector('meta[name="moedemappe-token"]').content;
-        const init = { method, headers: { Authorization: `Bearer ${token}` } };
+        const init = { method, headers: {} };
         if (body !== undefined) {
           init.body = JSON.stringify(body);
           init.headers["Content-Type"] = "application/json";
@@ -178,13 +177,7 @@ async function main() {
   const attLink = page.locator(`[data-item="${withAtt.id}"] a[data-attachment="${att.id}"]`);
   assert.match(await attLink.locator(".att-pages").innerText(), new RegExp(`^${att.page_count} sider?$`));
   // Reading progress of the meeting, where the server has it.
-  const progress = await (async () => {
-    const token = readFileSync(join(data, "ui-token"), "utf8").trim();
-    const r = await fetch(`${origin}/api/meetings/${target.view.id}/progress`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    return { status: r.status, body: await r.json() };
-  })();
+  const progress = await api(`/api/meetings/${target.view.id}/progress`);
   if (progress.status === 200) {
     const box = page.locator(".meeting-progress");
     await box.waitFor();

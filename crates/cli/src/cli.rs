@@ -4,8 +4,9 @@ use crate::{output, progress::TermProgress};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use moedemappe_core::api::Scope;
+use moedemappe_core::api::TokenScope;
 use moedemappe_core::api::{self, IngestSettings, Mappe, SearchRequest};
-use moedemappe_core::api::{Scope, TokenScope};
 use moedemappe_core::extract::WorkerCommand;
 use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::Access;
@@ -235,7 +236,12 @@ enum Command {
         /// Port; 0 vælger en ledig og skriver den.
         #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
         port: u16,
+        /// Åbn brugerfladen i browseren (med login-linket).
+        #[arg(long)]
+        open: bool,
     },
+    /// Skriv et nyt login-link til en kørende `moedemappe serve` (virker én gang og i 10 minutter).
+    LoginLink,
     /// Start en MCP-server på stdin/stdout, så en AI-assistent kan søge i materialet.
     Mcp {
         /// Fil med adgangsnøglen (ellers $MOEDEMAPPE_TOKEN, ellers datamappens lokale nøgle til åbent materiale).
@@ -361,6 +367,10 @@ pub fn run(args: Args) -> Result<()> {
         Some(dir) => dir,
         None => api::default_data_dir()?,
     };
+    if let Command::LoginLink = args.command {
+        println!("Åbn Mødemappe: {}", crate::serve::login_link(&dir)?);
+        return Ok(());
+    }
     let mut mappe = Mappe::open(&dir)
         .with_context(|| format!("kunne ikke åbne datamappen {}", dir.display()))?;
     for notice in mappe.notices() {
@@ -497,8 +507,14 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Stats(stats) => crate::stats_cmd::run(&mappe, stats)?,
         // Handled before the data directory is opened.
-        Command::Relevance { .. } => {}
-        Command::Serve { port } => crate::serve::run(mappe, port)?,
+        Command::Relevance { .. } | Command::LoginLink => {}
+        Command::Serve { port, open } => crate::serve::run(mappe, port, |link| {
+            if open {
+                if let Err(e) = opener::open_browser(link) {
+                    eprintln!("Kunne ikke åbne browseren ({e}); åbn linket ovenfor selv.");
+                }
+            }
+        })?,
         Command::Follow { bodies } => {
             let mut followed = mappe.session(Scope::Member).followed()?;
             for b in &bodies {

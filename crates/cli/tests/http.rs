@@ -1,67 +1,15 @@
 //! End-to-end tests of `moedemappe serve`: the real binary on 127.0.0.1 over
 //! the demo corpus, driven with a real HTTP client. Tokens, origins, and that
-//! closed material is absent without the closed scope and present with it.
+//! closed material is absent without the closed scope and present with it;
+//! the member's login link and session, and that no page holds a secret.
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
 use common::ok;
+use common::serve::{member, serve, serve_ui, Server};
 use reqwest::blocking::Client;
 use reqwest::StatusCode;
 use serde_json::Value;
-
-/// A running server, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    host: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(data: &Path) -> Server {
-    serve_ui(data, None)
-}
-
-/// `serve` with the built UI taken from `ui_dir` (or from a folder with no UI).
-fn serve_ui(data: &Path, ui_dir: Option<&Path>) -> Server {
-    let no_ui = data.join("no-ui");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["serve", "--port", "0"])
-        .env_remove("MOEDEMAPPE_DATA")
-        .env("MOEDEMAPPE_UI_DIR", ui_dir.unwrap_or(&no_ui))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    out.read_line(&mut first).unwrap();
-    // Keep reading what the server prints, as a terminal would.
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    let host = url.trim_start_matches("http://").to_string();
-    Server {
-        child,
-        base: url,
-        host,
-    }
-}
 
 fn get(client: &Client, s: &Server, path: &str, token: Option<&str>) -> (StatusCode, Value) {
     let mut req = client.get(format!("{}{path}", s.base));
@@ -101,7 +49,11 @@ fn the_api_needs_a_token_refuses_foreign_origins_and_keeps_closed_material_close
     // No token, a wrong token: 401 with a plain message; the right one: 200.
     let (status, body) = get(&client, &server, "/api/search?q=Aarhus", None);
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body["error"].is_string());
+    assert_eq!(body["code"], "unauthorized");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("moedemappe serve"));
     let (status, _) = get(&client, &server, "/api/search?q=Aarhus", Some("forkert"));
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = get(&client, &server, "/api/openapi.json", None);
@@ -309,7 +261,8 @@ fn the_api_needs_a_token_refuses_foreign_origins_and_keeps_closed_material_close
     // Bad parameters are a 400 with a message, not a crash.
     let (status, body) = get(&client, &server, "/api/search?q=x&sort=tilfældig", open);
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"].as_str().unwrap().contains("sort"));
+    assert_eq!(body["code"], "invalid");
+    assert!(body["message"].as_str().unwrap().contains("sort"));
 
     // A revoked token stops working at once.
     let id = ok(&data, &["token", "list"])
@@ -326,7 +279,7 @@ fn the_api_needs_a_token_refuses_foreign_origins_and_keeps_closed_material_close
 }
 
 #[test]
-fn the_ui_is_served_with_its_own_closed_token_and_pdfs_keep_the_access_rules() {
+fn the_ui_is_served_without_a_token_and_pdfs_keep_the_access_rules() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     ok(&data, &["demo", "--scale", "0.02"]);
@@ -339,10 +292,31 @@ fn the_ui_is_served_with_its_own_closed_token_and_pdfs_keep_the_access_rules() {
     .unwrap();
     std::fs::write(ui.join("assets/app.js"), "console.log(1)").unwrap();
     std::fs::write(dir.path().join("secret.txt"), "hemmeligt").unwrap();
+    // The closed-scope UI token an older version put into the page.
+    let old_ui = ok(
+        &data,
+        &[
+            "token",
+            "create",
+            "--scope",
+            "closed",
+            "--label",
+            "brugerflade",
+        ],
+    )
+    .trim()
+    .to_string();
+    std::fs::write(data.join("ui-token"), &old_ui).unwrap();
     let server = serve_ui(&data, Some(&ui));
     let client = Client::new();
+    let me = member(&server);
 
-    // The page needs no token; it carries the UI's token and a strict CSP.
+    // Serving retired it: revoked, and its file is gone.
+    assert!(!data.join("ui-token").exists());
+    let (status, _) = get(&client, &server, "/api/stats", Some(&old_ui));
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // The page needs no session; it carries no token and a strict CSP.
     let resp = client.get(format!("{}/", server.base)).send().unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let csp = resp.headers()["content-security-policy"]
@@ -352,16 +326,7 @@ fn the_ui_is_served_with_its_own_closed_token_and_pdfs_keep_the_access_rules() {
     assert!(csp.contains("default-src 'self'"), "{csp}");
     assert!(!csp.contains("http"), "no remote source allowed: {csp}");
     let html = resp.text().unwrap();
-    let ui_token = std::fs::read_to_string(data.join("ui-token"))
-        .unwrap()
-        .trim()
-        .to_string();
-    assert!(
-        html.contains(&format!(
-            "<meta name=\"moedemappe-token\" content=\"{ui_token}\">\n</head>"
-        )),
-        "{html}"
-    );
+    assert!(!html.contains("moedemappe-token"), "{html}");
     let js = client
         .get(format!("{}/assets/app.js", server.base))
         .send()
@@ -388,13 +353,13 @@ fn the_ui_is_served_with_its_own_closed_token_and_pdfs_keep_the_access_rules() {
         .status();
     assert_eq!(rebinding, StatusCode::FORBIDDEN);
 
-    // The UI's token sees closed material; the open local token does not.
+    // The member sees closed material; the open local token does not.
     let open_token = std::fs::read_to_string(data.join("api-token"))
         .unwrap()
         .trim()
         .to_string();
     let q = "/api/search?q=Aarhus&group=false&limit=200&access=closed";
-    let (_, closed) = get(&client, &server, q, Some(&ui_token));
+    let (_, closed) = get(&me, &server, q, None);
     let closed_hit = all_hits(&closed)
         .into_iter()
         .find(|h| h["attachment_id"].is_i64())
@@ -418,6 +383,11 @@ fn the_ui_is_served_with_its_own_closed_token_and_pdfs_keep_the_access_rules() {
         }
         req.send().unwrap()
     };
+    let member_file = |id: i64| {
+        me.get(format!("{}/api/attachments/{id}/file", server.base))
+            .send()
+            .unwrap()
+    };
     let pdf = file(open_id, Some(&open_token));
     assert_eq!(pdf.status(), StatusCode::OK);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
@@ -427,13 +397,10 @@ fn the_ui_is_served_with_its_own_closed_token_and_pdfs_keep_the_access_rules() {
         file(closed_id, Some(&open_token)).status(),
         StatusCode::NOT_FOUND
     );
-    let closed_pdf = file(closed_id, Some(&ui_token));
+    let closed_pdf = member_file(closed_id);
     assert_eq!(closed_pdf.status(), StatusCode::OK);
     assert!(closed_pdf.bytes().unwrap().starts_with(b"%PDF"));
-    assert_eq!(
-        file(999_999, Some(&ui_token)).status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(member_file(999_999).status(), StatusCode::NOT_FOUND);
 }
 
 #[test]
@@ -454,7 +421,8 @@ fn without_a_built_ui_the_page_says_how_to_build_it() {
     );
 }
 
-/// A request with a JSON body and a token.
+/// A request with a JSON body and a token (with "": as whoever `client`
+/// is, e.g. the member with their session cookie).
 fn send(
     client: &Client,
     s: &Server,
@@ -463,12 +431,11 @@ fn send(
     token: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let resp = client
-        .request(method, format!("{}{path}", s.base))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .unwrap();
+    let mut req = client.request(method, format!("{}{path}", s.base));
+    if !token.is_empty() {
+        req = req.bearer_auth(token);
+    }
+    let resp = req.json(&body).send().unwrap();
     let status = resp.status();
     (status, resp.json().unwrap_or(Value::Null))
 }
@@ -526,8 +493,10 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
         .trim()
         .to_string();
     let client = Client::new();
+    // The member's browser, logged in through serve's link.
+    let me = member(&server);
 
-    // A highlight with a note on an open page: only the member's own token may write.
+    // A highlight with a note on an open page: only the member may write, no token.
     let (hit, quote) = page_with_quote(&client, &server, &closed, "open");
     let attachment = hit["attachment_id"].as_i64().unwrap();
     let page = hit["page"].as_i64().unwrap();
@@ -543,7 +512,20 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
         new.clone(),
     );
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, note) = send(&client, &server, Method::POST, "/api/notes", &closed, new);
+    let (status, _) = send(
+        &client,
+        &server,
+        Method::POST,
+        "/api/notes",
+        &closed,
+        new.clone(),
+    );
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a closed-scope token reads, never writes"
+    );
+    let (status, note) = send(&me, &server, Method::POST, "/api/notes", "", new);
     assert_eq!(status, StatusCode::OK, "{note}");
     let id = note["id"].as_str().unwrap().to_string();
     assert_eq!(note["attachment"].as_i64(), Some(attachment));
@@ -576,11 +558,11 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
     // A note on a closed page: the member sees it, the open scope does not.
     let (closed_hit, closed_quote) = page_with_quote(&client, &server, &closed, "closed");
     let (status, secret) = send(
-        &client,
+        &me,
         &server,
         Method::POST,
         "/api/notes",
-        &closed,
+        "",
         serde_json::json!({
             "attachment": closed_hit["attachment_id"], "page": closed_hit["page"],
             "quote": closed_quote, "body": "Fortroligt"
@@ -588,7 +570,7 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
     );
     assert_eq!(status, StatusCode::OK, "{secret}");
     let secret_id = secret["id"].as_str().unwrap().to_string();
-    let (_, all_closed) = get(&client, &server, "/api/notes", Some(&closed));
+    let (_, all_closed) = get(&me, &server, "/api/notes", None);
     assert!(ids(&all_closed).contains(&secret_id));
     let (_, all_open) = get(&client, &server, "/api/notes", Some(&open));
     assert!(ids(&all_open).contains(&id));
@@ -598,15 +580,15 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
     // Edit, then delete.
     let path = format!("/api/notes/{id}");
     let (status, edited) = send(
-        &client,
+        &me,
         &server,
         Method::PUT,
         &path,
-        &closed,
+        "",
         serde_json::json!({ "body": "Ny tekst", "visibility": "shared" }),
     );
     assert_eq!(status, StatusCode::OK, "{edited}");
-    let (_, notes) = get(&client, &server, &on_attachment, Some(&closed));
+    let (_, notes) = get(&me, &server, &on_attachment, None);
     assert_eq!(notes[0]["body"], "Ny tekst");
     assert_eq!(notes[0]["visibility"], "shared");
 
@@ -621,52 +603,31 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
         read.clone(),
     );
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, marked) = send(
-        &client,
-        &server,
-        Method::POST,
-        "/api/read",
-        &closed,
-        read.clone(),
-    );
+    let (status, marked) = send(&me, &server, Method::POST, "/api/read", "", read.clone());
     assert_eq!(
         (status, marked["marked"].as_i64()),
         (StatusCode::OK, Some(1))
     );
-    let (_, again) = send(&client, &server, Method::POST, "/api/read", &closed, read);
+    let (_, again) = send(&me, &server, Method::POST, "/api/read", "", read);
     assert_eq!(again["marked"].as_i64(), Some(0));
     let marks = format!("/api/read?attachment={attachment}");
-    let (status, pages) = get(&client, &server, &marks, Some(&closed));
+    let (status, pages) = get(&me, &server, &marks, None);
     assert_eq!(status, StatusCode::OK);
     assert_eq!(pages["pages"], serde_json::json!([page]));
     let (status, _) = get(&client, &server, &marks, Some(&open));
     assert_eq!(status, StatusCode::FORBIDDEN);
     let progress = format!("/api/meetings/{meeting}/progress");
-    let (status, p) = get(&client, &server, &progress, Some(&closed));
+    let (status, p) = get(&me, &server, &progress, None);
     assert_eq!(status, StatusCode::OK);
     assert!(p["read"].as_i64().unwrap() >= 1, "{p}");
     assert!(p["pages"].as_i64().unwrap() >= p["read"].as_i64().unwrap());
     let (status, _) = get(&client, &server, &progress, Some(&open));
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let (status, _) = send(
-        &client,
-        &server,
-        Method::DELETE,
-        &path,
-        &closed,
-        Value::Null,
-    );
+    let (status, _) = send(&me, &server, Method::DELETE, &path, "", Value::Null);
     assert_eq!(status, StatusCode::OK);
-    let (_, notes) = get(&client, &server, &on_attachment, Some(&closed));
+    let (_, notes) = get(&me, &server, &on_attachment, None);
     assert!(ids(&notes).is_empty());
-    let (status, _) = send(
-        &client,
-        &server,
-        Method::DELETE,
-        &path,
-        &closed,
-        Value::Null,
-    );
+    let (status, _) = send(&me, &server, Method::DELETE, &path, "", Value::Null);
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

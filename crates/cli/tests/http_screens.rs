@@ -5,54 +5,21 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
 use common::ok;
-use reqwest::blocking::{Client, RequestBuilder};
+use common::serve::{member, serve};
+use reqwest::blocking::RequestBuilder;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-/// A running server, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(data: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["serve", "--port", "0"])
-        .env_remove("MOEDEMAPPE_DATA")
-        .env("MOEDEMAPPE_UI_DIR", data.join("no-ui"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    out.read_line(&mut first).unwrap();
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    let base = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    Server { child, base }
-}
-
+/// A call with `token`, or (with "") as the member, whose client has the
+/// session cookie.
 fn call(req: RequestBuilder, token: &str) -> (StatusCode, Value) {
-    let resp = req.bearer_auth(token).send().unwrap();
+    let req = if token.is_empty() {
+        req
+    } else {
+        req.bearer_auth(token)
+    };
+    let resp = req.send().unwrap();
     let status = resp.status();
     (status, resp.json().unwrap_or(Value::Null))
 }
@@ -63,14 +30,14 @@ fn following_the_agenda_and_the_pace_keep_closed_pages_and_settings_to_the_membe
     let data = dir.path().join("data");
     ok(&data, &["demo"]);
     let server = serve(&data);
-    let client = Client::new();
-    let read = |name: &str| {
-        std::fs::read_to_string(data.join(name))
-            .unwrap()
-            .trim()
-            .to_string()
-    };
-    let (ui, open) = (read("ui-token"), read("api-token"));
+    // The member's browser (logged in through serve's link) and a script's
+    // open-scope token.
+    let client = member(&server);
+    let open = std::fs::read_to_string(data.join("api-token"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let ui = String::new();
     let url = |p: &str| format!("{}{p}", server.base);
     let get = |p: &str, t: &str| call(client.get(url(p)), t);
 
@@ -89,7 +56,7 @@ fn following_the_agenda_and_the_pace_keep_closed_pages_and_settings_to_the_membe
     let (_, agenda) = get("/api/agenda?from=2023-01-01", &ui);
     assert_eq!(agenda, json!([]), "nothing followed, nothing listed");
 
-    // Only the member's own (closed-scope) token changes what is followed.
+    // Only the member's session changes what is followed.
     let follow = |t: &str, id: i64, on: bool| {
         let req = if on {
             client.put(url(&format!("/api/follow/{id}")))
@@ -184,14 +151,14 @@ fn a_meeting_lists_kinds_flags_and_texts_and_a_case_links_its_meetings() {
     let data = dir.path().join("data");
     ok(&data, &["demo"]);
     let server = serve(&data);
-    let client = Client::new();
-    let read = |name: &str| {
-        std::fs::read_to_string(data.join(name))
-            .unwrap()
-            .trim()
-            .to_string()
-    };
-    let (ui, open) = (read("ui-token"), read("api-token"));
+    // The member's browser (logged in through serve's link) and a script's
+    // open-scope token.
+    let client = member(&server);
+    let open = std::fs::read_to_string(data.join("api-token"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let ui = String::new();
     let get = |p: &str, t: &str| call(client.get(format!("{}{p}", server.base)), t);
 
     // A meeting with a closed item.

@@ -3,9 +3,8 @@
 //!
 //! Tokens live in `<data>/tokens.json`, stored as SHA-256 hashes only; the
 //! secret is shown once when it is made. `<data>/api-token` holds the secret of
-//! the local open-scope token for scripts, `<data>/ui-token` the closed-scope
-//! one of the member's own UI (each made on first use, readable by the user
-//! only).
+//! the local open-scope token for scripts (made on first use, readable by the
+//! user only). The member's own UI uses no token: it has a session.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,8 +18,6 @@ use crate::{Error, Result};
 const TOKENS_FILE: &str = "tokens.json";
 /// The file with the local open-scope token's secret.
 const LOCAL_TOKEN_FILE: &str = "api-token";
-/// The file with the secret of the member's own UI (closed scope).
-const UI_TOKEN_FILE: &str = "ui-token";
 
 /// What a token may see. A token never acts as the member: that scope
 /// ([`crate::api::Scope::Member`]) is the member's own session only.
@@ -198,17 +195,6 @@ impl Tokens {
         self.file_secret(&data_dir.join(LOCAL_TOKEN_FILE), TokenScope::Open, "lokal")
     }
 
-    /// The secret of the member's own UI (the browser UI of `serve` and the
-    /// desktop window), made on first use. It has the closed scope: the UI
-    /// runs on the member's own machine and shows everything they may read.
-    pub fn ui_secret(&mut self, data_dir: &Path) -> Result<String> {
-        self.file_secret(
-            &data_dir.join(UI_TOKEN_FILE),
-            TokenScope::Closed,
-            "brugerflade",
-        )
-    }
-
     /// The secret kept in `path` if it is a known token of `scope`; else a
     /// new token of `scope`, written there.
     fn file_secret(&mut self, path: &Path, scope: TokenScope, label: &str) -> Result<String> {
@@ -271,27 +257,5 @@ mod tests {
         assert_eq!(t.check(&a), Some(TokenScope::Open));
         std::fs::write(dir.path().join(TOKENS_FILE), b"{not json").unwrap();
         assert!(Tokens::load(dir.path()).is_err());
-    }
-
-    #[test]
-    fn the_ui_token_sees_closed_material_and_is_kept_apart_from_the_local_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut t = Tokens::load(dir.path()).unwrap();
-        let local = t.local_secret(dir.path()).unwrap();
-        let ui = t.ui_secret(dir.path()).unwrap();
-        assert_ne!(local, ui);
-        assert_eq!(t.check(&ui), Some(TokenScope::Closed));
-        assert_eq!(t.check(&local), Some(TokenScope::Open));
-        let again = Tokens::load(dir.path())
-            .unwrap()
-            .ui_secret(dir.path())
-            .unwrap();
-        assert_eq!(ui, again, "made once, then reused");
-        // A ui-token file holding an open token is not trusted as the UI's.
-        std::fs::write(dir.path().join(UI_TOKEN_FILE), &local).unwrap();
-        let mut t = Tokens::load(dir.path()).unwrap();
-        let fresh = t.ui_secret(dir.path()).unwrap();
-        assert_ne!(fresh, local);
-        assert_eq!(t.check(&fresh), Some(TokenScope::Closed));
     }
 }

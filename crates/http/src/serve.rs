@@ -1,11 +1,13 @@
-//! `moedemappe serve`: the local HTTP API on 127.0.0.1. Every call needs a
-//! bearer token from the data directory; its scope decides whether closed
-//! material is visible. Requests from a foreign `Origin` (a web page in the
-//! member's browser) or for a foreign `Host` (DNS rebinding) are refused.
+//! `moedemappe serve`: the local HTTP API on 127.0.0.1. Every call needs the
+//! member's session cookie (got once through the one-time login link `serve`
+//! prints) or a bearer token from the data directory, whose scope decides
+//! whether closed material is visible; only the member's session writes.
+//! Requests from a foreign `Origin` (a web page in the member's browser) or
+//! for a foreign `Host` (DNS rebinding) are refused.
 //!
-//! Every other path serves the built web UI (`ui/dist`) without a token but
-//! with the same Host and Origin checks; its `index.html` carries the UI's own
-//! closed-scope token in a `<meta name="moedemappe-token">` tag.
+//! Every other path serves the built web UI (`ui/dist`) without a session but
+//! with the same Host and Origin checks; no file it serves holds a secret.
+//! Every error is JSON `{"code", "message"}` with a Danish message.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -16,7 +18,7 @@ use anyhow::{Context, Result};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use chrono::NaiveDate;
@@ -30,7 +32,10 @@ use serde_json::json;
 
 mod notes;
 mod panels;
+mod session;
 use panels as p;
+pub use session::login_link;
+use session::Sessions;
 
 /// The port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7411;
@@ -58,8 +63,10 @@ struct App {
     port: u16,
     /// The built UI's folder, if there is one.
     ui_dir: Option<PathBuf>,
-    /// The UI's closed-scope token, put into its `index.html`.
-    ui_token: String,
+    /// The member's login codes and sessions.
+    sessions: Sessions,
+    /// Called in-process by the desktop shell: every request is the member.
+    in_process: bool,
     /// Background sync of the data directory.
     sync: moedemappe_core::api::SyncJobs,
     /// How text is read (sync, bundle imports).
@@ -77,12 +84,13 @@ fn ui_dir() -> Option<PathBuf> {
     dir.join("index.html").is_file().then_some(dir)
 }
 
-/// Runs the server until the process is stopped.
-pub fn run(mappe: Mappe, port: u16) -> Result<()> {
-    // Make the local token now, so the UI and scripts can read it.
+/// Runs the server until the process is stopped; `on_link` gets the
+/// one-time login link once the server listens (e.g. to open a browser).
+pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result<()> {
+    // Make the local token now, so scripts can read it.
     let token_file = mappe.data_dir().join("api-token");
     mappe.local_token()?;
-    let ui_token = mappe.ui_token()?;
+    retire_ui_token(&mappe)?;
     let sync_settings = moedemappe_core::api::IngestSettings::new(
         moedemappe_core::extract::WorkerCommand::current_exe()?,
     );
@@ -101,23 +109,35 @@ pub fn run(mappe: Mappe, port: u16) -> Result<()> {
             .await
             .with_context(|| format!("port {port} er optaget; vælg en anden med --port"))?;
         let port = listener.local_addr()?.port();
+        let base = format!("http://127.0.0.1:{port}/");
+        let sessions = Sessions::new(port, Some(mappe.data_dir()));
+        let link = format!("{base}login?kode={}", sessions.new_code()?);
+        session::write_address(mappe.data_dir(), &base)?;
         let app = App {
             mappe: Arc::new(Mutex::new(mappe)),
             port,
             ui_dir: ui_dir(),
-            ui_token,
+            sessions,
+            in_process: false,
             sync,
             sync_settings,
             seen_runs: Arc::default(),
         };
         // Whoever started us may stop reading stdout; that must not stop us.
         let mut out = std::io::stdout();
+        let _ = writeln!(out, "Mødemappe kører på {base} (Ctrl-C stopper)");
+        let _ = writeln!(out, "Åbn Mødemappe: {link}");
         let _ = writeln!(
             out,
-            "Mødemappe kører på http://127.0.0.1:{port}/ (Ctrl-C stopper)"
+            "Linket virker én gang og i 10 minutter; et nyt får du med «moedemappe login-link»."
         );
-        let _ = writeln!(out, "Adgangsnøglen står i {}", token_file.display());
+        let _ = writeln!(
+            out,
+            "Nøglen til scripts (kun åbent materiale) står i {}",
+            token_file.display()
+        );
         let _ = out.flush();
+        on_link(&link);
         axum::serve(listener, router(app)).await?;
         Ok(())
     })
@@ -153,14 +173,30 @@ fn router(app: App) -> Router {
         .route("/api/share/import", p::import_route())
         .route("/api/share/author", get(p::author).put(p::set_author))
         .route_layer(middleware::from_fn_with_state(app.clone(), guard))
+        .route("/login", get(login))
         .fallback(static_file)
         .layer(middleware::from_fn_with_state(app.clone(), local_only))
+        .layer(middleware::map_response(json_errors))
         .with_state(app)
 }
 
-/// The error body every refusal and failure has.
+/// The code of an error answer with `status`.
+fn code_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        s if s.is_server_error() => "internal",
+        _ => "invalid",
+    }
+}
+
+/// The error body every refusal and failure has: `{"code", "message"}`.
 fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "error": message }))).into_response()
+    let body = json!({ "code": code_of(status), "message": message });
+    (status, Json(body)).into_response()
 }
 
 fn core_error(e: &Error) -> Response {
@@ -170,11 +206,42 @@ fn core_error(e: &Error) -> Response {
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    (
-        status,
-        Json(json!({ "error": e.to_string(), "code": e.code() })),
-    )
-        .into_response()
+    let body = json!({ "code": e.code(), "message": e.to_string() });
+    (status, Json(body)).into_response()
+}
+
+/// Gives the errors axum answers itself (a path or query string that does
+/// not parse, a body that is not the JSON asked for, a wrong method) the
+/// API's JSON form with a Danish message, instead of the framework's text.
+async fn json_errors(resp: Response) -> Response {
+    let status = resp.status();
+    // axum's own answers are plain text or empty; ours are JSON or a page.
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|t| t.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return resp;
+    }
+    let message = match status {
+        StatusCode::BAD_REQUEST => {
+            "Forespørgslen kan ikke læses: et id, et tal, en dato eller JSON-indholdet har en forkert form."
+        }
+        StatusCode::NOT_FOUND => "Adressen findes ikke.",
+        StatusCode::METHOD_NOT_ALLOWED => "Adressen tager ikke imod den metode.",
+        StatusCode::PAYLOAD_TOO_LARGE => "Indholdet er for stort.",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "Indholdet skal være JSON (Content-Type: application/json)."
+        }
+        StatusCode::UNPROCESSABLE_ENTITY => "Indholdet mangler felter eller har forkerte værdier.",
+        s if s.is_server_error() => "Der skete en intern fejl.",
+        _ => "Forespørgslen kan ikke besvares.",
+    };
+    let mut answer = error(status, message);
+    if let Some(allow) = resp.headers().get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
 }
 
 /// Refuses foreign hosts and origins, for every path.
@@ -206,28 +273,43 @@ async fn local_only(State(app): State<App>, req: Request, next: Next) -> Respons
     next.run(req).await
 }
 
-/// Requires a known bearer token on the API and hands its scope to the
-/// handler (after [`local_only`]).
+/// What a caller without a session or token is told.
+const NO_SESSION: &str = "Du er ikke logget ind. Åbn Mødemappe gennem det link, \
+    «moedemappe serve» skrev i terminalen (eller start den med «moedemappe serve --open»).";
+
+/// Hands the caller's scope to the handler (after [`local_only`]): a bearer
+/// token its token's scope (never the member's, even beside a session
+/// cookie), else the member's session cookie (or the desktop shell)
+/// [`Scope::Member`], nothing a 401.
 async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response {
-    let Some(secret) = bearer(req.headers()) else {
-        return error(StatusCode::UNAUTHORIZED, "adgangsnøgle mangler");
-    };
+    let secret = bearer(req.headers());
+    let member = app.in_process || (secret.is_none() && app.sessions.is_member(req.headers()));
+    if !member && secret.is_none() {
+        return error(StatusCode::UNAUTHORIZED, NO_SESSION);
+    }
+    if member && !app.in_process && cross_site(req.headers()) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "forespørgsler fra andre sider afvises",
+        );
+    }
     let mappe = app.mappe.clone();
     let (runs, seen) = (app.sync.finished_runs(), app.seen_runs.clone());
-    // The UI's own token is the member acting (until the UI has a session).
-    let member = !app.ui_token.is_empty() && secret == app.ui_token;
     let scope = tokio::task::spawn_blocking(move || {
         let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
         // A background sync finished: let searches see what it stored.
         if seen.swap(runs, std::sync::atomic::Ordering::SeqCst) != runs {
             mappe.refresh()?;
         }
-        mappe.check_token(&secret)
+        match secret {
+            _ if member => Ok(Some(Scope::Member)),
+            Some(secret) => mappe.check_token(&secret),
+            None => Ok(None),
+        }
     })
     .await;
     match scope {
         Ok(Ok(Some(scope))) => {
-            let scope = if member { Scope::Member } else { scope };
             req.extensions_mut().insert(scope);
             next.run(req).await
         }
@@ -237,6 +319,70 @@ async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response
     }
 }
 
+/// Whether the browser says the request comes from another site (another
+/// port on 127.0.0.1 is the same site, so SameSite alone does not cover it).
+fn cross_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| !matches!(v.as_bytes(), b"same-origin" | b"none"))
+}
+
+/// Revokes the closed-scope token older versions made for the UI (labelled
+/// "brugerflade") and removes `<data>/ui-token`, so a copy of it that leaked
+/// through the page stops working.
+pub fn retire_ui_token(mappe: &Mappe) -> Result<()> {
+    Ok(mappe.retire_ui_token()?)
+}
+
+/// `GET /login?kode=…`: exchanges a one-time login code for the member's
+/// session cookie and sends the browser on to the UI, so the code does not
+/// stay in the address bar or its history.
+async fn login(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<LoginParams>,
+) -> Response {
+    let session = app.sessions.redeem(q.kode.trim());
+    let mut resp = match session {
+        Some(session) => {
+            let mut resp = Redirect::to("/").into_response();
+            if let Ok(cookie) = HeaderValue::from_str(&app.sessions.set_cookie(&session)) {
+                resp.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            resp
+        }
+        // Already logged in (the link opened twice): just go on.
+        None if app.sessions.is_member(&headers) => Redirect::to("/").into_response(),
+        None => {
+            let resp = (StatusCode::UNAUTHORIZED, LOGIN_FAILED).into_response();
+            strict(resp, "text/html; charset=utf-8")
+        }
+    };
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    resp
+}
+
+/// The query string of `/login`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginParams {
+    kode: String,
+}
+
+/// The page of a login link that was used, mistyped or too old.
+const LOGIN_FAILED: &str = "<!doctype html><html lang=\"da\"><meta charset=\"utf-8\">\
+<title>Mødemappe</title><body style=\"font-family:system-ui,sans-serif;max-width:40em;margin:3em auto\">\
+<h1>Linket virker ikke længere</h1>\
+<p>Et login-link kan bruges én gang og i 10 minutter. Få et nyt med</p>\
+<pre>moedemappe login-link</pre>\
+<p>eller start Mødemappe igen med <code>moedemappe serve --open</code>.</p>\
+</body></html>";
+
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (kind, secret) = value.split_once(' ')?;
@@ -244,8 +390,9 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .then(|| secret.trim().to_string())
 }
 
-/// Refuses, with `message`, a caller without the closed scope: changes and
-/// the member's own settings and notes are for the member's own token.
+/// Refuses, with `message` (403), a caller who is not the member: changes
+/// and the member's own settings and notes are for the member's session (or
+/// the desktop window), never for a token, whatever its scope.
 fn member_only(scope: Scope, message: &str) -> Option<Response> {
     (!scope.is_member()).then(|| error(StatusCode::FORBIDDEN, message))
 }
@@ -556,7 +703,6 @@ async fn static_file(State(app): State<App>, uri: Uri) -> Response {
             Ok(h) => h,
             Err(_) => return error(StatusCode::NOT_FOUND, "brugerfladen mangler index.html"),
         };
-        let html = with_token_meta(&html, &app.ui_token);
         let mut resp = html.into_response();
         resp.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -568,24 +714,17 @@ async fn static_file(State(app): State<App>, uri: Uri) -> Response {
     }
 }
 
-/// Puts the UI's token into its `index.html`, as the `<meta
-/// name="moedemappe-token">` tag the UI reads (before `</head>`).
-pub fn with_token_meta(html: &str, token: &str) -> String {
-    let meta = format!("<meta name=\"moedemappe-token\" content=\"{token}\">\n");
-    match html.find("</head>") {
-        Some(i) => format!("{}{meta}{}", &html[..i], &html[i..]),
-        None => format!("{meta}{html}"),
-    }
-}
-
 /// The router of `serve` for the desktop shell, which hands it requests
 /// in-process (with `tower::ServiceExt::oneshot`) instead of over TCP.
 ///
-/// Every `/api` route, with the same token guard and scopes, answers as it
-/// does for `serve`. The shell's own pages come from `origin` (its custom URI
-/// scheme, e.g. `mappe://localhost`): requests from there are let through the
-/// Host and Origin check as local ones; any other origin is still refused.
-/// The UI's files are not served here (the shell has them embedded).
+/// Every `/api` route answers as it does for `serve`, and every request is
+/// the member ([`Scope::Member`]): the shell's custom URI scheme is reachable
+/// only from its own webview, so no session or token is asked for. The
+/// shell's pages come from `origin` (e.g. `mappe://localhost`): requests from
+/// there are let through the Host and Origin check as local ones; any other
+/// origin is still refused. The UI's files are not served here (the shell has
+/// them embedded). The closed-scope token older versions made for the UI is
+/// revoked (see [`retire_ui_token`]).
 ///
 /// `sync` runs the syncs `/api/sync` starts (the shell's own schedule and
 /// folder watching use the same handle, so there is one sync at a time), and
@@ -597,18 +736,15 @@ pub fn embedded(
     origin: &str,
 ) -> Router {
     const LOCAL: &str = "127.0.0.1:0";
-    let ui_token = mappe
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .ui_token()
-        .unwrap_or_default();
+    let _ = retire_ui_token(&mappe.lock().unwrap_or_else(|p| p.into_inner()));
     let app = App {
         mappe,
         // Port 0 is never the port of a TCP server, so this Host/Origin pair
         // cannot be used to get past `serve`'s own check.
         port: 0,
         ui_dir: None,
-        ui_token,
+        sessions: Sessions::new(0, None),
+        in_process: true,
         sync,
         sync_settings,
         seen_runs: Arc::default(),

@@ -1,6 +1,7 @@
 // Calls to the local API: `moedemappe serve` over HTTP, or the desktop
-// shell, which answers the same paths in-process. The UI's token is in the
-// page's <meta name="moedemappe-token"> (put there by the server).
+// shell, which answers the same paths in-process. No token: the browser
+// sends the member's session cookie (set by the one-time login link `serve`
+// prints) with every same-origin fetch; the desktop shell needs none.
 // Screens put their own calls in `lib/api/<topic>.ts` on top of `get` and
 // `send` here.
 import type { SearchResults } from "../api/SearchResults";
@@ -16,11 +17,11 @@ export class ApiError extends Error {
   }
 }
 
-function token(): string {
-  const meta = document.querySelector<HTMLMetaElement>('meta[name="moedemappe-token"]');
-  // `npm run dev` serves the page itself: give it a token in VITE_MOEDEMAPPE_TOKEN.
-  return meta?.content ?? (import.meta.env.VITE_MOEDEMAPPE_TOKEN as string | undefined) ?? "";
-}
+/** What the member is told when the server does not know their session. */
+export const NOT_LOGGED_IN =
+  "Mødemappe kender ikke denne browser endnu. Åbn Mødemappe gennem det link, " +
+  "som «moedemappe serve» skrev i terminalen (eller start den med «moedemappe serve --open»). " +
+  "Er linket brugt, giver «moedemappe login-link» et nyt.";
 
 let base = "";
 
@@ -60,18 +61,17 @@ export async function send(
 async function call(path: string, init: RequestInit): Promise<Response> {
   let resp: Response;
   try {
-    const headers = new Headers(init.headers);
-    headers.set("Authorization", `Bearer ${token()}`);
-    resp = await fetch(apiUrl(path), { ...init, headers });
+    resp = await fetch(apiUrl(path), { ...init, credentials: "same-origin" });
   } catch (e) {
     if (e instanceof DOMException && e.name === "AbortError") throw e;
     throw new ApiError("Mødemappe svarer ikke. Kører moedemappe serve?", 0);
   }
+  if (resp.status === 401) throw new ApiError(NOT_LOGGED_IN, 401);
   if (!resp.ok) {
     let message = `Fejl ${resp.status}`;
     try {
-      const body = (await resp.json()) as { error?: string };
-      if (body.error) message = body.error;
+      const body = (await resp.json()) as { code?: string; message?: string };
+      if (body.message) message = body.message;
     } catch {
       // not JSON: keep the status
     }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod serve;
+
 use lopdf::encryption::{EncryptionState, EncryptionVersion};
 use lopdf::Permissions;
 use lopdf::{dictionary, Document, Object, Stream};

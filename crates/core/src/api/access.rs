@@ -25,6 +25,27 @@ impl Mappe {
         self.tokens()?.create(scope, label)
     }
 
+    /// Revokes the closed-scope token older versions made for the UI
+    /// (labelled "brugerflade") and removes `<data>/ui-token`, so a copy of
+    /// it that leaked through the page stops working.
+    pub fn retire_ui_token(&self) -> Result<()> {
+        let mut tokens = self.tokens()?;
+        let old: Vec<String> = tokens
+            .list()
+            .iter()
+            .filter(|t| t.label.as_deref() == Some("brugerflade"))
+            .map(|t| t.id.clone())
+            .collect();
+        for id in old {
+            tokens.revoke(&id)?;
+        }
+        let file = self.data_dir().join("ui-token");
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&file, e)),
+            _ => Ok(()),
+        }
+    }
+
     /// The scope of a caller's token, or `None` when it is unknown.
     pub fn check_token(&self, secret: &str) -> Result<Option<Scope>> {
         Ok(self.tokens()?.check(secret).map(TokenScope::scope))
@@ -33,11 +54,6 @@ impl Mappe {
     /// The local open-scope token's secret (made on first use).
     pub fn local_token(&self) -> Result<String> {
         self.tokens()?.local_secret(self.data_dir())
-    }
-
-    /// The closed-scope token of the member's own UI (made on first use).
-    pub fn ui_token(&self) -> Result<String> {
-        self.tokens()?.ui_secret(self.data_dir())
     }
 
     /// The stored PDF of an attachment, as a caller with `scope` may see it:
