@@ -58,7 +58,7 @@ pub fn start(mappe: &Arc<Mutex<Mappe>>, jobs: SyncJobs) {
             let never = AtomicBool::new(false);
             // A folder that cannot be watched (say, an unplugged disk) is
             // still synced by the schedule; the sync records why it failed.
-            let _ = moedemappe_core::watch::watch(&roots, DEBOUNCE, &never, |_root| {
+            let _ = moedemappe_core::api::watch_folders(&roots, DEBOUNCE, &never, |_root| {
                 jobs.start();
                 Ok(())
             });

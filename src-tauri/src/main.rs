@@ -14,9 +14,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
+use moedemappe_core::api::PortalOptions;
+use moedemappe_core::api::WorkerCommand;
 use moedemappe_core::api::{self, Mappe};
-use moedemappe_core::extract::WorkerCommand;
-use moedemappe_core::sources::portal::PortalOptions;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 fn main() -> ExitCode {
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         .nth(1)
         .is_some_and(|a| a == "extract-worker")
     {
-        moedemappe_core::extract::worker_main();
+        moedemappe_core::api::worker_main();
         return ExitCode::SUCCESS;
     }
     match run() {

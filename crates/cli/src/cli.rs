@@ -4,13 +4,13 @@ use crate::{output, progress::TermProgress};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use moedemappe_core::api::PortalOptions;
 use moedemappe_core::api::Scope;
 use moedemappe_core::api::TokenScope;
+use moedemappe_core::api::WorkerCommand;
 use moedemappe_core::api::{self, IngestSettings, Mappe, SearchRequest};
-use moedemappe_core::extract::WorkerCommand;
-use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
+use moedemappe_core::api::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::Access;
-use moedemappe_core::sources::portal::PortalOptions;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -340,7 +340,7 @@ impl IngestArgs {
 
 /// `moedemappe relevance`: the evaluation needs no data directory.
 fn relevance(scale: f64, runs: usize, json: bool) -> Result<()> {
-    use moedemappe_core::relevance::{evaluate, RelevanceOptions};
+    use moedemappe_core::api::relevance::{evaluate, RelevanceOptions};
     anyhow::ensure!(
         scale.is_finite() && scale > 0.0,
         "skalaen skal være et positivt tal"
@@ -550,7 +550,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         Command::Latency { runs, json } => {
-            let report = moedemappe_core::relevance::latency::measure(&mappe, runs)?;
+            let report = moedemappe_core::api::relevance::measure_latency(&mappe, runs)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

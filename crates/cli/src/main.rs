@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         .nth(1)
         .is_some_and(|a| a == "extract-worker")
     {
-        moedemappe_core::extract::worker_main();
+        moedemappe_core::api::worker_main();
         return ExitCode::SUCCESS;
     }
     let args = match cli::Args::try_parse() {

@@ -177,7 +177,7 @@ fn note_line(v: &NoteView) {
     if n.visibility == NoteVisibility::Shared && v.mine {
         head.push("delt".into());
     }
-    if n.anchor_state == moedemappe_core::annotations::AnchorState::Detached {
+    if n.anchor_state == moedemappe_core::api::AnchorState::Detached {
         head.push("LØSREVET: teksten findes ikke i den nye udgave".into());
     }
     println!("{}", head.join(" · "));
@@ -366,7 +366,7 @@ pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
         }
         Command::Share(ShareCommand::Import { file }) => {
             let settings = moedemappe_core::api::IngestSettings::new(
-                moedemappe_core::extract::WorkerCommand::current_exe()?,
+                moedemappe_core::api::WorkerCommand::current_exe()?,
             );
             let r = mappe.member(Scope::Member)?.import_bundle(
                 &file,

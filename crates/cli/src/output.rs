@@ -1,12 +1,12 @@
 //! How results are printed: readable text for people, JSON lines for scripts.
 
 use anyhow::Result;
+use moedemappe_core::api::DemoSummary;
+use moedemappe_core::api::ImportReport;
+use moedemappe_core::api::Passage;
+use moedemappe_core::api::Source;
 use moedemappe_core::api::{AgendaEntry, CaseHistory, SourceOutcome, Status};
-use moedemappe_core::demo::DemoSummary;
-use moedemappe_core::index::{Hit, SearchResults};
-use moedemappe_core::ingest::ImportReport;
-use moedemappe_core::retrieve::Passage;
-use moedemappe_core::store::Source;
+use moedemappe_core::api::{Hit, SearchResults};
 use serde_json::json;
 
 /// The summary after an import.

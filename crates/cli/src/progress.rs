@@ -2,7 +2,7 @@
 //! plain lines (so logs and CI output stay readable).
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use moedemappe_core::progress::{Progress, Tick};
+use moedemappe_core::api::{Progress, Tick};
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

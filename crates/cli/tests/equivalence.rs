@@ -222,6 +222,7 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
             ids(&v.cases, &|c| format!("{path}?case={c}"))
         }
         "/api/share/import" => vec![path.into()],
+        "/login" => vec!["/login?kode=forkert".into(), path.into()],
         other => panic!("the equivalence test has no requests for {other}: add some"),
     }
 }

@@ -525,6 +525,29 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
         StatusCode::FORBIDDEN,
         "a closed-scope token reads, never writes"
     );
+    // A private note is the member's only: no token lists it.
+    let (status, private) = send(&me, &server, Method::POST, "/api/notes", "", new.clone());
+    assert_eq!(status, StatusCode::OK, "{private}");
+    let private_id = private["id"].as_str().unwrap().to_string();
+    let (_, mine) = get(&me, &server, "/api/notes", None);
+    assert!(ids(&mine).contains(&private_id));
+    for token in [&open, &closed] {
+        let (status, notes) = get(&client, &server, "/api/notes", Some(token));
+        assert_eq!(status, StatusCode::OK);
+        assert!(!ids(&notes).contains(&private_id), "{notes}");
+    }
+    let (status, _) = send(
+        &me,
+        &server,
+        Method::DELETE,
+        &format!("/api/notes/{private_id}"),
+        "",
+        Value::Null,
+    );
+    assert_eq!(status, StatusCode::OK);
+    // A shared note on an open page is listed for every scope.
+    let mut new = new;
+    new["visibility"] = serde_json::json!("shared");
     let (status, note) = send(&me, &server, Method::POST, "/api/notes", "", new);
     assert_eq!(status, StatusCode::OK, "{note}");
     let id = note["id"].as_str().unwrap().to_string();
@@ -565,7 +588,7 @@ fn notes_and_reading_marks_go_through_the_api_and_closed_notes_stay_closed() {
         "",
         serde_json::json!({
             "attachment": closed_hit["attachment_id"], "page": closed_hit["page"],
-            "quote": closed_quote, "body": "Fortroligt"
+            "quote": closed_quote, "body": "Fortroligt", "visibility": "shared"
         }),
     );
     assert_eq!(status, StatusCode::OK, "{secret}");

@@ -24,7 +24,7 @@ use axum::{Extension, Json, Router};
 use chrono::NaiveDate;
 use moedemappe_core::api::Scope;
 use moedemappe_core::api::{Mappe, SearchRequest};
-use moedemappe_core::index::{MaterialKind, SearchQuery, SortOrder};
+use moedemappe_core::api::{MaterialKind, SearchQuery, SortOrder};
 use moedemappe_core::model::{Access, AttachmentId, ItemId, MeetingId};
 use moedemappe_core::Error;
 use serde::Deserialize;
@@ -92,12 +92,12 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
     mappe.local_token()?;
     retire_ui_token(&mappe)?;
     let sync_settings = moedemappe_core::api::IngestSettings::new(
-        moedemappe_core::extract::WorkerCommand::current_exe()?,
+        moedemappe_core::api::WorkerCommand::current_exe()?,
     );
     let sync = moedemappe_core::api::SyncJobs::new(
         mappe.data_dir().to_path_buf(),
         sync_settings.clone(),
-        moedemappe_core::sources::portal::PortalOptions::default(),
+        moedemappe_core::api::PortalOptions::default(),
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

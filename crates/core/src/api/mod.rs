@@ -8,6 +8,27 @@ mod index_tests;
 mod scope;
 mod session;
 pub use crate::tokens::{TokenInfo, TokenScope};
+
+// The nouns and helpers callers need, so that the glue (CLI, HTTP, MCP, the
+// desktop shell) imports `api` and `model` only (a test checks it).
+pub use crate::annotations::AnchorState;
+pub use crate::demo::DemoSummary;
+pub use crate::extract::{worker_main, WorkerCommand};
+pub use crate::index::{
+    Citation, Hit, HitGroup, MaterialKind, SearchQuery, SearchResults, SortOrder,
+};
+pub use crate::ingest::ImportReport;
+pub use crate::progress::{Progress, Tick};
+pub use crate::retrieve::Passage;
+pub use crate::sources::portal::PortalOptions;
+pub use crate::store::Source;
+pub use crate::watch::watch as watch_folders;
+
+/// The search relevance test set and its evaluation (`moedemappe relevance`).
+pub mod relevance {
+    pub use crate::relevance::latency::measure as measure_latency;
+    pub use crate::relevance::{evaluate, RelevanceOptions};
+}
 pub use scope::Scope;
 pub use session::{Member, Session};
 mod agenda;
@@ -17,14 +38,13 @@ pub use browse::{ItemView, MeetingItem, MeetingView};
 mod retrieve;
 
 use crate::blobs::BlobStore;
-use crate::extract::{ExtractOptions, WorkerCommand};
-use crate::index::{SearchIndex, SearchQuery, SearchResults};
-use crate::ingest::{self, ImportReport};
+use crate::extract::ExtractOptions;
+use crate::index::SearchIndex;
+use crate::ingest;
 use crate::model::AttachmentId;
 use crate::model::SourceKind;
-use crate::progress::Progress;
-use crate::sources::portal::{self, PortalOptions, PortalReport};
-use crate::store::{FailedFile, Source, Store, StoreCounts, Treatment};
+use crate::sources::portal::{self, PortalReport};
+use crate::store::{FailedFile, Store, StoreCounts, Treatment};
 use crate::{demo, Error, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};

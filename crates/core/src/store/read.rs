@@ -106,7 +106,7 @@ impl Reader<'_> {
     /// Failed files of attachments an open item or a document uses (no
     /// path problems: those can concern closed material).
     pub fn open_failed_files(&self) -> Result<Vec<FailedFile>> {
-        Ok(self.failed_files_where(&format!("AND {OPEN_ATTACHMENT}"), false)?)
+        self.failed_files_where(&format!("AND {OPEN_ATTACHMENT}"), false)
     }
 
     /// Every file whose text could not be read fully, and every path problem.
