@@ -134,4 +134,5 @@ pub(super) async fn set_pace(
 }
 
 /// Why a caller without the closed scope is refused here.
-const MEMBER_ONLY: &str = "kun medlemmets egen adgangsnøgle kan ændre indstillingerne";
+const MEMBER_ONLY: &str =
+    "kun medlemmet selv kan ændre indstillingerne: åbn Mødemappe via linket, som serve skriver";

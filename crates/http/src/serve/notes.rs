@@ -37,7 +37,7 @@ struct Which {
 }
 
 /// Why a caller without the closed scope is refused here.
-const MEMBER_ONLY: &str = "kun medlemmets egen adgangsnøgle må se og ændre noter og læsning";
+const MEMBER_ONLY: &str = "kun medlemmet selv må se og ændre noter og læsning: åbn Mødemappe via linket, som serve skriver";
 
 async fn list(
     State(app): State<App>,

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 /// Why a caller without the closed scope is refused here.
-const MEMBER_ONLY: &str = "kun Mødemappes eget vindue må ændre kilder, hente og dele";
+const MEMBER_ONLY: &str = "kun medlemmet selv må ændre kilder, hente og dele: åbn Mødemappe via linket, som serve skriver";
 
 /// The statistics query of `/api/stats` and `/api/stats/csv`: `body` may
 /// name several bodies, separated by commas.
