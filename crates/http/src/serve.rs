@@ -551,7 +551,8 @@ async fn item(
 }
 
 /// The workload table; aggregate counts as the council's method defines them
-/// (closed items count as items, their attachments' pages never count).
+/// (closed items count as items for scopes that see them, and nowhere for the
+/// open scope; their attachments' pages never count).
 async fn stats(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
