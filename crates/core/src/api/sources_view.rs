@@ -35,12 +35,13 @@ pub struct SourcesStatus {
 
 impl Mappe {
     /// The sources; without the closed scope, the things their last sync
-    /// could not do are left out (they name files).
+    /// could not do and why it stopped are left out (they can name files).
     pub(crate) fn sources_for(&self, scope: Scope) -> Result<Vec<Source>> {
         let mut sources = self.sources()?;
         if !scope.sees_closed() {
             for s in &mut sources {
                 s.failures.clear();
+                s.last_error = None;
             }
         }
         Ok(sources)

@@ -163,7 +163,15 @@ async fn remove_source(
     with_mappe_mut(&app, move |m| m.member(scope)?.remove_source(&name)).await
 }
 
-pub(super) async fn sync_state(State(app): State<App>) -> Response {
+/// The background sync's progress: the member's only (its counts include
+/// closed material).
+pub(super) async fn sync_state(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+) -> Response {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
+        return refused;
+    }
     Json(app.sync.state()).into_response()
 }
 
