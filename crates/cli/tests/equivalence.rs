@@ -406,6 +406,32 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
         }
     }
     assert!(calls > 100, "only {calls} requests");
+
+    // Numbering: a closed item in the middle of an agenda leaves no gap.
+    let gapped = one(
+        &a,
+        "SELECT i.meeting_id FROM items i WHERE i.closed = 1 AND EXISTS (
+            SELECT 1 FROM items j WHERE j.meeting_id = i.meeting_id AND j.closed = 0
+               AND j.number > i.number) LIMIT 1",
+    );
+    let view: Value = client
+        .get(format!("{}/api/meetings/{gapped}", server_a.base))
+        .bearer_auth(token_a.trim())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let numbers: Vec<u64> = view["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["number"].as_u64().unwrap())
+        .collect();
+    let expected: Vec<u64> = (1..=numbers.len() as u64).collect();
+    assert_eq!(
+        numbers, expected,
+        "the open scope's item numbers have a gap"
+    );
     assert!(
         differences.is_empty(),
         "{} of {calls} answers differ:\n{}",

@@ -5,6 +5,7 @@
 mod access;
 #[cfg(all(test, unix))]
 mod index_tests;
+mod numbering;
 mod scope;
 mod session;
 pub use crate::tokens::{TokenInfo, TokenScope};

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::notes::{NoteScope, NoteView, ReadingProgress};
+use super::numbering::OpenNumbers;
 use super::{
     AgendaEntry, BodyChoice, CaseHistory, ItemView, Mappe, MeetingView, Scope, SearchRequest,
     ShareCandidate, SourcesStatus, Status,
@@ -76,9 +77,20 @@ impl<'m> Session<'m> {
         request
     }
 
+    /// Runs `f` on the open scope's item numbers (positions among the
+    /// meeting's open items); other scopes see the agenda's own numbers.
+    fn renumber(&self, f: impl FnOnce(&mut OpenNumbers<'_>) -> Result<()>) -> Result<()> {
+        if self.scope.sees_closed() {
+            return Ok(());
+        }
+        f(&mut OpenNumbers::new(self.mappe.store.read()))
+    }
+
     /// Full-text search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        self.mappe.search(&self.scoped(request))
+        let mut results = self.mappe.search(&self.scoped(request))?;
+        self.renumber(|n| n.results(&mut results))?;
+        Ok(results)
     }
 
     /// Material like a case from other cases; a case this scope cannot see
@@ -91,13 +103,18 @@ impl<'m> Session<'m> {
         if !self.scope.sees_closed() {
             self.case_history(case_number)?;
         }
-        self.mappe
-            .more_like_case(case_number, &self.scoped(request))
+        let mut results = self
+            .mappe
+            .more_like_case(case_number, &self.scoped(request))?;
+        self.renumber(|n| n.results(&mut results))?;
+        Ok(results)
     }
 
     /// The `k` best passages for a question.
     pub fn retrieve(&self, request: &SearchRequest, k: usize) -> Result<Vec<Passage>> {
-        self.mappe.retrieve(&self.scoped(request), k)
+        let mut passages = self.mappe.retrieve(&self.scoped(request), k)?;
+        self.renumber(|n| n.passages(&mut passages))?;
+        Ok(passages)
     }
 
     /// The stored text of one page of an attachment.
@@ -112,7 +129,9 @@ impl<'m> Session<'m> {
 
     /// Every treatment of a case that this scope sees, oldest first.
     pub fn case_history(&self, case_number: &str) -> Result<CaseHistory> {
-        self.mappe.case_history_for(case_number, self.scope)
+        let mut history = self.mappe.case_history_for(case_number, self.scope)?;
+        self.renumber(|n| n.treatments(&mut history.treatments))?;
+        Ok(history)
     }
 
     /// Meetings in a span, of one body or all, newest first.
@@ -127,12 +146,16 @@ impl<'m> Session<'m> {
 
     /// One meeting and its agenda.
     pub fn meeting(&self, id: MeetingId) -> Result<MeetingView> {
-        self.mappe.meeting(id, self.scope)
+        let mut view = self.mappe.meeting(id, self.scope)?;
+        self.renumber(|n| view.items.iter_mut().try_for_each(|i| n.item(&mut i.item)))?;
+        Ok(view)
     }
 
     /// One item.
     pub fn item(&self, id: ItemId) -> Result<ItemView> {
-        self.mappe.item(id, self.scope)
+        let mut view = self.mappe.item(id, self.scope)?;
+        self.renumber(|n| n.item(&mut view.item))?;
+        Ok(view)
     }
 
     /// A meeting by id or `<body>/<YYYY-MM-DD>`.

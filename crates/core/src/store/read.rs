@@ -103,6 +103,23 @@ impl Reader<'_> {
         })
     }
 
+    /// An item's position among its meeting's open items (1-based), as the
+    /// open scope numbers them; `None` for a closed or unknown item.
+    pub fn open_item_position(&self, item: i64) -> Result<Option<u32>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM items o
+                          WHERE o.meeting_id = i.meeting_id AND o.closed = 0
+                            AND o.number <= i.number)
+                   FROM items i WHERE i.id = ?1 AND i.closed = 0",
+                [item],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(|n| n as u32))
+    }
+
     /// Failed files of attachments an open item or a document uses (no
     /// path problems: those can concern closed material).
     pub fn open_failed_files(&self) -> Result<Vec<FailedFile>> {
