@@ -3,7 +3,8 @@
 //! [`restrict_process`] sets the process umask to 0o077 when a data directory
 //! is opened, so everything written afterwards (our own files, SQLite's `-wal`
 //! and `-shm`, tantivy's segments) is created private. [`tighten`] fixes a
-//! directory made before that, walking it once per open. Both do nothing on
+//! directory made before that; [`tighten_once`] walks it the first time, or
+//! when the folder itself has been opened up again, not on every open. Both do nothing on
 //! systems without Unix permissions.
 
 use crate::{Error, Result};
@@ -78,6 +79,41 @@ fn gone(e: Option<&std::io::Error>) -> bool {
 
 /// The one-line notice for a member whose data directory was readable by
 /// others (it names the directory, nothing in it).
+/// The file that says a data directory has been walked and made private
+/// once; from then on the umask keeps new files private.
+const DONE: &str = ".privat";
+
+/// [`tighten`], but the walk over every file runs only the first time (no
+/// marker yet) or when the directory itself has been opened up again, not
+/// on every open of a data directory holding thousands of files.
+pub fn tighten_once(dir: &Path) -> Result<usize> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let marker = dir.join(DONE);
+        let root_private = std::fs::metadata(dir)
+            .map(|m| m.permissions().mode() & 0o077 == 0)
+            .unwrap_or(false);
+        if root_private && marker.is_file() {
+            return Ok(0);
+        }
+        let changed = tighten(dir)?;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(FILE_MODE)
+            .open(&marker)
+            .map_err(|e| Error::io(&marker, e))?;
+        Ok(changed)
+    }
+    #[cfg(not(unix))]
+    {
+        tighten(dir)
+    }
+}
+
 pub fn notice(dir: &Path) -> String {
     format!(
         "Datamappen {} kunne læses af andre brugere på maskinen; nu kan kun du læse den (mapper 0700, filer 0600).",
@@ -120,5 +156,21 @@ mod tests {
         assert_eq!(mode(&data.join("moedemappe.sqlite")), 0o600);
         assert_eq!(mode(outside.path()), 0o644, "a link's target is not ours");
         assert_eq!(tighten(&data).unwrap(), 0, "nothing left to do");
+    }
+
+    #[test]
+    fn the_walk_runs_once_unless_the_folder_is_opened_up_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(data.join("a"), b"").unwrap();
+        std::fs::set_permissions(data.join("a"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(tighten_once(&data).unwrap(), 2);
+        std::fs::set_permissions(data.join("a"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(tighten_once(&data).unwrap(), 0, "no second walk");
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(tighten_once(&data).unwrap(), 2);
+        assert_eq!(mode(&data.join("a")), 0o600);
     }
 }

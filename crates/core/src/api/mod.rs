@@ -208,7 +208,7 @@ impl Mappe {
         crate::private::restrict_process();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let mut notices = Vec::new();
-        if crate::private::tighten(dir)? > 0 {
+        if crate::private::tighten_once(dir)? > 0 {
             notices.push(crate::private::notice(dir));
         }
         let mut store = Store::open(&dir.join("moedemappe.sqlite"))?;
