@@ -77,8 +77,6 @@ fn gone(e: Option<&std::io::Error>) -> bool {
     e.is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
 }
 
-/// The one-line notice for a member whose data directory was readable by
-/// others (it names the directory, nothing in it).
 /// The file that says a data directory has been walked and made private
 /// once; from then on the umask keeps new files private.
 const DONE: &str = ".privat";
@@ -114,6 +112,8 @@ pub fn tighten_once(dir: &Path) -> Result<usize> {
     }
 }
 
+/// The one-line notice for a member whose data directory was readable by
+/// others (it names the directory, nothing in it).
 pub fn notice(dir: &Path) -> String {
     format!(
         "Datamappen {} kunne læses af andre brugere på maskinen; nu kan kun du læse den (mapper 0700, filer 0600).",
