@@ -227,9 +227,7 @@ impl<'m> Session<'m> {
 
     /// The pages of an attachment the member has read (the member only).
     pub fn read_pages(&self, attachment: AttachmentId) -> Result<Vec<u32>> {
-        let mappe = self.member_only()?;
-        mappe.attachment_file(attachment, self.scope)?;
-        mappe.read_pages(attachment)
+        self.member_only()?.read_pages(attachment)
     }
 
     /// The member's reading progress through a meeting (the member only).
