@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use moedemappe_core::api::Scope;
@@ -25,12 +25,10 @@ const DEBOUNCE: Duration = Duration::from_secs(2);
 
 /// Starts the schedule and the folder watcher on their own threads. They
 /// live as long as the process.
-pub fn start(mappe: &Arc<Mutex<Mappe>>, jobs: SyncJobs) {
+pub fn start(mappe: &Arc<Mappe>, jobs: SyncJobs) {
     // The folder sources as they are when the app starts (a folder added
     // later is synced by the schedule and watched from the next start).
     let roots: Vec<PathBuf> = mappe
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
         .session(Scope::Member)
         .sources()
         .map(|sources| {

@@ -12,7 +12,7 @@ mod protocol;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use moedemappe_core::api::PortalOptions;
 use moedemappe_core::api::WorkerCommand;
@@ -64,10 +64,11 @@ fn run() -> Result<(), String> {
     let worker = WorkerCommand::current_exe()
         .map_err(|e| format!("kunne ikke finde programfilen til PDF-læsning: {e}"))?;
     let settings = api::IngestSettings::new(worker);
-    let jobs = api::SyncJobs::new(dir.clone(), settings.clone(), PortalOptions::default());
-    // This process writes to the data directory while it runs: syncs on
-    // `jobs` (one at a time) and the member's notes through the shared `Mappe`.
-    let mappe = Arc::new(Mutex::new(mappe));
+    // One `Mappe` for the whole process, shared without a lock: the window's
+    // requests read side by side while syncs on `jobs` (one at a time) and
+    // the member's notes write.
+    let mappe = Arc::new(mappe);
+    let jobs = api::SyncJobs::new(mappe.clone(), settings.clone(), PortalOptions::default());
     background::start(&mappe, jobs.clone());
     let handler = protocol::Handler::new(mappe.clone(), jobs, settings);
     tauri::Builder::default()

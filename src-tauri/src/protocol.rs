@@ -6,7 +6,7 @@
 //! that comes through here is the member acting (the scheme is reachable only
 //! from the app's own webview); the pages carry no token.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::Router;
@@ -40,7 +40,7 @@ pub struct Handler {
 
 impl Handler {
     /// A handler over the data directory; `/api/sync` runs on `jobs`.
-    pub fn new(mappe: Arc<Mutex<Mappe>>, jobs: SyncJobs, settings: IngestSettings) -> Self {
+    pub fn new(mappe: Arc<Mappe>, jobs: SyncJobs, settings: IngestSettings) -> Self {
         Handler {
             api: moedemappe_http::serve::embedded(mappe, jobs, settings, ORIGIN),
         }

@@ -158,7 +158,7 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     // the PDF worker (it answers `extract-worker` as the CLI does).
     let data = tempfile::tempdir().unwrap();
     {
-        let mut mappe = Mappe::open(data.path()).unwrap();
+        let mappe = Mappe::open(data.path()).unwrap();
         let settings = IngestSettings::new(WorkerCommand {
             program: PathBuf::from(APP),
             args: vec!["extract-worker".into()],

@@ -371,7 +371,7 @@ pub fn run(args: Args) -> Result<()> {
         println!("Åbn Mødemappe: {}", crate::serve::login_link(&dir)?);
         return Ok(());
     }
-    let mut mappe = Mappe::open(&dir)
+    let mappe = Mappe::open(&dir)
         .with_context(|| format!("kunne ikke åbne datamappen {}", dir.display()))?;
     for notice in mappe.notices() {
         eprintln!("{notice}");
@@ -620,7 +620,7 @@ pub fn run(args: Args) -> Result<()> {
         Command::Watch {
             debounce_ms,
             ingest,
-        } => watch(&mut mappe, &ingest.settings()?, debounce_ms)?,
+        } => watch(&mappe, &ingest.settings()?, debounce_ms)?,
         Command::Source(SourceCommand::Add(AddSource::Folder { path, name })) => {
             let source = mappe
                 .member(Scope::Member)?
@@ -630,7 +630,7 @@ pub fn run(args: Args) -> Result<()> {
                 source.location, source.name
             );
         }
-        Command::Notes(cmd) => crate::notes_cmd::run(&mut mappe, cmd)?,
+        Command::Notes(cmd) => crate::notes_cmd::run(&mappe, cmd)?,
     }
     Ok(())
 }
@@ -638,7 +638,7 @@ pub fn run(args: Args) -> Result<()> {
 /// Set by Ctrl-C: `watch` stops after the sync it is in.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-fn watch(mappe: &mut Mappe, settings: &IngestSettings, debounce_ms: u64) -> Result<()> {
+fn watch(mappe: &Mappe, settings: &IngestSettings, debounce_ms: u64) -> Result<()> {
     ctrlc::set_handler(|| {
         if STOP.swap(true, Ordering::SeqCst) {
             // A second Ctrl-C does not wait for the sync.

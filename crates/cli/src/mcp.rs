@@ -8,7 +8,7 @@
 //! ever written to stderr.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -83,7 +83,7 @@ fn read_token(mappe: &Mappe, token_file: Option<&Path>) -> Result<String> {
 /// The MCP server: one data directory seen through one token's scope.
 #[derive(Clone)]
 struct Server {
-    mappe: Arc<Mutex<Mappe>>,
+    mappe: Arc<Mappe>,
     scope: Scope,
     tool_router: ToolRouter<Server>,
 }
@@ -91,25 +91,22 @@ struct Server {
 impl Server {
     fn new(mappe: Mappe, scope: Scope) -> Self {
         Server {
-            mappe: Arc::new(Mutex::new(mappe)),
+            mappe: Arc::new(mappe),
             scope,
             tool_router: Self::tool_router(),
         }
     }
 
-    /// Runs `f` on the data directory off the async threads; its value
-    /// becomes the tool's JSON answer, its error a tool error in plain Danish.
+    /// Runs `f` on the data directory off the async threads (calls run side
+    /// by side); its value becomes the tool's JSON answer, its error a tool
+    /// error in plain Danish.
     async fn with_mappe<T: Serialize + Send + 'static>(
         &self,
         f: impl FnOnce(Session<'_>) -> moedemappe_core::Result<T> + Send + 'static,
     ) -> Result<CallToolResult, String> {
         let mappe = self.mappe.clone();
         let scope = self.scope;
-        let done = tokio::task::spawn_blocking(move || {
-            let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-            f(mappe.session(scope))
-        })
-        .await;
+        let done = tokio::task::spawn_blocking(move || f(mappe.session(scope))).await;
         match done {
             Ok(Ok(value)) => serde_json::to_value(value)
                 .map(CallToolResult::structured)

@@ -195,7 +195,7 @@ fn note_line(v: &NoteView) {
 }
 
 /// Runs one of the subcommands of this file.
-pub fn run(mappe: &mut Mappe, cmd: Command) -> Result<()> {
+pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
     match cmd {
         Command::Me { name: Some(name) } => {
             let me = mappe.member(Scope::Member)?.set_author(&name)?;

@@ -44,7 +44,7 @@ pub struct ImportReport {
 
 /// Imports `paths` (meeting-format roots, body folders, plain folders, single PDFs).
 pub fn import(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     index: &SearchIndex,
     paths: &[PathBuf],
@@ -57,7 +57,7 @@ pub fn import(
 
 /// Imports what [`scan::scan`] found (the folder sync scans first, to see what is gone).
 pub fn import_scan(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     index: &SearchIndex,
     scan: &Scan,
@@ -76,7 +76,7 @@ pub fn import_scan(
 /// Copies every PDF of the scan into the blob store (skipping files unchanged
 /// since the last import) and returns the attachment of each path.
 fn store_files(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     scan: &Scan,
     progress: &dyn Progress,
@@ -199,7 +199,7 @@ fn stat(path: &Path) -> Result<(u64, i64)> {
 
 /// Writes bodies, meetings, items and documents: one transaction per meeting.
 fn write_metadata(
-    store: &mut Store,
+    store: &Store,
     scan: &Scan,
     contents: &HashMap<PathBuf, AttachmentId>,
     report: &mut ImportReport,
@@ -281,7 +281,7 @@ fn write_metadata(
 /// Reads the text of every attachment not read yet, in isolated workers, and
 /// stores each result as it arrives.
 pub(crate) fn read_pending_text(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     opts: &ExtractOptions,
     progress: &dyn Progress,
@@ -329,11 +329,7 @@ pub(crate) fn read_pending_text(
 }
 
 /// Rebuilds the index documents of every queued owner and commits once.
-pub fn update_index(
-    store: &mut Store,
-    index: &SearchIndex,
-    progress: &dyn Progress,
-) -> Result<u64> {
+pub fn update_index(store: &Store, index: &SearchIndex, progress: &dyn Progress) -> Result<u64> {
     let owners = store.read().index_queue()?;
     if owners.is_empty() {
         return Ok(0);

@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Component, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use axum::extract::{Path, Query, Request, State};
@@ -59,7 +59,7 @@ const CSP: &str = "default-src 'self'; script-src 'self'; worker-src 'self' blob
 
 #[derive(Clone)]
 struct App {
-    mappe: Arc<Mutex<Mappe>>,
+    mappe: Arc<Mappe>,
     port: u16,
     /// The built UI's folder, if there is one.
     ui_dir: Option<PathBuf>,
@@ -71,8 +71,6 @@ struct App {
     sync: moedemappe_core::api::SyncJobs,
     /// How text is read (sync, bundle imports).
     sync_settings: moedemappe_core::api::IngestSettings,
-    /// Sync runs the serving index has been refreshed after.
-    seen_runs: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The built UI's folder: `MOEDEMAPPE_UI_DIR`, else [`BUILT_UI_DIR`], if it
@@ -87,6 +85,7 @@ fn ui_dir() -> Option<PathBuf> {
 /// Runs the server until the process is stopped; `on_link` gets the
 /// one-time login link once the server listens (e.g. to open a browser).
 pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result<()> {
+    let mappe = Arc::new(mappe);
     // Make the local token now, so scripts can read it.
     let token_file = mappe.data_dir().join("api-token");
     mappe.local_token()?;
@@ -95,7 +94,7 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
         moedemappe_core::api::WorkerCommand::current_exe()?,
     );
     let sync = moedemappe_core::api::SyncJobs::new(
-        mappe.data_dir().to_path_buf(),
+        mappe.clone(),
         sync_settings.clone(),
         moedemappe_core::api::PortalOptions::default(),
     );
@@ -114,14 +113,13 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
         let link = format!("{base}login?kode={}", sessions.new_code()?);
         session::write_address(mappe.data_dir(), &base)?;
         let app = App {
-            mappe: Arc::new(Mutex::new(mappe)),
+            mappe,
             port,
             ui_dir: ui_dir(),
             sessions,
             in_process: false,
             sync,
             sync_settings,
-            seen_runs: Arc::default(),
         };
         // Whoever started us may stop reading stdout; that must not stop us.
         let mut out = std::io::stdout();
@@ -294,18 +292,12 @@ async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response
         );
     }
     let mappe = app.mappe.clone();
-    let (runs, seen) = (app.sync.finished_runs(), app.seen_runs.clone());
-    let scope = tokio::task::spawn_blocking(move || {
-        let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        // A background sync finished: let searches see what it stored.
-        if seen.swap(runs, std::sync::atomic::Ordering::SeqCst) != runs {
-            mappe.refresh()?;
-        }
-        match secret {
-            _ if member => Ok(Some(Scope::Member)),
-            Some(secret) => mappe.check_token(&secret),
-            None => Ok(None),
-        }
+    // The token file is read on each request (a revoked token stops at
+    // once); no lock is shared with other requests.
+    let scope = tokio::task::spawn_blocking(move || match secret {
+        _ if member => Ok(Some(Scope::Member)),
+        Some(secret) => mappe.check_token(&secret),
+        None => Ok(None),
     })
     .await;
     match scope {
@@ -397,30 +389,18 @@ fn member_only(scope: Scope, message: &str) -> Option<Response> {
     (!scope.is_member()).then(|| error(StatusCode::FORBIDDEN, message))
 }
 
-/// Runs `f` on the data directory off the async threads, for a change.
-async fn with_mappe_mut<T: serde::Serialize + Send + 'static>(
-    app: &App,
-    f: impl FnOnce(&mut Mappe) -> moedemappe_core::Result<T> + Send + 'static,
-) -> Response {
-    let mappe = app.mappe.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let mut mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut mappe)
-    })
-    .await;
-    match done {
-        Ok(Ok(v)) => Json(v).into_response(),
-        Ok(Err(e)) => core_error(&e),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
-    }
-}
-
-/// Runs `f` on the data directory off the async threads.
+/// Runs `f` on the data directory on a blocking thread (reads run side by
+/// side; a change waits only for another change's transaction).
 async fn with_mappe<T: serde::Serialize + Send + 'static>(
     app: &App,
     f: impl FnOnce(&Mappe) -> moedemappe_core::Result<T> + Send + 'static,
 ) -> Response {
-    with_mappe_mut(app, move |m| f(m)).await
+    let mappe = app.mappe.clone();
+    match tokio::task::spawn_blocking(move || f(&mappe)).await {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
 }
 
 async fn openapi() -> Response {
@@ -607,11 +587,9 @@ async fn attachment_file(
     Path(id): Path<i64>,
 ) -> Response {
     let mappe = app.mappe.clone();
-    let found = tokio::task::spawn_blocking(move || {
-        let mappe = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        mappe.session(scope).attachment_file(AttachmentId(id))
-    })
-    .await;
+    let found =
+        tokio::task::spawn_blocking(move || mappe.session(scope).attachment_file(AttachmentId(id)))
+            .await;
     let path = match found {
         Ok(Ok(path)) => path,
         Ok(Err(e)) => return core_error(&e),
@@ -731,13 +709,13 @@ async fn static_file(State(app): State<App>, uri: Uri) -> Response {
 /// folder watching use the same handle, so there is one sync at a time), and
 /// `sync_settings` reads the text of imported bundles.
 pub fn embedded(
-    mappe: Arc<Mutex<Mappe>>,
+    mappe: Arc<Mappe>,
     sync: moedemappe_core::api::SyncJobs,
     sync_settings: moedemappe_core::api::IngestSettings,
     origin: &str,
 ) -> Router {
     const LOCAL: &str = "127.0.0.1:0";
-    let _ = retire_ui_token(&mappe.lock().unwrap_or_else(|p| p.into_inner()));
+    let _ = retire_ui_token(&mappe);
     let app = App {
         mappe,
         // Port 0 is never the port of a TCP server, so this Host/Origin pair
@@ -748,7 +726,6 @@ pub fn embedded(
         in_process: true,
         sync,
         sync_settings,
-        seen_runs: Arc::default(),
     };
     let origin = HeaderValue::from_str(origin).ok();
     router(app).layer(middleware::map_request(move |mut req: Request| {

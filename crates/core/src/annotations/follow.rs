@@ -27,7 +27,7 @@ pub struct FollowReport {
 }
 
 /// Moves anchors to revised attachments and records the time of this run.
-pub fn after_update(store: &mut Store) -> Result<FollowReport> {
+pub fn after_update(store: &Store) -> Result<FollowReport> {
     let mut report = FollowReport::default();
     let mut changes: Vec<(String, TextAnchor, AnchorState)> = Vec::new();
     {

@@ -50,7 +50,7 @@ pub struct AgendaEntry {
 impl Mappe {
     /// Follows the bodies `name` matches (name, former name or abbreviation);
     /// returns the names of every followed body.
-    pub(crate) fn follow(&mut self, name: &str) -> Result<Vec<String>> {
+    pub(crate) fn follow(&self, name: &str) -> Result<Vec<String>> {
         let ids = self.store.read().find_bodies(name)?;
         let now = chrono::Utc::now().to_rfc3339();
         self.store.write(|w| {
@@ -64,7 +64,7 @@ impl Mappe {
 
     /// Stops following the bodies `name` matches; an error when none of them
     /// was followed.
-    pub(crate) fn unfollow(&mut self, name: &str) -> Result<Vec<String>> {
+    pub(crate) fn unfollow(&self, name: &str) -> Result<Vec<String>> {
         let ids: Vec<BodyId> = self.store.read().find_bodies(name)?;
         let removed = self.store.write(|w| {
             let mut any = false;
@@ -100,7 +100,7 @@ impl Mappe {
     }
 
     /// Sets the reading pace (pages per hour, at least 1).
-    pub(crate) fn set_reading_pace(&mut self, pages_per_hour: u32) -> Result<()> {
+    pub(crate) fn set_reading_pace(&self, pages_per_hour: u32) -> Result<()> {
         if pages_per_hour == 0 {
             return Err(Error::Invalid(
                 "tempoet skal være mindst 1 side i timen".into(),
@@ -144,7 +144,7 @@ impl Mappe {
     /// Follows (`on`) or stops following one body by its id; returns the
     /// bodies anew. Unlike [`Mappe::unfollow`], stopping to follow a body
     /// that was not followed is no error.
-    pub(crate) fn set_following(&mut self, body: BodyId, on: bool) -> Result<Vec<BodyChoice>> {
+    pub(crate) fn set_following(&self, body: BodyId, on: bool) -> Result<Vec<BodyChoice>> {
         if !self.store.read().body_exists(body)? {
             return Err(Error::NotFound(format!("udvalg {body} findes ikke")));
         }

@@ -56,7 +56,7 @@ fn an_index_in_the_old_layout_is_rebuilt_at_open_and_reindex_fills_both_parts() 
     let dir = tempfile::tempdir().unwrap();
     let (data, folder) = (dir.path().join("data"), dir.path().join("Møder"));
     meeting_folder(&folder);
-    let mut m = Mappe::open(&data).unwrap();
+    let m = Mappe::open(&data).unwrap();
     m.import(&[folder], &settings(), &Silent).unwrap();
     let havnen = totals(&m, "havnen");
     assert!(havnen.0 > havnen.1 && havnen.1 > 0, "{havnen:?}");
@@ -83,7 +83,7 @@ fn an_index_in_the_old_layout_is_rebuilt_at_open_and_reindex_fills_both_parts() 
     )
     .unwrap();
 
-    let mut m = Mappe::open(&data).unwrap();
+    let m = Mappe::open(&data).unwrap();
     assert_eq!(totals(&m, "havnen"), havnen);
     assert_eq!(totals(&m, "grundkøb").1, 0);
     assert!(index.join("all").is_dir() && index.join("open").is_dir());

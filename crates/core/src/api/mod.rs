@@ -54,6 +54,7 @@ use std::time::Duration;
 use crate::model::SourceId;
 use crate::{sources, watch};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 mod notes;
 pub use notes::{
@@ -192,12 +193,21 @@ pub struct DemoReport {
 }
 
 /// One data directory: the store, the attachment files and the index.
+///
+/// Share one `Mappe` between threads (`Arc<Mappe>`): reads run side by side
+/// (SQLite read connections from a pool, tantivy searchers of one reader),
+/// and every write holds the store's one write connection for its
+/// transaction only. Long jobs that fill the store and the index (import,
+/// sync, reindex, bundle import) take turns with each other through
+/// [`Mappe::job`], never with reads or with the member's small changes.
 pub struct Mappe {
     dir: PathBuf,
     store: Store,
     blobs: BlobStore,
     index: SearchIndex,
     notices: Vec<String>,
+    /// Held by the job that fills the store and the index.
+    jobs: Mutex<()>,
 }
 
 impl Mappe {
@@ -211,7 +221,7 @@ impl Mappe {
         if crate::private::tighten_once(dir)? > 0 {
             notices.push(crate::private::notice(dir));
         }
-        let mut store = Store::open(&dir.join("moedemappe.sqlite"))?;
+        let store = Store::open(&dir.join("moedemappe.sqlite"))?;
         let index_dir = dir.join("index");
         let index = match SearchIndex::open_or_create(&index_dir) {
             // The index is derived: one from another version is rebuilt from the store.
@@ -219,7 +229,7 @@ impl Mappe {
                 std::fs::remove_dir_all(&index_dir).map_err(|e| Error::io(&index_dir, e))?;
                 let index = SearchIndex::open_or_create(&index_dir)?;
                 store.write(|w| w.queue_everything())?;
-                ingest::update_index(&mut store, &index, &crate::progress::Silent)?;
+                ingest::update_index(&store, &index, &crate::progress::Silent)?;
                 index
             }
             other => other?,
@@ -233,7 +243,18 @@ impl Mappe {
             blobs,
             index,
             notices,
+            jobs: Mutex::new(()),
         })
+    }
+
+    /// Waits for the running job (import, sync, reindex, bundle import) to
+    /// finish and holds the turn until the guard drops. Only jobs take it:
+    /// one job at a time keeps two of them from reading the same new file
+    /// twice or from opening the index writer (one per index) together.
+    pub(crate) fn job(&self) -> MutexGuard<'_, ()> {
+        // A job that panicked left the store consistent (its transactions
+        // rolled back), so the turn passes on.
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// One-line notices for the member about opening the data directory
@@ -249,13 +270,14 @@ impl Mappe {
 
     /// Imports folders in the folder format, plain folders of PDFs, or single PDFs.
     pub(crate) fn import(
-        &mut self,
+        &self,
         paths: &[PathBuf],
         settings: &IngestSettings,
         progress: &dyn Progress,
     ) -> Result<ImportReport> {
+        let _job = self.job();
         ingest::import(
-            &mut self.store,
+            &self.store,
             &self.blobs,
             &self.index,
             paths,
@@ -337,7 +359,8 @@ impl Mappe {
     }
 
     /// Rebuilds the search index from the store; returns the documents written.
-    pub(crate) fn reindex(&mut self, progress: &dyn Progress) -> Result<u64> {
+    pub(crate) fn reindex(&self, progress: &dyn Progress) -> Result<u64> {
+        let _job = self.job();
         // Queued first: a crash after emptying (one or both of the index's two
         // parts) leaves every owner queued for the next import.
         self.store.write(|w| w.queue_everything())?;
@@ -346,7 +369,7 @@ impl Mappe {
             writer.delete_all()?;
             writer.commit()?;
         }
-        ingest::update_index(&mut self.store, &self.index, progress)
+        ingest::update_index(&self.store, &self.index, progress)
     }
 
     /// Writes the demo corpus at `scale` into `<data>/demo` (without importing it).
@@ -377,7 +400,7 @@ impl Mappe {
 
     /// Writes the demo corpus at `scale` into `<data>/demo` and imports it.
     pub(crate) fn demo(
-        &mut self,
+        &self,
         scale: f64,
         settings: &IngestSettings,
         progress: &dyn Progress,
@@ -395,7 +418,7 @@ impl Mappe {
 /// Sources, sync and case history.
 impl Mappe {
     /// Adds a portal (FirstAgenda Publication) by its base URL.
-    pub(crate) fn add_portal_source(&mut self, url: &str, name: Option<&str>) -> Result<Source> {
+    pub(crate) fn add_portal_source(&self, url: &str, name: Option<&str>) -> Result<Source> {
         let url = url.trim().trim_end_matches('/');
         let host = url
             .strip_prefix("https://")
@@ -422,7 +445,7 @@ impl Mappe {
     }
 
     /// Removes a source by name; what it brought in stays.
-    pub(crate) fn remove_source(&mut self, name: &str) -> Result<Source> {
+    pub(crate) fn remove_source(&self, name: &str) -> Result<Source> {
         let source = self.store.read().source(name)?;
         self.store.write(|w| w.remove_source(source.id))?;
         Ok(source)
@@ -431,11 +454,12 @@ impl Mappe {
     /// Brings every source up to date, one after the other. One source failing
     /// (no network, say) does not stop the others.
     pub(crate) fn sync(
-        &mut self,
+        &self,
         settings: &IngestSettings,
         portal: &PortalOptions,
         progress: &dyn Progress,
     ) -> Result<Vec<SourceOutcome>> {
+        let _job = self.job();
         let mut outcomes = Vec::new();
         for source in self.sources()? {
             let mut outcome = SourceOutcome {
@@ -448,7 +472,7 @@ impl Mappe {
             };
             match source.kind {
                 SourceKind::Portal => match portal::sync_portal(
-                    &mut self.store,
+                    &self.store,
                     &self.blobs,
                     &self.index,
                     &source,
@@ -463,7 +487,7 @@ impl Mappe {
                     }
                 },
                 SourceKind::Folder => match sources::folder::sync_folder(
-                    &mut self.store,
+                    &self.store,
                     &self.blobs,
                     &self.index,
                     &source,
@@ -500,7 +524,7 @@ impl Mappe {
     /// Adds `path` as a folder source (stored as its canonical absolute path),
     /// named `name` or after the folder. A folder that does not exist, or that
     /// holds the data directory or lies inside it, is refused.
-    pub(crate) fn add_folder_source(&mut self, path: &Path, name: Option<&str>) -> Result<Source> {
+    pub(crate) fn add_folder_source(&self, path: &Path, name: Option<&str>) -> Result<Source> {
         let folder = std::fs::canonicalize(path)
             .ok()
             .filter(|p| p.is_dir())
@@ -537,7 +561,7 @@ impl Mappe {
     /// `last_error` is set when the sync stopped, e.g. the folder is missing;
     /// the report is then empty) and what the sync did.
     pub(crate) fn watch(
-        &mut self,
+        &self,
         settings: &IngestSettings,
         debounce: Duration,
         progress: &dyn Progress,
@@ -575,17 +599,18 @@ impl Mappe {
     /// Syncs one folder source (skipped when it was removed meanwhile) and
     /// tells `on_synced`. A failed sync is recorded on the source, not returned.
     fn sync_folder_source(
-        &mut self,
+        &self,
         id: SourceId,
         opts: &ExtractOptions,
         progress: &dyn Progress,
         on_synced: &mut dyn FnMut(&Source, &ImportReport),
     ) -> Result<()> {
+        let job = self.job();
         let Ok(source) = self.source_by_id(id) else {
             return Ok(());
         };
         let report = sources::folder::sync_folder(
-            &mut self.store,
+            &self.store,
             &self.blobs,
             &self.index,
             &source,
@@ -593,6 +618,7 @@ impl Mappe {
             progress,
         )
         .unwrap_or_default();
+        drop(job);
         on_synced(&self.source_by_id(id)?, &report);
         Ok(())
     }
@@ -606,3 +632,9 @@ impl Mappe {
             .ok_or_else(|| Error::NotFound(format!("kilde {id} findes ikke")))
     }
 }
+
+/// `Mappe` is shared between threads as it is, without a lock around it.
+const _: () = {
+    const fn shared_between_threads<T: Send + Sync>() {}
+    shared_between_threads::<Mappe>();
+};

@@ -150,7 +150,7 @@ fn now() -> chrono::DateTime<Utc> {
 /// Notes, reading progress and sharing.
 impl Mappe {
     /// The member as author of notes (an id is made the first time).
-    pub(crate) fn author(&mut self) -> Result<Author> {
+    pub(crate) fn author(&self) -> Result<Author> {
         let read = self.store.read();
         let id = read.setting(AUTHOR_ID)?;
         let name = read.setting(AUTHOR_NAME)?;
@@ -170,7 +170,7 @@ impl Mappe {
 
     /// Sets the member's display name (shown with shared notes); the member's
     /// own notes take the new name.
-    pub(crate) fn set_author(&mut self, name: &str) -> Result<Author> {
+    pub(crate) fn set_author(&self, name: &str) -> Result<Author> {
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::Invalid("navnet må ikke være tomt".into()));
@@ -199,7 +199,7 @@ impl Mappe {
 
     /// Adds a note: on a page of an attachment (with `attachment`, `page`,
     /// `quote`), or on an item or a case.
-    pub(crate) fn add_note(&mut self, new: &NewNote) -> Result<Annotation> {
+    pub(crate) fn add_note(&self, new: &NewNote) -> Result<Annotation> {
         let author = self.author()?;
         let author = Author {
             name: if author.name.is_empty() {
@@ -308,7 +308,7 @@ impl Mappe {
     }
 
     /// Changes one of the member's own notes; `modified` becomes now.
-    pub(crate) fn edit_note(&mut self, id: &str, edit: &NoteEdit) -> Result<Annotation> {
+    pub(crate) fn edit_note(&self, id: &str, edit: &NoteEdit) -> Result<Annotation> {
         let mut note = self.own_note(id)?;
         if let Some(b) = &edit.body {
             note.body = b.clone();
@@ -364,7 +364,7 @@ impl Mappe {
     }
 
     /// Removes a note (own or imported); returns it.
-    pub(crate) fn remove_note(&mut self, id: &str) -> Result<Annotation> {
+    pub(crate) fn remove_note(&self, id: &str) -> Result<Annotation> {
         let note = self.find_note(id)?;
         self.store.write(|w| w.delete_annotation(&note.id))?;
         Ok(note)
@@ -454,7 +454,7 @@ impl Mappe {
 
     /// Marks pages of an attachment read (all pages when `pages` is empty);
     /// returns how many were newly marked.
-    pub(crate) fn mark_read(&mut self, attachment: AttachmentId, pages: &[u32]) -> Result<usize> {
+    pub(crate) fn mark_read(&self, attachment: AttachmentId, pages: &[u32]) -> Result<usize> {
         let (sha, _, page_count) = self
             .store
             .read()
@@ -543,7 +543,7 @@ impl Mappe {
     /// Writes a sharing bundle of a case or meeting: the member's shared
     /// notes, with their name, and the open attachments.
     pub(crate) fn export_bundle(
-        &mut self,
+        &self,
         scope: &BundleScope,
         policy: ClosedPolicy,
         out: &Path,
@@ -561,16 +561,17 @@ impl Mappe {
     /// Adds the notes of a bundle beside the member's own; the text of new
     /// attachments is read. A bad bundle changes nothing.
     pub(crate) fn import_bundle(
-        &mut self,
+        &self,
         path: &Path,
         settings: &IngestSettings,
         progress: &dyn Progress,
     ) -> Result<ImportBundleReport> {
-        let report = sharing::import(&mut self.store, &self.blobs, path)?;
+        let _job = self.job();
+        let report = sharing::import(&self.store, &self.blobs, path)?;
         if report.new_attachments > 0 {
             let mut read = ImportReport::default();
             ingest::read_pending_text(
-                &mut self.store,
+                &self.store,
                 &self.blobs,
                 &settings.extract_options(),
                 progress,

@@ -28,8 +28,9 @@ pub struct Session<'m> {
 }
 
 /// The member acting: reads in [`Scope::Member`] and every change.
+#[derive(Clone, Copy)]
 pub struct Member<'m> {
-    pub(super) mappe: &'m mut Mappe,
+    pub(super) mappe: &'m Mappe,
 }
 
 /// The refusal of a change to a caller that is not the member.
@@ -45,7 +46,7 @@ impl Mappe {
 
     /// Changes, for the member only: any other scope is refused with
     /// [`Error::Forbidden`].
-    pub fn member(&mut self, scope: Scope) -> Result<Member<'_>> {
+    pub fn member(&self, scope: Scope) -> Result<Member<'_>> {
         if !scope.is_member() {
             return Err(not_member());
         }
@@ -256,11 +257,11 @@ impl Member<'_> {
 /// Forwards each listed change of [`Mappe`] through [`Member`], the only
 /// place outside this crate that reaches them.
 macro_rules! member_forwards {
-    ($( $(#[$doc:meta])* fn $name:ident(&$($mut:ident)? $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
+    ($( $(#[$doc:meta])* fn $name:ident(& $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
         impl Member<'_> {
             $(
                 $(#[$doc])*
-                pub fn $name(&mut self $(, $arg: $ty)*) -> $ret {
+                pub fn $name(&self $(, $arg: $ty)*) -> $ret {
                     self.mappe.$name($($arg),*)
                 }
             )*
@@ -284,55 +285,55 @@ use std::time::Duration;
 
 member_forwards! {
     /// Imports folders in the folder format, plain folders of PDFs, or single PDFs.
-    fn import(&mut, paths: &[PathBuf], settings: &IngestSettings, progress: &dyn Progress) -> Result<ImportReport>;
+    fn import(&, paths: &[PathBuf], settings: &IngestSettings, progress: &dyn Progress) -> Result<ImportReport>;
     /// Rebuilds the search index from the store; returns the documents written.
-    fn reindex(&mut, progress: &dyn Progress) -> Result<u64>;
+    fn reindex(&, progress: &dyn Progress) -> Result<u64>;
     /// Writes the demo corpus at `scale` into `<data>/demo` (without importing it).
     fn write_demo(&, scale: f64, progress: &dyn Progress) -> Result<(PathBuf, DemoSummary)>;
     /// Writes the demo corpus at `scale` into `<data>/demo` and imports it.
-    fn demo(&mut, scale: f64, settings: &IngestSettings, progress: &dyn Progress) -> Result<DemoReport>;
+    fn demo(&, scale: f64, settings: &IngestSettings, progress: &dyn Progress) -> Result<DemoReport>;
     /// Adds a portal (FirstAgenda Publication) by its base URL.
-    fn add_portal_source(&mut, url: &str, name: Option<&str>) -> Result<Source>;
+    fn add_portal_source(&, url: &str, name: Option<&str>) -> Result<Source>;
     /// Adds a folder as a source.
-    fn add_folder_source(&mut, path: &Path, name: Option<&str>) -> Result<Source>;
+    fn add_folder_source(&, path: &Path, name: Option<&str>) -> Result<Source>;
     /// Removes a source by name; what it brought in stays.
-    fn remove_source(&mut, name: &str) -> Result<Source>;
+    fn remove_source(&, name: &str) -> Result<Source>;
     /// Brings every source up to date.
-    fn sync(&mut, settings: &IngestSettings, portal: &PortalOptions, progress: &dyn Progress) -> Result<Vec<SourceOutcome>>;
+    fn sync(&, settings: &IngestSettings, portal: &PortalOptions, progress: &dyn Progress) -> Result<Vec<SourceOutcome>>;
     /// Syncs folder sources, then again on every change, until `stop`.
-    fn watch(&mut, settings: &IngestSettings, debounce: Duration, progress: &dyn Progress, stop: &AtomicBool, on_synced: &mut dyn FnMut(&Source, &ImportReport)) -> Result<()>;
+    fn watch(&, settings: &IngestSettings, debounce: Duration, progress: &dyn Progress, stop: &AtomicBool, on_synced: &mut dyn FnMut(&Source, &ImportReport)) -> Result<()>;
     /// Follows the bodies `name` matches; returns every followed body's name.
-    fn follow(&mut, name: &str) -> Result<Vec<String>>;
+    fn follow(&, name: &str) -> Result<Vec<String>>;
     /// Stops following the bodies `name` matches.
-    fn unfollow(&mut, name: &str) -> Result<Vec<String>>;
+    fn unfollow(&, name: &str) -> Result<Vec<String>>;
     /// Follows or stops following one body by id.
-    fn set_following(&mut, body: BodyId, on: bool) -> Result<Vec<BodyChoice>>;
+    fn set_following(&, body: BodyId, on: bool) -> Result<Vec<BodyChoice>>;
     /// Sets the reading pace (pages per hour, at least 1).
-    fn set_reading_pace(&mut, pages_per_hour: u32) -> Result<()>;
+    fn set_reading_pace(&, pages_per_hour: u32) -> Result<()>;
     /// The member as an author of notes (made on first use).
-    fn author(&mut) -> Result<Author>;
+    fn author(&) -> Result<Author>;
     /// Sets the name others see on shared notes.
-    fn set_author(&mut, name: &str) -> Result<Author>;
+    fn set_author(&, name: &str) -> Result<Author>;
     /// Adds a highlight or note.
-    fn add_note(&mut, new: &NewNote) -> Result<Annotation>;
+    fn add_note(&, new: &NewNote) -> Result<Annotation>;
     /// Changes one of the member's own notes.
-    fn edit_note(&mut, id: &str, edit: &NoteEdit) -> Result<Annotation>;
+    fn edit_note(&, id: &str, edit: &NoteEdit) -> Result<Annotation>;
     /// One note by id (or id prefix).
     fn find_note(&, id: &str) -> Result<Annotation>;
     /// Deletes one of the member's own notes.
-    fn remove_note(&mut, id: &str) -> Result<Annotation>;
+    fn remove_note(&, id: &str) -> Result<Annotation>;
     /// A note as listed on its own.
     fn note_view(&, note: Annotation) -> Result<NoteView>;
     /// Marks pages of an attachment as read.
-    fn mark_read(&mut, attachment: AttachmentId, pages: &[u32]) -> Result<usize>;
+    fn mark_read(&, attachment: AttachmentId, pages: &[u32]) -> Result<usize>;
     /// Writes a sharing bundle to `out`.
-    fn export_bundle(&mut, scope: &BundleScope, policy: ClosedPolicy, out: &Path) -> Result<ExportReport>;
+    fn export_bundle(&, scope: &BundleScope, policy: ClosedPolicy, out: &Path) -> Result<ExportReport>;
     /// The bundle of `scope` as zip bytes (closed material left out).
-    fn export_bundle_bytes(&mut, scope: &BundleScope) -> Result<Vec<u8>>;
+    fn export_bundle_bytes(&, scope: &BundleScope) -> Result<Vec<u8>>;
     /// Imports a bundle file; a bad bundle changes nothing.
-    fn import_bundle(&mut, path: &Path, settings: &IngestSettings, progress: &dyn Progress) -> Result<ImportBundleReport>;
+    fn import_bundle(&, path: &Path, settings: &IngestSettings, progress: &dyn Progress) -> Result<ImportBundleReport>;
     /// Imports a bundle given as zip bytes; a bad bundle changes nothing.
-    fn import_bundle_bytes(&mut, bytes: &[u8], settings: &IngestSettings) -> Result<ImportBundleReport>;
+    fn import_bundle_bytes(&, bytes: &[u8], settings: &IngestSettings) -> Result<ImportBundleReport>;
     /// The tokens of this data directory.
     fn tokens(&) -> Result<Tokens>;
     /// Makes a token; returns it with its secret (shown only now).

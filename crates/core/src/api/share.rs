@@ -33,7 +33,7 @@ impl Mappe {
     }
 
     /// The bundle of `scope` as zip bytes (closed material left out).
-    pub(crate) fn export_bundle_bytes(&mut self, scope: &BundleScope) -> Result<Vec<u8>> {
+    pub(crate) fn export_bundle_bytes(&self, scope: &BundleScope) -> Result<Vec<u8>> {
         let dir = self.temp_dir()?;
         let path = dir.path().join("pakke.zip");
         self.export_bundle(scope, ClosedPolicy::Omit, &path)?;
@@ -42,7 +42,7 @@ impl Mappe {
 
     /// Imports a bundle given as zip bytes; a bad bundle changes nothing.
     pub(crate) fn import_bundle_bytes(
-        &mut self,
+        &self,
         bytes: &[u8],
         settings: &IngestSettings,
     ) -> Result<ImportBundleReport> {

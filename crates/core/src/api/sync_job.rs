@@ -1,5 +1,6 @@
 //! Sync in the background: [`SyncJobs`] runs [`Mappe::sync`] for one data
-//! directory on its own thread (with its own [`Mappe`]), records its progress,
+//! directory on its own thread (on the [`Mappe`] the caller serves from, so
+//! searches see each commit at once and never wait for the sync), records its progress,
 //! and remembers a request that came while it ran, so a folder watcher that
 //! calls [`SyncJobs::start`] on every change never loses one. The HTTP server
 //! and the desktop shell share this; nothing here knows about either.
@@ -9,7 +10,6 @@ use crate::model::SourceKind;
 use crate::progress::{Progress, Tick};
 use crate::sources::portal::PortalOptions;
 use serde::Serialize;
-use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// How one source fared in the last finished run.
@@ -104,7 +104,7 @@ pub struct SyncState {
 }
 
 struct Shared {
-    dir: PathBuf,
+    mappe: Arc<Mappe>,
     settings: IngestSettings,
     portal: PortalOptions,
     state: Mutex<Inner>,
@@ -139,11 +139,11 @@ fn now() -> String {
 }
 
 impl SyncJobs {
-    /// A handle for the data directory `dir`; nothing runs until [`start`](Self::start).
-    pub fn new(dir: PathBuf, settings: IngestSettings, portal: PortalOptions) -> Self {
+    /// A handle for the data directory of `mappe`; nothing runs until [`start`](Self::start).
+    pub fn new(mappe: Arc<Mappe>, settings: IngestSettings, portal: PortalOptions) -> Self {
         SyncJobs {
             shared: Arc::new(Shared {
-                dir,
+                mappe,
                 settings,
                 portal,
                 state: Mutex::new(Inner::default()),
@@ -202,21 +202,11 @@ impl SyncJobs {
     }
 }
 
-impl Mappe {
-    /// Makes searches see what another [`Mappe`] of the same data directory
-    /// (a background sync, another process) committed to the index since.
-    /// Cheap when nothing changed.
-    pub fn refresh(&self) -> crate::Result<()> {
-        self.index.reload()
-    }
-}
-
 /// Runs syncs until no further run was asked for.
 fn run(shared: &Arc<Shared>) {
     loop {
         let sink = Sink(shared.clone());
-        let result = Mappe::open(&shared.dir)
-            .and_then(|mut m| m.sync(&shared.settings, &shared.portal, &sink));
+        let result = shared.mappe.sync(&shared.settings, &shared.portal, &sink);
         let mut inner = shared.lock();
         let s = &mut inner.state;
         s.task = None;
@@ -280,7 +270,8 @@ mod tests {
     use super::*;
     use crate::extract::WorkerCommand;
     use std::fs;
-    use std::time::Duration;
+    use std::path::PathBuf;
+    use std::time::{Duration, Instant};
 
     /// A stand-in worker (the real one is the `moedemappe` binary): every
     /// "PDF" is one page whose text is the file's bytes; an empty file has no
@@ -318,7 +309,7 @@ done"#
         fs::write(folder.join("skovbrug.pdf"), "skovbrug og natur").unwrap();
         fs::write(folder.join("tom.pdf"), "").unwrap();
         let data = base.join("data");
-        let mut m = Mappe::open(&data).unwrap();
+        let m = Mappe::open(&data).unwrap();
         m.add_folder_source(&folder, Some("Notater")).unwrap();
         Fixture {
             _dir: dir,
@@ -330,8 +321,8 @@ done"#
     #[test]
     fn a_background_sync_stores_the_files_lists_the_failure_and_finishes() {
         let f = fixture();
-        let serving = Mappe::open(&f.data).unwrap();
-        let jobs = SyncJobs::new(f.data.clone(), settings("0"), PortalOptions::default());
+        let serving = Arc::new(Mappe::open(&f.data).unwrap());
+        let jobs = SyncJobs::new(serving.clone(), settings("0"), PortalOptions::default());
         assert_eq!(jobs.state(), SyncState::default());
         assert!(jobs.start());
         assert!(jobs.state().running || jobs.state().runs == 1);
@@ -350,13 +341,12 @@ done"#
         assert_eq!((src.found, src.new, src.failures), (3, 3, 1));
         assert_eq!(s.failures, 1, "the empty file failed");
         assert!(s.pages >= 2, "pages read: {}", s.pages);
-        // The serving Mappe sees the new documents after a refresh.
+        // The serving Mappe sees the new documents at once.
         let hits = |m: &Mappe| {
             m.search(&super::super::SearchRequest::new("fiskeri", 5))
                 .unwrap()
                 .total
         };
-        serving.refresh().unwrap();
         assert!(hits(&serving) > 0);
         let failed = serving
             .status(crate::api::Scope::Member)
@@ -370,7 +360,8 @@ done"#
     #[test]
     fn a_start_while_running_runs_again_afterwards() {
         let f = fixture();
-        let jobs = SyncJobs::new(f.data.clone(), settings("0.3"), PortalOptions::default());
+        let m = Arc::new(Mappe::open(&f.data).unwrap());
+        let jobs = SyncJobs::new(m.clone(), settings("0.3"), PortalOptions::default());
         assert!(jobs.start());
         // Progress shows while it runs.
         let mut saw_progress = false;
@@ -393,7 +384,6 @@ done"#
         assert_eq!(s.runs, 2);
         assert!(!s.running && !s.again);
         assert_eq!(s.sources[0].new, 1, "the second run stored the new file");
-        let m = Mappe::open(&f.data).unwrap();
         assert_eq!(
             m.status(crate::api::Scope::Member)
                 .unwrap()
@@ -408,16 +398,28 @@ done"#
     }
 
     #[test]
-    fn a_data_directory_that_cannot_be_opened_is_an_error_of_the_run() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("fil");
-        fs::write(&file, "x").unwrap();
-        let jobs = SyncJobs::new(file, settings("0"), PortalOptions::default());
+    fn searches_and_the_members_changes_do_not_wait_for_a_running_sync() {
+        let f = fixture();
+        let m = Arc::new(Mappe::open(&f.data).unwrap());
+        // Each of the three files takes a second to read.
+        let jobs = SyncJobs::new(m.clone(), settings("1"), PortalOptions::default());
         assert!(jobs.start());
+        while jobs.state().task.as_deref() != Some("Læser tekst") {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let started = Instant::now();
+        let status = m.status(crate::api::Scope::Member).unwrap();
+        m.search(&super::super::SearchRequest::new("havnen", 5))
+            .unwrap();
+        m.set_reading_pace(40).unwrap();
+        let waited = started.elapsed();
+        assert!(jobs.state().running, "the sync was still reading");
+        assert!(
+            waited < Duration::from_millis(500),
+            "a read and a small write took {waited:?} during the sync"
+        );
+        assert_eq!(status.sources.len(), 1);
         jobs.wait();
-        let s = jobs.state();
-        assert!(!s.running);
-        assert!(s.error.is_some());
-        assert_eq!(s.runs, 1);
+        assert_eq!(jobs.state().sources[0].new, 3);
     }
 }

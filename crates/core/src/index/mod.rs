@@ -450,9 +450,12 @@ impl Part {
         index
             .tokenizers()
             .register(DANISH_INDEX, danish_index_analyzer());
+        // Commits of this process are seen at once (the writer reloads);
+        // those of another process (a `moedemappe import` beside a running
+        // server) within about a second, by tantivy's watch of the index.
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         Ok(Part { index, reader })
     }

@@ -811,7 +811,7 @@ fn check(path: &Path, blobs: &BlobStore) -> Result<Checked> {
 /// checked before anything is written; the attachments are moved into place
 /// and the annotations go in one transaction, and if that fails the
 /// attachments placed are removed again.
-pub fn import(store: &mut Store, blobs: &BlobStore, path: &Path) -> Result<ImportBundleReport> {
+pub fn import(store: &Store, blobs: &BlobStore, path: &Path) -> Result<ImportBundleReport> {
     let checked = check(path, blobs)?;
     let mut report = ImportBundleReport {
         author: checked.manifest.author.name.clone(),
@@ -872,7 +872,7 @@ fn place_files(
 
 /// Writes the attachments' rows and the notes in one transaction.
 fn write_notes(
-    store: &mut Store,
+    store: &Store,
     manifest: &Manifest,
     annotations: &[(Annotation, Option<ItemLocator>)],
     items: &[Option<ItemId>],

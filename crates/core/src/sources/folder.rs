@@ -23,7 +23,7 @@ use std::path::Path;
 /// A folder that does not exist (an unplugged USB disk, say) is an error, and
 /// nothing is marked removed.
 pub fn sync_folder(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     index: &SearchIndex,
     source: &Source,
@@ -45,7 +45,7 @@ pub fn sync_folder(
 }
 
 fn sync(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     index: &SearchIndex,
     source: &Source,
@@ -141,7 +141,7 @@ done"#;
             let base = dir.path().canonicalize().unwrap();
             let folder = base.join("Notater");
             fs::create_dir(&folder).unwrap();
-            let mut store = Store::open(&base.join("s.sqlite")).unwrap();
+            let store = Store::open(&base.join("s.sqlite")).unwrap();
             let location = folder.to_str().unwrap();
             store
                 .write(|w| w.add_source(SourceKind::Folder, "Notater", location))
@@ -159,7 +159,7 @@ done"#;
         fn sync(&mut self) -> Result<ImportReport> {
             let source = self.store.read().source("Notater").unwrap();
             sync_folder(
-                &mut self.store,
+                &self.store,
                 &self.blobs,
                 &self.index,
                 &source,

@@ -21,7 +21,7 @@ struct Corpus {
 }
 
 fn meeting(
-    store: &mut Store,
+    store: &Store,
     body: BodyId,
     date: &str,
     times: Option<(&str, &str)>,
@@ -81,7 +81,7 @@ use ItemKind::{Briefing as B, Fixed as F, Regular as R};
 /// a1 10, a2 20, a3 5, a4 7, a5 unknown (unreadable), a6 3 (a0 unused).
 fn corpus() -> Corpus {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+    let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
     let pages = [Some(1), Some(10), Some(20), Some(5), Some(7), None, Some(3)];
     let atts: Vec<AttachmentId> = store
         .write(|w| {
@@ -117,7 +117,7 @@ fn corpus() -> Corpus {
         .unwrap();
     // M1: 150 minutes.
     meeting(
-        &mut store,
+        &store,
         tu,
         "2023-03-06",
         Some(("14:00", "16:30")),
@@ -135,7 +135,7 @@ fn corpus() -> Corpus {
     );
     // M2: 75 minutes. Item 1 is the one postponed at M1, treated here.
     meeting(
-        &mut store,
+        &store,
         tu,
         "2023-03-20",
         Some(("14:00", "15:15")),
@@ -148,7 +148,7 @@ fn corpus() -> Corpus {
     );
     // M3: no times.
     meeting(
-        &mut store,
+        &store,
         tu,
         "2023-11-01",
         None,
@@ -157,7 +157,7 @@ fn corpus() -> Corpus {
     );
     // M4: 60 minutes.
     meeting(
-        &mut store,
+        &store,
         tu,
         "2024-01-10",
         Some(("10:00", "11:00")),
@@ -169,7 +169,7 @@ fn corpus() -> Corpus {
     );
     // M5: withdrawn meeting, nothing of it counts.
     let m5 = meeting(
-        &mut store,
+        &store,
         tu,
         "2024-02-01",
         Some(("10:00", "12:00")),
@@ -178,7 +178,7 @@ fn corpus() -> Corpus {
     );
     // M6: past midnight, 60 minutes; item 1 withdrawn.
     let m6 = meeting(
-        &mut store,
+        &store,
         tu,
         "2024-02-15",
         Some(("23:30", "00:30")),
@@ -190,7 +190,7 @@ fn corpus() -> Corpus {
     );
     // KU: one meeting, 90 minutes.
     meeting(
-        &mut store,
+        &store,
         ku,
         "2023-05-02",
         Some(("15:30", "17:00")),

@@ -138,7 +138,7 @@ mod tests {
     #[test]
     fn files_under_the_root_only_are_marked_and_unmarked() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
         store
             .write(|w| {
                 let a = w.attachment("ab", 1)?;
@@ -149,7 +149,8 @@ mod tests {
             })
             .unwrap();
         let removed = |store: &Store| -> Vec<String> {
-            let mut stmt = store
+            let read = store.read();
+            let mut stmt = read
                 .conn
                 .prepare("SELECT path FROM source_files WHERE removed_at IS NOT NULL ORDER BY 1")
                 .unwrap();
@@ -177,7 +178,7 @@ mod tests {
     #[test]
     fn documents_of_the_sources_collections_are_marked_and_queued() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
         let (source, kept, gone, foreign) = store
             .write(|w| {
                 let source = w.add_source(SourceKind::Folder, "Notater", "/m/Notater")?;
@@ -207,6 +208,7 @@ mod tests {
         );
         let removed = |id: i64| -> bool {
             store
+                .read()
                 .conn
                 .query_row(
                     "SELECT removed_at IS NOT NULL FROM documents WHERE id = ?1",

@@ -23,10 +23,19 @@ pub use sources::{Source, SyncFailure};
 pub use stats::{ExplainAttachmentRow, ExplainItemRow, StatsBody, StatsCounts};
 pub use write::{AttachmentRef, ItemRecord, MeetingRecord};
 
+mod pool;
+
 use crate::{Error, Result};
+use pool::{Pooled, ReadPool};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+
+/// A fault switch for tests of concurrency: when set (milliseconds), every
+/// write transaction waits this long before it commits, holding the write
+/// lock, as a slow disk or a long write would.
+pub const HOLD_WRITES_ENV: &str = "MOEDEMAPPE_FAULT_HOLD_WRITE_MS";
 
 /// Append-only migrations; entry `i` brings the schema to `user_version = i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -36,28 +45,39 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0004_follow.sql"),
 ];
 
-/// A handle on the SQLite database of one data directory.
+/// A handle on the SQLite database of one data directory, to share between
+/// threads: reads run side by side on a pool of read-only connections (WAL
+/// lets them read while a write goes on), and writes take turns on the one
+/// write connection, holding it only for their transaction.
 pub struct Store {
-    conn: Connection,
+    writer: Mutex<Connection>,
+    readers: ReadPool,
     path: PathBuf,
+    /// See [`HOLD_WRITES_ENV`].
+    hold_writes: Option<Duration>,
 }
 
 impl Store {
     /// Opens (and creates or migrates) the database at `path`.
     pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open_with_flags(
+        let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure(&conn)?;
-        let mut store = Store {
-            conn,
+        migrate(&mut conn)?;
+        let hold_writes = std::env::var(HOLD_WRITES_ENV)
+            .ok()
+            .and_then(|ms| ms.trim().parse().ok())
+            .map(Duration::from_millis);
+        Ok(Store {
+            writer: Mutex::new(conn),
+            readers: ReadPool::open(path)?,
             path: path.to_path_buf(),
-        };
-        store.migrate()?;
-        Ok(store)
+            hold_writes,
+        })
     }
 
     /// The database file.
@@ -67,44 +87,57 @@ impl Store {
 
     /// The schema version (number of applied migrations).
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        schema_version(&self.write_connection())
     }
 
-    fn migrate(&mut self) -> Result<()> {
-        let current = self.schema_version()? as usize;
-        if current > MIGRATIONS.len() {
-            return Err(Error::Invalid(format!(
-                "databasen er fra en nyere udgave af Mødemappe (skemaversion {current}); opdatér programmet"
-            )));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as u32)?;
-            tx.commit()?;
-        }
-        Ok(())
+    fn write_connection(&self) -> MutexGuard<'_, Connection> {
+        // A panic inside a write dropped its transaction (rolled back): the
+        // connection itself is sound.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `f` in a write transaction started with `BEGIN IMMEDIATE`, so a
-    /// writer waits for the lock up front instead of failing half-way.
-    pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    /// writer waits for the lock up front instead of failing half-way. Writes
+    /// of all threads take turns; reads never wait for them.
+    pub fn write<T>(&self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.write_connection();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&Writer { tx: &tx })?;
+        if let Some(hold) = self.hold_writes {
+            std::thread::sleep(hold);
+        }
         tx.commit()?;
         Ok(value)
     }
 
-    /// Read access; every read function lives on [`Reader`].
+    /// Read access; every read function lives on [`Reader`]. A reader sees
+    /// one snapshot of the database, as of its first query, for as long as it
+    /// lives: keep it for one answer, not longer.
     pub fn read(&self) -> Reader<'_> {
-        Reader { conn: &self.conn }
+        Reader {
+            conn: self.readers.get(),
+        }
     }
+}
+
+fn schema_version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = schema_version(conn)? as usize;
+    if current > MIGRATIONS.len() {
+        return Err(Error::Invalid(format!(
+            "databasen er fra en nyere udgave af Mødemappe (skemaversion {current}); opdatér programmet"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.commit()?;
+    }
+    Ok(())
 }
 
 /// The pragmas every connection gets: busy timeout first, then WAL.
@@ -121,9 +154,9 @@ pub struct Writer<'a> {
     tx: &'a rusqlite::Transaction<'a>,
 }
 
-/// Read operations.
+/// Read operations, on a read-only connection of the pool.
 pub struct Reader<'a> {
-    conn: &'a Connection,
+    conn: Pooled<'a>,
 }
 
 #[cfg(test)]
@@ -137,6 +170,7 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap() as usize, MIGRATIONS.len());
         let mode: String = store
+            .read()
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();

@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn sources_are_added_once_and_remember_their_last_sync() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
         let id = store
             .write(|w| {
                 w.add_source(

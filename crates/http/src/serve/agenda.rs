@@ -14,7 +14,7 @@ use moedemappe_core::api::Scope;
 use moedemappe_core::model::BodyId;
 use serde::Deserialize;
 
-use super::{member_only, with_mappe, with_mappe_mut, App};
+use super::{member_only, with_mappe, App};
 
 /// Meetings the front page lists unless told otherwise.
 const DEFAULT_NEXT: usize = 6;
@@ -101,7 +101,7 @@ async fn set_following(app: App, scope: Scope, body: i64, on: bool) -> Response 
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| {
+    with_mappe(&app, move |m| {
         m.member(scope)?.set_following(BodyId(body), on)
     })
     .await
@@ -126,7 +126,7 @@ pub(super) async fn set_pace(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| {
+    with_mappe(&app, move |m| {
         m.member(scope)?.set_reading_pace(pace.pages_per_hour)?;
         Ok(pace)
     })

@@ -15,7 +15,7 @@ use moedemappe_core::model::{AttachmentId, ItemId, MeetingId};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{error, member_only, with_mappe, with_mappe_mut, App};
+use super::{error, member_only, with_mappe, App};
 
 /// The routes of this module (behind the token guard).
 pub(super) fn routes() -> Router<App> {
@@ -68,8 +68,8 @@ async fn add(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| {
-        let mut member = m.member(scope)?;
+    with_mappe(&app, move |m| {
+        let member = m.member(scope)?;
         let note = member.add_note(&new)?;
         member.note_view(note)
     })
@@ -85,8 +85,8 @@ async fn edit(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| {
-        let mut member = m.member(scope)?;
+    with_mappe(&app, move |m| {
+        let member = m.member(scope)?;
         let note = member.edit_note(&id, &change)?;
         member.note_view(note)
     })
@@ -101,8 +101,8 @@ async fn remove(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| {
-        let mut member = m.member(scope)?;
+    with_mappe(&app, move |m| {
+        let member = m.member(scope)?;
         let note = member.remove_note(&id)?;
         member.note_view(note)
     })
@@ -125,7 +125,7 @@ async fn mark_read(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| {
+    with_mappe(&app, move |m| {
         let marked = m
             .member(scope)?
             .mark_read(AttachmentId(marks.attachment), &marks.pages)?;

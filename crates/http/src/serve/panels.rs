@@ -8,7 +8,7 @@
 //! assistants use; they must not make the program read new folders or fetch
 //! from the network.
 
-use super::{core_error, error, member_only, with_mappe, with_mappe_mut, App, SpanParams};
+use super::{core_error, error, member_only, with_mappe, App, SpanParams};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -63,7 +63,7 @@ pub(super) async fn stats_csv(
 ) -> Response {
     let mappe = app.mappe.clone();
     let done = tokio::task::spawn_blocking(move || {
-        let m = mappe.lock().unwrap_or_else(|p| p.into_inner());
+        let m = &*mappe;
         let s = m.session(scope);
         s.stats(&stats_query(&s, &p)?)?.to_csv()
     })
@@ -132,7 +132,7 @@ pub(super) async fn add_source(
         return refused;
     }
     let name = new.name.filter(|n| !n.trim().is_empty());
-    let resp = with_mappe_mut(&app, move |m| match new.kind.as_str() {
+    let resp = with_mappe(&app, move |m| match new.kind.as_str() {
         "portal" => m
             .member(scope)?
             .add_portal_source(&new.location, name.as_deref()),
@@ -160,7 +160,7 @@ async fn remove_source(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| m.member(scope)?.remove_source(&name)).await
+    with_mappe(&app, move |m| m.member(scope)?.remove_source(&name)).await
 }
 
 /// The background sync's progress: the member's only (its counts include
@@ -248,8 +248,8 @@ pub(super) async fn share_bundle(
     }
     let mappe = app.mappe.clone();
     let done = tokio::task::spawn_blocking(move || {
-        let mut m = mappe.lock().unwrap_or_else(|p| p.into_inner());
-        let which = p.scope(&m)?;
+        let m = &*mappe;
+        let which = p.scope(m)?;
         m.member(scope)?.export_bundle_bytes(&which)
     })
     .await;
@@ -289,7 +289,7 @@ async fn share_import(
         return error(StatusCode::BAD_REQUEST, "der kom ingen fil med");
     }
     let settings = app.sync_settings.clone();
-    with_mappe_mut(&app, move |m| {
+    with_mappe(&app, move |m| {
         m.member(scope)?.import_bundle_bytes(&body, &settings)
     })
     .await
@@ -305,7 +305,7 @@ pub(super) async fn author(State(app): State<App>, Extension(scope): Extension<S
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| m.member(scope)?.author()).await
+    with_mappe(&app, move |m| m.member(scope)?.author()).await
 }
 
 pub(super) async fn set_author(
@@ -316,5 +316,5 @@ pub(super) async fn set_author(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe_mut(&app, move |m| m.member(scope)?.set_author(&a.name)).await
+    with_mappe(&app, move |m| m.member(scope)?.set_author(&a.name)).await
 }

@@ -76,7 +76,7 @@ pub struct PortalReport {
 
 /// Brings the store up to date with one portal source.
 pub fn sync_portal(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     index: &SearchIndex,
     source: &Source,
@@ -113,7 +113,7 @@ struct Entry {
 }
 
 fn fetch_and_store(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     source: &Source,
     opts: &PortalOptions,
@@ -291,7 +291,7 @@ struct Doc {
 
 #[allow(clippy::too_many_arguments)]
 fn store_meeting(
-    store: &mut Store,
+    store: &Store,
     blobs: &BlobStore,
     runtime: &tokio::runtime::Runtime,
     client: &PortalClient,
