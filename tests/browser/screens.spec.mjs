@@ -161,6 +161,36 @@ async function main() {
   await page.screenshot({ path: join(artifacts, "moede-lukket.png"), fullPage: false });
   step(`LUKKET on meeting ${closedTarget.view.id}`);
 
+  // A closed bilag on an open item: a lock on that bilag only, for the member.
+  let bilagTarget = null;
+  for (const m of meetings) {
+    const view = (await api(`/api/meetings/${m.id}`)).body;
+    const item = view.items.find((i) => !i.closed && i.attachments.some((a) => a.closed));
+    if (item) {
+      bilagTarget = { view, item, bilag: item.attachments.find((a) => a.closed) };
+      break;
+    }
+  }
+  assert.ok(bilagTarget, "the demo corpus has a closed bilag on an open item");
+  await page.goto(`${base}#/moede/${bilagTarget.view.id}`);
+  const bilagItem = page.locator(`[data-item="${bilagTarget.item.id}"]`);
+  await bilagItem.waitFor();
+  const lock = bilagItem.locator(`li:has(a[data-attachment="${bilagTarget.bilag.id}"]) [data-closed-bilag]`);
+  assert.match(await lock.innerText(), /LUKKET BILAG/);
+  assert.equal(await bilagItem.locator("svg.lock").count(), 1, "the lock shows");
+  assert.equal(
+    await page.locator("[data-closed-bilag]").count(),
+    bilagTarget.view.items
+      .filter((i) => !i.closed)
+      .flatMap((i) => i.attachments)
+      .filter((a) => a.closed).length,
+    "only closed bilag of open items carry the lock",
+  );
+  assert.equal(await bilagItem.locator('[data-badge="closed"]').count(), 0, "the item itself is open");
+  await bilagItem.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, "moede-lukket-bilag.png"), fullPage: false });
+  step(`lock on closed bilag ${bilagTarget.bilag.id} of item ${bilagTarget.item.id}`);
+
   // The referred item's meeting: items in order, HENVIST, no badge on a plain item.
   await page.goto(`${base}#/moede/${target.view.id}`);
   await page.locator(`[data-item="${target.view.items.at(-1).id}"]`).waitFor();

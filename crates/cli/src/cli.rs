@@ -10,7 +10,7 @@ use moedemappe_core::api::TokenScope;
 use moedemappe_core::api::WorkerCommand;
 use moedemappe_core::api::{self, IngestSettings, Mappe, SearchRequest};
 use moedemappe_core::api::{MaterialKind, SearchQuery, SortOrder};
-use moedemappe_core::model::Access;
+use moedemappe_core::model::{Access, AttachmentId, ItemId};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -126,6 +126,26 @@ enum Command {
         /// Mapper eller PDF-filer.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        ingest: IngestArgs,
+    },
+    /// Vedhæft en PDF, du har modtaget (fx et lukket bilag pr. mail), til et dagsordenspunkt.
+    #[command(args_conflicts_with_subcommands = true)]
+    Attach {
+        #[command(subcommand)]
+        remove: Option<AttachCommand>,
+        /// PDF-filen.
+        #[arg(required = true)]
+        file: Option<PathBuf>,
+        /// Punktets id (se `moedemappe agenda` eller mødesiden).
+        #[arg(long, required = true)]
+        item: Option<i64>,
+        /// Bilaget er lukket: det deles aldrig og ses kun med adgang til lukket materiale.
+        #[arg(long)]
+        closed: bool,
+        /// Bilagets titel (standard: filnavnet).
+        #[arg(long)]
+        title: Option<String>,
         #[command(flatten)]
         ingest: IngestArgs,
     },
@@ -294,6 +314,20 @@ enum SourceCommand {
     },
 }
 
+/// `attach rm`.
+#[derive(Debug, Subcommand)]
+enum AttachCommand {
+    /// Fjern et bilag, du selv har vedhæftet (aldrig et, kilden har).
+    Rm {
+        /// Punktets id.
+        #[arg(long)]
+        item: i64,
+        /// Bilagets id.
+        #[arg(long)]
+        attachment: i64,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 enum AddSource {
     /// En dagsordensportal (FirstAgenda Publication), fx https://dagsordener.aarhus.dk.
@@ -384,6 +418,49 @@ pub fn run(args: Args) -> Result<()> {
                 &TermProgress::new(),
             )?;
             output::import_report(&report);
+        }
+        Command::Attach {
+            remove: Some(AttachCommand::Rm { item, attachment }),
+            ..
+        } => {
+            mappe.member(Scope::Member)?.detach(
+                ItemId(item),
+                AttachmentId(attachment),
+                &TermProgress::new(),
+            )?;
+            println!("Bilag {attachment} er fjernet fra punkt {item}.");
+        }
+        Command::Attach {
+            remove: None,
+            file,
+            item,
+            closed,
+            title,
+            ingest,
+        } => {
+            let (Some(file), Some(item)) = (file, item) else {
+                anyhow::bail!("angiv PDF-filen og --item");
+            };
+            let done = mappe.member(Scope::Member)?.attach(
+                &file,
+                ItemId(item),
+                closed,
+                title.as_deref(),
+                &ingest.settings()?,
+                &TermProgress::new(),
+            )?;
+            let access = if done.closed { "lukket bilag" } else { "bilag" };
+            if done.added {
+                println!(
+                    "«{}» er vedhæftet punkt {item} som {access} (id {}, {}).",
+                    done.title,
+                    done.attachment,
+                    done.pages
+                        .map_or("sider ukendt".to_string(), |p| format!("{p} sider"))
+                );
+            } else {
+                println!("Punkt {item} har allerede denne fil; intet er gemt igen.");
+            }
         }
         Command::Search(a) => {
             let request = SearchRequest {

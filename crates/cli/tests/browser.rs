@@ -30,7 +30,15 @@ fn statistics_sources_and_sharing_screens_work_in_chromium() {
 
 #[test]
 fn forside_moede_and_sag_work_in_chromium() {
-    run_spec("screens.spec.mjs", &["forside.png", "moede.png", "sag.png"]);
+    run_spec(
+        "screens.spec.mjs",
+        &[
+            "forside.png",
+            "moede.png",
+            "moede-lukket-bilag.png",
+            "sag.png",
+        ],
+    );
 }
 
 #[test]

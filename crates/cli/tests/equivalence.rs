@@ -1,6 +1,7 @@
 //! Closed means closed, checked by equivalence: a data directory with closed
-//! items, and a copy of it with the closed items (and every file, case and
-//! note only they explain) deleted, must look the same to the open scope.
+//! items and closed bilag on open items, and a copy of it with the closed
+//! items and bilag (and every file, case and note only they explain)
+//! deleted, must look the same to the open scope.
 //! Every HTTP route of the OpenAPI document and every MCP tool is called on
 //! both with the open token and the same arguments; the answers must be
 //! identical (ids are kept by deleting in SQLite, so only the data
@@ -17,9 +18,10 @@ use std::process::{Child, Command, Stdio};
 use common::ok;
 use serde_json::Value;
 
-/// Deletes what the open scope must not know of: closed items, the files
-/// only they use, the cases only they treat, and notes about any of them (a
-/// note on a case ever treated behind closed doors counts as about it).
+/// Deletes what the open scope must not know of: closed items, closed bilag
+/// of open items, the files only they use, the cases only closed items
+/// treat, and notes about any of them (a note on a case ever treated behind
+/// closed doors counts as about it).
 const DELETE_CLOSED: &str = "
 PRAGMA foreign_keys = ON;
 DELETE FROM annotations
@@ -28,9 +30,10 @@ DELETE FROM annotations
     OR (target_sha256 IS NOT NULL AND target_sha256 NOT IN (
           SELECT a.sha256 FROM attachments a
            WHERE EXISTS (SELECT 1 FROM item_attachments ia JOIN items i ON i.id = ia.item_id
-                          WHERE ia.attachment_id = a.id AND i.closed = 0)
+                          WHERE ia.attachment_id = a.id AND i.closed = 0 AND ia.closed = 0)
               OR EXISTS (SELECT 1 FROM documents d WHERE d.attachment_id = a.id)));
 DELETE FROM items WHERE closed = 1;
+DELETE FROM item_attachments WHERE closed = 1;
 CREATE TEMP TABLE gone AS SELECT id, sha256 FROM attachments
  WHERE id NOT IN (SELECT attachment_id FROM item_attachments)
    AND id NOT IN (SELECT attachment_id FROM documents);
@@ -158,6 +161,7 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
     let words = [
         "budget",
         "lukket",
+        "fortroligt",
         &v.closed_word,
         "skole",
         "Aarhus",
@@ -271,7 +275,24 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
     let open_att = one(
         &a,
         "SELECT attachment_id FROM item_attachments ia JOIN items i ON i.id = ia.item_id
-          WHERE i.closed = 0 LIMIT 1",
+          WHERE i.closed = 0 AND ia.closed = 0 LIMIT 1",
+    );
+    // A closed bilag on an open item, its item and meeting.
+    let (closed_bilag, bilag_item) = {
+        let row = sql(
+            &a,
+            "SELECT ia.attachment_id, ia.item_id FROM item_attachments ia
+               JOIN items i ON i.id = ia.item_id WHERE i.closed = 0 AND ia.closed = 1
+              ORDER BY ia.item_id LIMIT 1",
+        );
+        let row = row
+            .first()
+            .expect("the demo has a closed bilag on an open item");
+        (row[0].clone(), row[1].clone())
+    };
+    let bilag_meeting = one(
+        &a,
+        &format!("SELECT meeting_id FROM items WHERE id = {bilag_item}"),
     );
     let closed_case = one(
         &a,
@@ -289,13 +310,13 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
         let closed_text = one(
             &a,
             &format!(
-                "SELECT group_concat(text, ' ') FROM pages WHERE attachment_id = {closed_att}"
+                "SELECT group_concat(text, ' ') FROM pages WHERE attachment_id IN ({closed_att}, {closed_bilag})"
             ),
         );
         let open_text = one(
             &a,
             &format!(
-                "SELECT group_concat(text, ' ') FROM pages WHERE attachment_id NOT IN ({closed_att})"
+                "SELECT group_concat(text, ' ') FROM pages WHERE attachment_id NOT IN ({closed_att}, {closed_bilag})"
             ),
         )
         .to_lowercase();
@@ -339,6 +360,26 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
         "Note på lukket punkt",
         "--shared",
     ]);
+    let bilag_quote: String = one(
+        &a,
+        &format!("SELECT text FROM pages WHERE attachment_id = {closed_bilag} AND page = 1"),
+    )
+    .split_whitespace()
+    .skip(2)
+    .take(5)
+    .collect::<Vec<_>>()
+    .join(" ");
+    note_of(&[
+        "--attachment",
+        &closed_bilag,
+        "--page",
+        "1",
+        "--quote",
+        &bilag_quote,
+        "--body",
+        "Delt note på et lukket bilag",
+        "--shared",
+    ]);
 
     copy_dir(&a, &b);
     let conn = rusqlite::Connection::open(b.join("moedemappe.sqlite")).unwrap();
@@ -351,9 +392,9 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
     ok(&b, &["reindex"]);
 
     let values = Values {
-        meetings: vec![meeting, open_meeting, "999999".into()],
-        items: vec![closed_item, open_item, "999999".into()],
-        attachments: vec![closed_att, open_att, "999999".into()],
+        meetings: vec![meeting, open_meeting, bilag_meeting, "999999".into()],
+        items: vec![closed_item, open_item, bilag_item, "999999".into()],
+        attachments: vec![closed_att, open_att, closed_bilag, "999999".into()],
         cases: vec![closed_case, open_case, "EMN-1999-000001".into()],
         bodies: sql(&a, "SELECT id FROM bodies ORDER BY id LIMIT 2")
             .into_iter()
@@ -440,40 +481,46 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
     );
 
     // MCP: every tool, with the local open token.
-    let calls: Vec<(String, Value)> = [&values.closed_word, "budget", "skole", "xyzzyq"]
-        .iter()
-        .flat_map(|w| {
-            [
-                (
-                    "search_agendas".to_string(),
-                    serde_json::json!({"query": w}),
-                ),
-                (
-                    "retrieve_passages".to_string(),
-                    serde_json::json!({"question": w}),
-                ),
-            ]
-        })
-        .chain(values.cases.iter().map(|c| {
+    let calls: Vec<(String, Value)> = [
+        &values.closed_word,
+        "budget",
+        "fortroligt prisoverslag",
+        "skole",
+        "xyzzyq",
+    ]
+    .iter()
+    .flat_map(|w| {
+        [
             (
-                "get_case_history".to_string(),
-                serde_json::json!({"case_number": c}),
-            )
-        }))
-        .chain(values.attachments.iter().map(|x| {
-            (
-                "get_page_text".to_string(),
-                serde_json::json!({"attachment_id": x.parse::<i64>().unwrap(), "page": 1}),
-            )
-        }))
-        .chain([
-            ("committee_stats".to_string(), serde_json::json!({})),
-            (
-                "committee_stats".to_string(),
-                serde_json::json!({"by": "month"}),
+                "search_agendas".to_string(),
+                serde_json::json!({"query": w}),
             ),
-        ])
-        .collect();
+            (
+                "retrieve_passages".to_string(),
+                serde_json::json!({"question": w}),
+            ),
+        ]
+    })
+    .chain(values.cases.iter().map(|c| {
+        (
+            "get_case_history".to_string(),
+            serde_json::json!({"case_number": c}),
+        )
+    }))
+    .chain(values.attachments.iter().map(|x| {
+        (
+            "get_page_text".to_string(),
+            serde_json::json!({"attachment_id": x.parse::<i64>().unwrap(), "page": 1}),
+        )
+    }))
+    .chain([
+        ("committee_stats".to_string(), serde_json::json!({})),
+        (
+            "committee_stats".to_string(),
+            serde_json::json!({"by": "month"}),
+        ),
+    ])
+    .collect();
     let run = |data: &Path| -> Value {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/mcp/calls.py");
         let mut child = Command::new("python3")

@@ -324,3 +324,183 @@ fn without_network_sync_says_so_in_one_line_and_the_store_stays_usable() {
         .unwrap()
         .contains("ingen forbindelse"));
 }
+
+/// What `attach rm` must bring back: every attachment row, page, item link
+/// and stored file.
+fn store_snapshot(data: &Path) -> (Vec<String>, Vec<String>) {
+    let conn = rusqlite::Connection::open(data.join("moedemappe.sqlite")).unwrap();
+    let rows = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let db = [
+        rows("SELECT sha256 || ' ' || coalesce(page_count, -1) FROM attachments ORDER BY id"),
+        rows("SELECT attachment_id || ':' || page || ' ' || length(text) FROM pages ORDER BY 1"),
+        rows("SELECT item_id || ' ' || ord || ' ' || attachment_id || ' ' || title FROM item_attachments ORDER BY 1"),
+    ]
+    .concat();
+    let mut files: Vec<String> = walkdir::WalkDir::new(data.join("files"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    (db, files)
+}
+
+#[test]
+fn a_received_closed_bilag_attached_to_an_item_stays_through_reindex_and_resync() {
+    const WORD: &str = "kobberhanerne";
+    let dir = tempfile::tempdir().unwrap();
+    let p = portal(dir.path(), |_| Faults::none());
+    let data = dir.path().join("data");
+    add_source(&data, &p);
+    sync(&data);
+    let (item, body, date): (i64, String, String) =
+        rusqlite::Connection::open(data.join("moedemappe.sqlite"))
+            .unwrap()
+            .query_row(
+                "SELECT i.id, b.name, m.date FROM items i JOIN meetings m ON m.id = i.meeting_id
+           JOIN bodies b ON b.id = m.body_id
+          WHERE i.closed = 0 AND i.kind = 'regular'
+            AND EXISTS (SELECT 1 FROM item_attachments WHERE item_id = i.id)
+          ORDER BY i.id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+    let before = store_snapshot(&data);
+    let received = dir.path().join("Tilbud fra entreprenør.pdf");
+    std::fs::write(
+        &received,
+        common::pdf(
+            &[
+                common::Page::text(&["Tilbud pa arbejdet."]),
+                common::Page::text(&["Prisen omfatter kobberhanerne ved broen."]),
+            ],
+            None,
+        ),
+    )
+    .unwrap();
+    let item_s = item.to_string();
+    let attach = |extra: &[&str]| {
+        let mut args = vec!["attach", received.to_str().unwrap(), "--item", &item_s];
+        args.extend_from_slice(extra);
+        ok(&data, &args)
+    };
+    let out = attach(&["--closed"]);
+    assert!(
+        out.contains("vedhæftet") && out.contains("lukket bilag"),
+        "{out}"
+    );
+    let found = |data: &Path| -> Vec<serde_json::Value> {
+        common::json_lines(&ok(data, &["search", WORD, "--flat", "--json"]))
+    };
+    let hits = found(&data);
+    assert_eq!(hits.len(), 1, "found by the member at once: {hits:?}");
+    assert_eq!(hits[0]["page"], 2);
+    assert_eq!(hits[0]["attachment_title"], "Tilbud fra entreprenør");
+    assert_eq!(hits[0]["access"], "closed");
+    let attachment = hits[0]["attachment_id"].as_i64().unwrap();
+
+    // Never in the open scope: not found, not on the item.
+    {
+        let server = common::serve::serve(&data);
+        let token = std::fs::read_to_string(data.join("api-token")).unwrap();
+        let client = reqwest::blocking::Client::new();
+        let get = |path: &str| -> serde_json::Value {
+            client
+                .get(format!("{}{path}", server.base))
+                .bearer_auth(token.trim())
+                .send()
+                .unwrap()
+                .json()
+                .unwrap()
+        };
+        assert_eq!(get(&format!("/api/search?q={WORD}"))["total"], 0);
+        let on_item = get(&format!("/api/items/{item}"));
+        assert!(
+            on_item["attachments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["id"] != attachment),
+            "{on_item}"
+        );
+    }
+
+    // The same file again stores nothing twice.
+    let again = store_snapshot(&data);
+    let out = attach(&["--closed"]);
+    assert!(out.contains("allerede"), "{out}");
+    assert_eq!(store_snapshot(&data), again);
+
+    // Through a rebuilt index and a new publication of its meeting.
+    ok(&data, &["reindex"]);
+    assert_eq!(found(&data).len(), 1, "after reindex");
+    {
+        let mut d = p.data();
+        for b in d.bodies.iter_mut().filter(|b| b.name == body) {
+            for m in b.meetings.iter_mut().filter(|m| m.date.to_string() == date) {
+                m.released += chrono::Duration::hours(1);
+            }
+        }
+    }
+    let out = sync(&data);
+    assert!(
+        !out.contains(" 0 hentet"),
+        "the meeting was stored again: {out}"
+    );
+    assert_eq!(found(&data).len(), 1, "after a resync: {out}");
+    let listed: i64 = rusqlite::Connection::open(data.join("moedemappe.sqlite"))
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM item_attachments WHERE item_id = ?1 AND attachment_id = ?2",
+            [item, attachment],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(listed, 1, "kept once by the resync");
+
+    // Removing it leaves the store as it was before.
+    let out = ok(
+        &data,
+        &[
+            "attach",
+            "rm",
+            "--item",
+            &item_s,
+            "--attachment",
+            &attachment.to_string(),
+        ],
+    );
+    assert!(out.contains("fjernet"), "{out}");
+    assert_eq!(store_snapshot(&data), before);
+    assert!(found(&data).is_empty());
+    // What the source lists cannot be removed that way.
+    let source_bilag = before
+        .0
+        .iter()
+        .find(|r| r.starts_with(&format!("{item} ")))
+        .unwrap();
+    let source_id = source_bilag.split(' ').nth(2).unwrap();
+    let out = moedemappe(
+        &data,
+        &["attach", "rm", "--item", &item_s, "--attachment", source_id],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("selv har tilføjet"));
+
+    // Not a PDF: refused, nothing stored.
+    let text = dir.path().join("notat.pdf");
+    std::fs::write(&text, "bare tekst").unwrap();
+    let out = moedemappe(
+        &data,
+        &["attach", text.to_str().unwrap(), "--item", &item_s],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ikke en PDF"));
+    assert_eq!(store_snapshot(&data), before);
+}

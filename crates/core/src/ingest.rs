@@ -211,6 +211,7 @@ fn write_metadata(
                 contents.get(&f.path).map(|&attachment| AttachmentRef {
                     title: f.title.clone(),
                     attachment,
+                    closed: f.closed,
                 })
             })
             .collect()

@@ -23,4 +23,13 @@ size: number,
 /**
  * Page count where known.
  */
-page_count: number | null, };
+page_count: number | null, 
+/**
+ * Closed here: a closed bilag, or any bilag of a closed item (the
+ * stricter of its own access and the item's).
+ */
+closed: boolean, 
+/**
+ * The member attached it ("tilføjet af dig"); the source does not list it.
+ */
+added: boolean, };

@@ -174,7 +174,7 @@ impl Mappe {
                 let open: std::collections::BTreeSet<_> = read
                     .meeting_items(m.meeting)?
                     .into_iter()
-                    .filter(|i| !i.closed)
+                    .filter_map(|i| scope.item(i))
                     .flat_map(|i| i.attachments.into_iter().map(|a| a.id))
                     .collect();
                 progress

@@ -97,9 +97,9 @@ impl Mappe {
             .collect();
         let mut items = Vec::new();
         for item in read.meeting_items(id)? {
-            if item.closed && !scope.sees_closed() {
+            let Some(item) = scope.item(item) else {
                 continue;
-            }
+            };
             let detail = details.remove(&item.id);
             items.push(MeetingItem {
                 text: read.item_text(item.id.0)?,
@@ -116,9 +116,9 @@ impl Mappe {
     pub(crate) fn item(&self, id: ItemId, scope: Scope) -> Result<ItemView> {
         let read = self.store.read();
         let unknown = || Error::NotFound(format!("punkt {id} findes ikke"));
-        let item = match read.item_context(id) {
-            Ok(item) if scope.sees_closed() || !item.closed => item,
-            Ok(_) | Err(Error::NotFound(_)) => return Err(unknown()),
+        let item = match read.item_context(id).map(|item| scope.item(item)) {
+            Ok(Some(item)) => item,
+            Ok(None) | Err(Error::NotFound(_)) => return Err(unknown()),
             Err(e) => return Err(e),
         };
         Ok(ItemView {

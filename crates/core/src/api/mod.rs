@@ -3,6 +3,8 @@
 //! directory) and call its methods; nothing else in the crate is needed.
 
 mod access;
+mod attach;
+pub use attach::Attached;
 #[cfg(all(test, unix))]
 mod index_tests;
 mod numbering;

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::store::ItemContext;
+
 /// What a caller may see and do. There is no default: every caller states
 /// its scope, and a scope can never be widened by a request's contents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,5 +32,23 @@ impl Scope {
     /// Whether this is the member acting: writes and private notes.
     pub fn is_member(self) -> bool {
         self == Scope::Member
+    }
+}
+
+impl Scope {
+    /// What of an item this scope sees: nothing of a closed item without the
+    /// closed scope, and of an open one everything but its closed bilag. The
+    /// one rule every view of items (meeting, item, reading load, notes)
+    /// follows; the index and the store's counts follow the same per page
+    /// and per file.
+    pub(crate) fn item(self, mut item: ItemContext) -> Option<ItemContext> {
+        if self.sees_closed() {
+            return Some(item);
+        }
+        if item.closed {
+            return None;
+        }
+        item.attachments.retain(|a| !a.closed);
+        Some(item)
     }
 }

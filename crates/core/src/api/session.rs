@@ -322,6 +322,10 @@ member_forwards! {
     fn find_note(&, id: &str) -> Result<Annotation>;
     /// Deletes one of the member's own notes.
     fn remove_note(&, id: &str) -> Result<Annotation>;
+    /// Attaches a received PDF to an agenda item as the member's own bilag.
+    fn attach(&, file: &Path, item: ItemId, closed: bool, title: Option<&str>, settings: &IngestSettings, progress: &dyn Progress) -> Result<super::Attached>;
+    /// Removes a bilag the member attached.
+    fn detach(&, item: ItemId, attachment: AttachmentId, progress: &dyn Progress) -> Result<()>;
     /// A note as listed on its own.
     fn note_view(&, note: Annotation) -> Result<NoteView>;
     /// Marks pages of an attachment as read.

@@ -509,6 +509,8 @@ pub struct PlannedAttachment {
     pub title: String,
     /// Index into [`DemoPlan::docs`].
     pub doc: usize,
+    /// A closed bilag on an open item (see [`mark_closed_bilag`]).
+    pub closed: bool,
 }
 
 /// Where a document first appears; printed in its page headers.
@@ -572,7 +574,8 @@ pub struct BodyYearStats {
 impl DemoPlan {
     /// Counted figures per body and year, by the counting rules: fixed items and
     /// postponed appearances are not items, a briefing counts its subjects, pages
-    /// are those of open non-postponed items, each file once per meeting.
+    /// are those of the open bilag of open non-postponed items, each file once
+    /// per meeting.
     pub fn expected_stats(&self) -> Vec<BodyYearStats> {
         let mut out = Vec::new();
         for b in &self.bodies {
@@ -601,7 +604,8 @@ impl DemoPlan {
                         s.referred += 1;
                     }
                     if it.access == Access::Open {
-                        seen.extend(it.attachments.iter().map(|a| a.doc));
+                        // Closed bilag are not counted (nor are closed items').
+                        seen.extend(it.attachments.iter().filter(|a| !a.closed).map(|a| a.doc));
                     }
                 }
                 seen.sort_unstable();
@@ -1431,6 +1435,7 @@ fn finish(mut bld: Builder) -> DemoPlan {
                     .map(|(i, (name, doc))| PlannedAttachment {
                         title: format!("Bilag {} - {name}", i + 1),
                         doc: *doc,
+                        closed: false,
                     })
                     .collect();
                 for a in &attachments {
@@ -1533,11 +1538,89 @@ fn finish(mut bld: Builder) -> DemoPlan {
         seed: Rng::derive(seed, "handbook", i as u64).next_u64(),
     })
     .collect();
-    DemoPlan {
+    let mut plan = DemoPlan {
         seed,
         bodies,
         docs,
         handbook,
+    };
+    mark_closed_bilag(&mut plan);
+    plan
+}
+
+/// What a closed bilag on an open item is, by turns.
+const CLOSED_BILAG: &[&str] = &[
+    "Fortroligt prisoverslag",
+    "Fortroligt notat om en enkeltsag",
+    "Tilbud fra leverandør (fortroligt)",
+];
+
+/// Open items carry a closed bilag now and then, as members receive them (a
+/// price offer, a matter of one person): every eighth open, treated regular
+/// item with bilag whose case is treated only there gets one more, a short document of its own marked closed.
+/// Added after the plan is drawn, so nothing else in it changes, and closed
+/// bilag are not counted, so the counted figures stay those of the table.
+fn mark_closed_bilag(plan: &mut DemoPlan) {
+    let mut candidates = 0u64;
+    let seed = plan.seed;
+    // A case treated more than once (postponed, sent on to the Magistrat
+    // and the Byråd) keeps the same bilag everywhere: left alone.
+    let mut treatments: BTreeMap<&str, u32> = BTreeMap::new();
+    for it in plan
+        .bodies
+        .iter()
+        .flat_map(|b| &b.meetings)
+        .flat_map(|m| &m.items)
+    {
+        if let Some(case) = &it.case_number {
+            *treatments.entry(case.as_str()).or_default() += 1;
+        }
+    }
+    let once: std::collections::BTreeSet<String> = treatments
+        .into_iter()
+        .filter(|&(_, n)| n == 1)
+        .map(|(c, _)| c.to_string())
+        .collect();
+    for b in &mut plan.bodies {
+        for m in &mut b.meetings {
+            for it in &mut m.items {
+                let eligible = it.access == Access::Open
+                    && it.kind == ItemKind::Regular
+                    && !it.postponed
+                    && !it.attachments.is_empty()
+                    && it.case_number.as_ref().is_some_and(|c| once.contains(c));
+                if !eligible {
+                    continue;
+                }
+                candidates += 1;
+                if candidates % 8 != 0 {
+                    continue;
+                }
+                let n = candidates / 8;
+                let mut rng = Rng::derive(seed, "closed-bilag", n);
+                let first = &plan.docs[it.attachments[0].doc];
+                let name = CLOSED_BILAG[(n as usize) % CLOSED_BILAG.len()].to_string();
+                let doc = PlannedDoc {
+                    pages: 1 + (rng.next_u64() % 3) as u32,
+                    topic: first.topic,
+                    name: name.clone(),
+                    seed: rng.next_u64(),
+                    origin: DocOrigin {
+                        body: b.name.clone(),
+                        date: m.date,
+                        item: it.number,
+                        item_title: it.title.clone(),
+                        case_number: it.case_number.clone(),
+                    },
+                };
+                plan.docs.push(doc);
+                it.attachments.push(PlannedAttachment {
+                    title: format!("Bilag {} - {name}", it.attachments.len() + 1),
+                    doc: plan.docs.len() - 1,
+                    closed: true,
+                });
+            }
+        }
     }
 }
 

@@ -131,6 +131,10 @@ fn assert_features(p: &DemoPlan) {
         all_items().any(|i| i.access == Access::Closed && !i.attachments.is_empty()),
         "closed"
     );
+    assert!(
+        all_items().any(|i| i.access == Access::Open && i.attachments.iter().any(|a| a.closed)),
+        "a closed bilag on an open item"
+    );
     assert!(all_items().any(|i| i.foretraede), "foretræde");
     // Postponed, then treated at a later meeting of the same body with the same attachments.
     let mut postponed_treated = false;
@@ -434,7 +438,16 @@ fn generated_corpus_is_deterministic_valid_and_counts_as_planned() {
                 r.2 += u32::from(e.referred);
                 if e.access == Access::Open {
                     for f in std::fs::read_dir(&folders[&e.number]).unwrap() {
-                        let bytes = std::fs::read(f.unwrap().path()).unwrap();
+                        let path = f.unwrap().path();
+                        // A closed bilag (meeting.json says so) is not counted.
+                        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                        if e.attachments
+                            .iter()
+                            .any(|a| a.file == name && a.access.is_closed())
+                        {
+                            continue;
+                        }
+                        let bytes = std::fs::read(&path).unwrap();
                         if seen.insert(hex::encode(Sha256::digest(&bytes))) {
                             pages += pdf_pages(&bytes) as u64;
                         }

@@ -7,7 +7,8 @@ use super::plan::{DemoPlan, PlannedDoc, PlannedHandbookDoc};
 use super::rng::Rng;
 use super::text::{self, Ctx, DocIntro, Topic};
 use super::DemoSummary;
-use crate::folder::schema::{BodyFile, ItemEntry, MeetingFile, SCHEMA_VERSION};
+use crate::folder::schema::{AttachmentEntry, BodyFile, ItemEntry, MeetingFile, SCHEMA_VERSION};
+use crate::model::Access;
 use crate::{Error, Result};
 use chrono::Datelike;
 use std::fs;
@@ -278,9 +279,16 @@ pub(crate) fn write_plan(out: &Path, plan: &DemoPlan) -> Result<DemoSummary> {
                     safe_name(&it.title, MAX_NAME - 3)
                 ));
                 mkdir(&idir)?;
+                let mut own_access = Vec::new();
                 for a in &it.attachments {
-                    paths[a.doc]
-                        .push(idir.join(format!("{}.pdf", safe_name(&a.title, MAX_NAME - 4))));
+                    let file = format!("{}.pdf", safe_name(&a.title, MAX_NAME - 4));
+                    if a.closed {
+                        own_access.push(AttachmentEntry {
+                            file: file.clone(),
+                            access: Access::Closed,
+                        });
+                    }
+                    paths[a.doc].push(idir.join(file));
                 }
                 entries.push(ItemEntry {
                     number: it.number,
@@ -293,6 +301,7 @@ pub(crate) fn write_plan(out: &Path, plan: &DemoPlan) -> Result<DemoSummary> {
                     foretraede: it.foretraede,
                     case_text: Some(it.case_text.clone()),
                     subjects: it.subjects.clone(),
+                    attachments: own_access,
                 });
             }
             let mf = MeetingFile {

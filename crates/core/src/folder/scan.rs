@@ -64,6 +64,9 @@ pub struct PdfFile {
     pub title: String,
     /// Absolute path.
     pub path: PathBuf,
+    /// Closed on its own (`meeting.json`'s `attachments` of the item); the
+    /// item's access applies as well.
+    pub closed: bool,
 }
 
 /// A folder of PDFs with no meeting structure.
@@ -209,11 +212,23 @@ fn scan_meeting(dir: &Path, date: NaiveDate) -> std::result::Result<MeetingDir, 
         items.entry(entry.number).or_insert((None, Vec::new()));
     }
     let mut out = Vec::new();
-    for (number, (folder_title, attachments)) in items {
+    for (number, (folder_title, mut attachments)) in items {
         let entry = entries.remove(&number).unwrap_or(ItemEntry {
             number,
             ..ItemEntry::default()
         });
+        for own in &entry.attachments {
+            let pdf = attachments
+                .iter_mut()
+                .find(|a| a.path.file_name().is_some_and(|n| *n == *own.file))
+                .ok_or_else(|| {
+                    format!(
+                        "punkt {number} i meeting.json nævner bilaget «{}», som ikke ligger i punktets mappe",
+                        own.file
+                    )
+                })?;
+            pdf.closed = own.access.is_closed();
+        }
         let title = entry.title.clone().or(folder_title).ok_or_else(|| {
             format!("punkt {number} i meeting.json har ingen titel og ingen mappe")
         })?;
@@ -331,6 +346,7 @@ fn pdf_file(path: &Path) -> PdfFile {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
         path: path.to_path_buf(),
+        closed: false,
     }
 }
 

@@ -90,6 +90,23 @@ pub struct ItemEntry {
     /// Subjects of a written briefing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<String>,
+    /// Attachments with an access of their own, by file name in the item
+    /// folder (a closed bilag on an open item). The others take the item's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentEntry>,
+}
+
+/// One attachment's own access in an item entry of `meeting.json`:
+/// `{"file": "<file name in the item folder>", "access": "closed"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentEntry {
+    /// The PDF's file name in the item folder, e.g. "Bilag 2 Tilbud.pdf".
+    pub file: String,
+    /// `open` (default) or `closed`; the stricter of this and the item's
+    /// access applies.
+    #[serde(default)]
+    pub access: Access,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {

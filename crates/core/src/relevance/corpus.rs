@@ -78,6 +78,11 @@ pub fn build(opts: &DemoOptions) -> Corpus {
                                 attachment_id: Some(attachment_id),
                                 attachment_title: Some(a.title.clone()),
                                 page: Some(page),
+                                access: if a.closed {
+                                    crate::model::Access::Closed
+                                } else {
+                                    it.access
+                                },
                                 ..cite.clone()
                             },
                             text: text.clone(),

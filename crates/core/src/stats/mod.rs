@@ -429,7 +429,9 @@ pub fn explain(read: &Reader<'_>, q: &StatsQuery, open_only: bool) -> Result<Vec
     }
     // Attachments, grouped per meeting by file content.
     let mut per_meeting: BTreeMap<MeetingId, Vec<ExplainedAttachment>> = BTreeMap::new();
-    let mut reasons: BTreeMap<(MeetingId, AttachmentId), (bool, bool)> = BTreeMap::new();
+    // Why a file was not counted: (on a closed treated item, on an open item
+    // not treated here, a closed bilag of an open treated item).
+    let mut reasons: BTreeMap<(MeetingId, AttachmentId), (bool, bool, bool)> = BTreeMap::new();
     for a in att_rows {
         let Some((number, rule)) = rules.get(&a.item_id) else {
             continue;
@@ -453,20 +455,22 @@ pub fn explain(read: &Reader<'_>, q: &StatsQuery, open_only: bool) -> Result<Vec
         if !x.item_numbers.contains(number) {
             x.item_numbers.push(*number);
         }
-        x.counted |= rule.treated && rule.open;
-        // (seen on a closed treated item, seen on an open item not treated)
+        x.counted |= rule.treated && rule.open && !a.closed;
         let r = reasons.entry((a.meeting_id, a.attachment_id)).or_default();
         r.0 |= rule.treated && !rule.open;
         r.1 |= !rule.treated && rule.open;
+        r.2 |= rule.treated && rule.open && a.closed;
     }
     for e in &mut out {
         for m in &mut e.meetings {
             let mut list = per_meeting.remove(&m.meeting_id).unwrap_or_default();
             for x in &mut list {
-                let (closed, untreated) = reasons[&(m.meeting_id, x.attachment_id)];
+                let (closed, untreated, closed_bilag) = reasons[&(m.meeting_id, x.attachment_id)];
                 x.note = if !x.counted {
                     Some(
-                        if closed {
+                        if closed_bilag {
+                            "lukket bilag på et åbent punkt: tælles ikke"
+                        } else if closed {
                             "kun på lukkede punkter: tælles ikke"
                         } else if untreated {
                             "kun på punkter, der ikke behandles her (udsat eller trukket tilbage): tælles ikke"

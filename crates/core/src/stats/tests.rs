@@ -65,6 +65,7 @@ fn meeting(
                             .map(|&f| AttachmentRef {
                                 title: format!("Bilag a{f}"),
                                 attachment: atts[f],
+                                closed: false,
                             })
                             .collect(),
                     },

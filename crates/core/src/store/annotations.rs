@@ -55,6 +55,11 @@ pub struct ItemAttachment {
     pub size: u64,
     /// Page count where known.
     pub page_count: Option<u32>,
+    /// Closed here: a closed bilag, or any bilag of a closed item (the
+    /// stricter of its own access and the item's).
+    pub closed: bool,
+    /// The member attached it ("tilføjet af dig"); the source does not list it.
+    pub added: bool,
 }
 
 /// What importing one annotation from a bundle did.
@@ -351,11 +356,13 @@ impl Reader<'_> {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut att = self.conn.prepare_cached(
-            "SELECT a.id, ia.title, a.sha256, a.size, a.page_count
+            "SELECT a.id, ia.title, a.sha256, a.size, a.page_count, ia.closed,
+                    ia.added_at IS NOT NULL
                FROM item_attachments ia JOIN attachments a ON a.id = ia.attachment_id
               WHERE ia.item_id = ?1 ORDER BY ia.ord",
         )?;
         for item in &mut items {
+            let item_closed = item.closed;
             item.attachments = att
                 .query_map([item.id.0], |r| {
                     Ok(ItemAttachment {
@@ -364,6 +371,8 @@ impl Reader<'_> {
                         sha256: r.get(2)?,
                         size: r.get::<_, i64>(3)? as u64,
                         page_count: r.get(4)?,
+                        closed: item_closed || r.get::<_, bool>(5)?,
+                        added: r.get(6)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -449,6 +458,20 @@ impl Reader<'_> {
             .optional()?)
     }
 
+    /// How reading an attachment's text went: its status ("full", "partial",
+    /// "no_text", "unreadable"; `None` before it was read) and the problem.
+    pub fn text_outcome(&self, id: AttachmentId) -> Result<(Option<String>, Option<String>)> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT text_status, problem FROM attachments WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
     /// The id of an attachment content by hash, with whether its text was read.
     pub fn attachment_by_sha(&self, sha256: &str) -> Result<Option<(AttachmentId, bool)>> {
         Ok(self
@@ -482,11 +505,12 @@ impl Reader<'_> {
         Ok(pages)
     }
 
-    /// Hashes of every content used by a closed item.
+    /// Hashes of every content used closed somewhere: by a closed item, or
+    /// as a closed bilag of an open one.
     pub fn closed_contents(&self) -> Result<BTreeSet<String>> {
         let mut stmt = self.conn.prepare(
             "SELECT DISTINCT a.sha256 FROM items i JOIN item_attachments ia ON ia.item_id = i.id
-               JOIN attachments a ON a.id = ia.attachment_id WHERE i.closed = 1",
+               JOIN attachments a ON a.id = ia.attachment_id WHERE i.closed = 1 OR ia.closed = 1",
         )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

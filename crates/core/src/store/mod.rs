@@ -43,6 +43,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0002_sources.sql"),
     include_str!("0003_annotations.sql"),
     include_str!("0004_follow.sql"),
+    include_str!("0005_attachment_access.sql"),
+    include_str!("0006_member_attachments.sql"),
 ];
 
 /// A handle on the SQLite database of one data directory, to share between

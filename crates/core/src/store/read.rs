@@ -58,12 +58,13 @@ pub struct IndexSource {
     pub docs: Vec<IndexDoc>,
 }
 
-/// The SQL condition on `a.id` that an attachment is open: an open item or
-/// a collection document uses it. A file both an open and a closed item use
-/// is open (it was published with the open one), everywhere.
+/// The SQL condition on `a.id` that an attachment is open: an open item
+/// carries it as an open bilag, or a collection document uses it. A file
+/// that is open in one place and closed in another is open (it was published
+/// with the open one), everywhere.
 pub(crate) const OPEN_ATTACHMENT: &str =
     "(EXISTS (SELECT 1 FROM item_attachments ia JOIN items i ON i.id = ia.item_id
-              WHERE ia.attachment_id = a.id AND i.closed = 0)
+              WHERE ia.attachment_id = a.id AND i.closed = 0 AND ia.closed = 0)
          OR EXISTS (SELECT 1 FROM documents d WHERE d.attachment_id = a.id))";
 
 impl Reader<'_> {
@@ -194,12 +195,13 @@ impl Reader<'_> {
             .optional()?)
     }
 
-    /// Whether an attachment is open: used by an open item or a collection
-    /// document. `None` for an attachment nobody uses (or no such attachment).
+    /// Whether an attachment is open: an open bilag of an open item, or used
+    /// by a collection document. `None` for an attachment nobody uses (or no
+    /// such attachment).
     pub fn attachment_is_open(&self, attachment: AttachmentId) -> Result<Option<bool>> {
         let (users, open): (i64, i64) = self.conn.query_row(
             "SELECT COUNT(*), COALESCE(SUM(open), 0) FROM (
-                 SELECT 1 - i.closed AS open FROM item_attachments ia
+                 SELECT i.closed = 0 AND ia.closed = 0 AS open FROM item_attachments ia
                    JOIN items i ON i.id = ia.item_id WHERE ia.attachment_id = ?1
                  UNION ALL
                  SELECT 1 FROM documents WHERE attachment_id = ?1)",
@@ -394,7 +396,7 @@ impl Reader<'_> {
         };
         let mut docs = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT ia.attachment_id, ia.title, p.page, p.text
+            "SELECT ia.attachment_id, ia.title, p.page, p.text, ia.closed
                FROM item_attachments ia JOIN pages p ON p.attachment_id = ia.attachment_id
               WHERE ia.item_id = ?1 AND p.text <> ''
               ORDER BY ia.ord, p.page",
@@ -405,10 +407,11 @@ impl Reader<'_> {
                 r.get::<_, String>(1)?,
                 r.get::<_, u32>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, bool>(4)?,
             ))
         })?;
         for row in rows {
-            let (attachment_id, attachment_title, page, text) = row?;
+            let (attachment_id, attachment_title, page, text, own_closed) = row?;
             docs.push(IndexDoc {
                 key: format!("page:{item_id}:{attachment_id}:{page}"),
                 kind: DocKind::Page,
@@ -416,6 +419,12 @@ impl Reader<'_> {
                     attachment_id: Some(attachment_id),
                     attachment_title: Some(attachment_title),
                     page: Some(page),
+                    // The stricter of the bilag's own access and the item's.
+                    access: if closed || own_closed {
+                        Access::Closed
+                    } else {
+                        Access::Open
+                    },
                     ..base.cite.clone()
                 },
                 text,

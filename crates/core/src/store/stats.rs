@@ -99,6 +99,8 @@ pub struct ExplainAttachmentRow {
     pub title: String,
     /// Page count, where known.
     pub pages: Option<u32>,
+    /// A closed bilag (closed on its own, whatever its item).
+    pub closed: bool,
 }
 
 /// The meetings in scope: not withdrawn, inside the dates, of the chosen bodies.
@@ -194,12 +196,13 @@ impl Reader<'_> {
             c.referred = r.get::<_, i64>(4)? as u64;
         }
 
-        // Pages: each distinct file once per meeting, over the counted open items.
+        // Pages: each distinct file once per meeting, over the open bilag of
+        // the counted open items.
         let mut stmt = self.conn.prepare(&format!(
             "{scope},
              used AS (SELECT DISTINCT ci.meeting_id, ia.attachment_id
                         FROM ci JOIN item_attachments ia ON ia.item_id = ci.id
-                       WHERE ci.closed = 0)
+                       WHERE ci.closed = 0 AND ia.closed = 0)
              SELECT m.body_id, m.period, count(*), coalesce(sum(a.page_count), 0),
                     sum(a.page_count IS NULL)
                FROM used JOIN m ON m.id = used.meeting_id JOIN attachments a ON a.id = used.attachment_id
@@ -256,6 +259,7 @@ impl Reader<'_> {
     ) -> Result<(Vec<ExplainItemRow>, Vec<ExplainAttachmentRow>)> {
         let scope = scope_sql(open_only);
         let only = if open_only { "AND i.closed = 0" } else { "" };
+        let only_bilag = if open_only { "AND ia.closed = 0" } else { "" };
         let bodies = body_filter(q);
         let p = params![q.from, q.to, bodies, key_len(q.by)];
         let mut stmt = self.conn.prepare(&format!(
@@ -292,9 +296,9 @@ impl Reader<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(&format!(
             "{scope}
-             SELECT i.meeting_id, i.id, ia.attachment_id, ia.title, a.page_count
+             SELECT i.meeting_id, i.id, ia.attachment_id, ia.title, a.page_count, ia.closed
                FROM m JOIN items i ON i.meeting_id = m.id {only}
-               JOIN item_attachments ia ON ia.item_id = i.id
+               JOIN item_attachments ia ON ia.item_id = i.id {only_bilag}
                JOIN attachments a ON a.id = ia.attachment_id
               ORDER BY m.body_id, m.date, m.id, i.number, ia.ord"
         ))?;
@@ -306,6 +310,7 @@ impl Reader<'_> {
                     attachment_id: AttachmentId(r.get(2)?),
                     title: r.get(3)?,
                     pages: r.get(4)?,
+                    closed: r.get(5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -19,6 +19,9 @@ pub struct AttachmentRef {
     pub title: String,
     /// The stored content.
     pub attachment: AttachmentId,
+    /// Closed on its own (a closed bilag on an open item); on a closed item
+    /// every attachment is closed whatever this says.
+    pub closed: bool,
 }
 
 /// A meeting as a source describes it.
@@ -120,7 +123,9 @@ impl Writer<'_> {
     }
 
     /// Inserts or updates an item by (meeting, number), keeping its id, and
-    /// replaces its subjects and attachment list. Queues it for indexing.
+    /// replaces its subjects and the attachment list its source gives; the
+    /// bilag the member attached stay (after the source's; one the source now
+    /// lists itself becomes the source's). Queues it for indexing.
     pub fn upsert_item(&self, meeting: MeetingId, item: &ItemRecord) -> Result<ItemId> {
         // Fixed items often share a case number ("Meddelelser"): never a case.
         let case_id = match (&item.case_number, item.kind) {
@@ -160,17 +165,94 @@ impl Writer<'_> {
                 params![id, ord as i64, subject],
             )?;
         }
-        self.tx
-            .execute("DELETE FROM item_attachments WHERE item_id = ?1", [id])?;
+        self.tx.execute(
+            "DELETE FROM item_attachments WHERE item_id = ?1 AND added_at IS NULL",
+            [id],
+        )?;
         for (ord, a) in item.attachments.iter().enumerate() {
             self.tx.execute(
-                "INSERT INTO item_attachments (item_id, ord, attachment_id, title)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![id, ord as i64, a.attachment.0, a.title],
+                "DELETE FROM item_attachments WHERE item_id = ?1 AND attachment_id = ?2",
+                params![id, a.attachment.0],
+            )?;
+            self.tx.execute(
+                "INSERT INTO item_attachments (item_id, ord, attachment_id, title, closed)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, ord as i64, a.attachment.0, a.title, a.closed],
             )?;
         }
         self.queue_owner(&format!("item:{id}"))?;
         Ok(ItemId(id))
+    }
+
+    /// Adds a bilag the member received to an item, after every other one.
+    /// False (and nothing written) when the item already has that content.
+    pub fn attach_to_item(
+        &self,
+        item: ItemId,
+        attachment: AttachmentId,
+        title: &str,
+        closed: bool,
+        at: &str,
+    ) -> Result<bool> {
+        let present: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM item_attachments WHERE item_id = ?1 AND attachment_id = ?2)",
+            params![item.0, attachment.0],
+            |r| r.get(0),
+        )?;
+        if present {
+            return Ok(false);
+        }
+        // Far after any list a source gives, so a longer list never collides.
+        self.tx.execute(
+            "INSERT INTO item_attachments (item_id, ord, attachment_id, title, closed, added_at)
+             VALUES (?1, (SELECT max(1000000, coalesce(max(ord), 0) + 1)
+                            FROM item_attachments WHERE item_id = ?1),
+                     ?2, ?3, ?4, ?5)",
+            params![item.0, attachment.0, title, closed, at],
+        )?;
+        self.queue_owner(&format!("item:{}", item.0))?;
+        Ok(true)
+    }
+
+    /// Removes a bilag the member attached (never one the source lists); the
+    /// content goes from the store too when nothing else uses it. Returns the
+    /// hash of content that went, for its file to be removed after commit;
+    /// `NotFound` when the item has no such addition.
+    pub fn detach_from_item(
+        &self,
+        item: ItemId,
+        attachment: AttachmentId,
+    ) -> Result<Option<String>> {
+        let removed = self.tx.execute(
+            "DELETE FROM item_attachments
+              WHERE item_id = ?1 AND attachment_id = ?2 AND added_at IS NOT NULL",
+            params![item.0, attachment.0],
+        )?;
+        if removed == 0 {
+            return Err(crate::Error::NotFound(format!(
+                "punkt {item} har intet bilag {attachment}, som du selv har tilføjet"
+            )));
+        }
+        self.queue_owner(&format!("item:{}", item.0))?;
+        self.forget_attachment(attachment)
+    }
+
+    /// Deletes a content (and its pages) that no item, document, file on
+    /// disk or portal document uses; returns its hash when it went.
+    pub fn forget_attachment(&self, attachment: AttachmentId) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .query_row(
+                "DELETE FROM attachments WHERE id = ?1
+                    AND NOT EXISTS (SELECT 1 FROM item_attachments WHERE attachment_id = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM documents WHERE attachment_id = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM source_files WHERE attachment_id = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM portal_documents WHERE attachment_id = ?1)
+                 RETURNING sha256",
+                [attachment.0],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     fn case_id(&self, number: &str) -> Result<i64> {

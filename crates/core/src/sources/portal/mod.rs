@@ -455,6 +455,8 @@ fn store_meeting(
                                     .map(|&attachment: &AttachmentId| AttachmentRef {
                                         title: d.title.clone(),
                                         attachment,
+                                        // The public portal lists open bilag only.
+                                        closed: false,
                                     })
                             })
                             .collect(),
