@@ -7,7 +7,7 @@
 // Exits 0 when every check passes, 1 with the failed check on stderr. Saves
 // forside.png, moede.png and sag.png into the artifacts folder.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { setup, checkTools, serverEnv, startServer, openBrowser, run } from "./harness.mjs";
@@ -190,6 +190,38 @@ async function main() {
   await bilagItem.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(artifacts, "moede-lukket-bilag.png"), fullPage: false });
   step(`lock on closed bilag ${bilagTarget.bilag.id} of item ${bilagTarget.item.id}`);
+
+  // The member attaches a PDF they received to that item, as a closed bilag,
+  // through the button and file chooser; then removes it again.
+  const handbook = readdirSync(join(data, "demo", "Byrådshåndbogen")).find((f) => f.endsWith(".pdf"));
+  assert.ok(handbook, "a handbook PDF to attach");
+  const before = bilagItem.locator(".attachments li");
+  const count = await before.count();
+  await bilagItem.locator("[data-attach-open]").click();
+  await bilagItem.locator("[data-attach-file]").setInputFiles(join(data, "demo", "Byrådshåndbogen", handbook));
+  assert.equal(await bilagItem.locator("[data-attach-closed]").isChecked(), true, "closed by default");
+  await bilagItem.locator('.attach-form button[type="submit"]').click();
+  await bilagItem.locator("[data-attach-msg]").waitFor();
+  assert.match(await bilagItem.locator("[data-attach-msg]").innerText(), /er vedhæftet som lukket bilag/);
+  await page.waitForFunction(
+    ([sel, n]) => document.querySelectorAll(sel).length === n,
+    [`[data-item="${bilagTarget.item.id}"] .attachments li`, count + 1],
+  );
+  const added = bilagItem.locator(".attachments li").last();
+  assert.equal(await added.locator("[data-added]").innerText(), "tilføjet af dig");
+  assert.equal(await added.locator("[data-closed-bilag]").count(), 1, "the lock on the added bilag");
+  const addedView = (await api(`/api/meetings/${bilagTarget.view.id}`)).body.items.find((i) => i.id === bilagTarget.item.id);
+  const newest = addedView.attachments.at(-1);
+  assert.equal(newest.added, true);
+  assert.equal(newest.closed, true);
+  await page.screenshot({ path: join(artifacts, "moede-vedhaeftet.png"), fullPage: false });
+  page.once("dialog", (d) => d.accept());
+  await added.locator(`[data-detach="${newest.id}"]`).click();
+  await page.waitForFunction(
+    ([sel, n]) => document.querySelectorAll(sel).length === n,
+    [`[data-item="${bilagTarget.item.id}"] .attachments li`, count],
+  );
+  step(`attached and removed bilag ${newest.id} on item ${bilagTarget.item.id}`);
 
   // The referred item's meeting: items in order, HENVIST, no badge on a plain item.
   await page.goto(`${base}#/moede/${target.view.id}`);

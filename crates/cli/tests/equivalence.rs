@@ -199,7 +199,13 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         "/api/meetings/{id}" | "/api/meetings/{id}/progress" => {
             ids(&v.meetings, &|m| path.replace("{id}", m))
         }
-        "/api/items/{id}" => ids(&v.items, &|i| path.replace("{id}", i)),
+        "/api/items/{id}" | "/api/items/{id}/attachments" => {
+            ids(&v.items, &|i| path.replace("{id}", i))
+        }
+        "/api/items/{id}/attachments/{attachment}" => ids(&v.items, &|i| {
+            path.replace("{id}", i)
+                .replace("{attachment}", &v.attachments[0])
+        }),
         "/api/stats" | "/api/stats/csv" => vec![
             path.into(),
             format!("{path}?by=month"),

@@ -30,6 +30,7 @@ use moedemappe_core::Error;
 use serde::Deserialize;
 use serde_json::json;
 
+mod attach;
 mod notes;
 mod panels;
 mod session;
@@ -153,6 +154,11 @@ fn router(app: App) -> Router {
         .route("/api/meetings", get(meetings))
         .route("/api/meetings/{id}", get(meeting))
         .route("/api/items/{id}", get(item))
+        .route("/api/items/{id}/attachments", attach::add_route())
+        .route(
+            "/api/items/{id}/attachments/{attachment}",
+            attach::remove_route(),
+        )
         .route("/api/stats", get(stats))
         .route("/api/agenda", get(agenda::agenda))
         .route("/api/agenda/recent", get(agenda::recent))
@@ -765,9 +771,11 @@ mod tests {
             source += &std::fs::read_to_string(entry.unwrap().path()).unwrap();
         }
         let mut routed: Vec<String> = source
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix(".route(\""))
+            .split(".route(")
+            .skip(1)
+            .filter_map(|rest| rest.trim_start().strip_prefix('"'))
             .filter_map(|l| l.split('"').next())
+            .filter(|path| path.starts_with('/'))
             .map(str::to_string)
             .collect();
         routed.sort();

@@ -31,6 +31,9 @@ pub struct Attached {
     pub pages: Option<u32>,
 }
 
+/// The largest PDF an upload may attach.
+pub const MAX_ATTACH_BYTES: usize = 512 * 1024 * 1024;
+
 /// Refuses anything but a PDF, by its first bytes (the name may lie).
 fn ensure_pdf(file: &Path) -> Result<()> {
     let mut head = [0u8; 1024];
@@ -123,6 +126,42 @@ impl Mappe {
             closed,
             added,
             pages,
+        })
+    }
+
+    /// [`Mappe::attach`] for a PDF given as bytes (an upload), at most
+    /// [`MAX_ATTACH_BYTES`]; `title` defaults to "Bilag".
+    pub(crate) fn attach_bytes(
+        &self,
+        bytes: &[u8],
+        item: ItemId,
+        closed: bool,
+        title: Option<&str>,
+        settings: &IngestSettings,
+    ) -> Result<Attached> {
+        if bytes.len() > MAX_ATTACH_BYTES {
+            return Err(Error::Invalid(
+                "filen er for stor til at blive vedhæftet (højst 512 MB); intet er gemt".into(),
+            ));
+        }
+        let dir = self.temp_dir()?;
+        let path = dir.path().join("Bilag.pdf");
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        self.attach(
+            &path,
+            item,
+            closed,
+            title,
+            settings,
+            &crate::progress::Silent,
+        )
+        .map_err(|e| match e {
+            // The temporary file's name means nothing to the member.
+            Error::Invalid(m) => Error::Invalid(
+                m.strip_prefix(&format!("{}: ", path.display()))
+                    .map_or_else(|| m.clone(), str::to_string),
+            ),
+            e => e,
         })
     }
 

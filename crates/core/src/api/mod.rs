@@ -4,7 +4,7 @@
 
 mod access;
 mod attach;
-pub use attach::Attached;
+pub use attach::{Attached, MAX_ATTACH_BYTES};
 #[cfg(all(test, unix))]
 mod index_tests;
 mod numbering;
@@ -21,7 +21,7 @@ pub use crate::index::{
     Citation, Hit, HitGroup, MaterialKind, SearchQuery, SearchResults, SortOrder,
 };
 pub use crate::ingest::ImportReport;
-pub use crate::progress::{Progress, Tick};
+pub use crate::progress::{Progress, Silent, Tick};
 pub use crate::retrieve::Passage;
 pub use crate::sources::portal::PortalOptions;
 pub use crate::store::Source;

@@ -324,6 +324,8 @@ member_forwards! {
     fn remove_note(&, id: &str) -> Result<Annotation>;
     /// Attaches a received PDF to an agenda item as the member's own bilag.
     fn attach(&, file: &Path, item: ItemId, closed: bool, title: Option<&str>, settings: &IngestSettings, progress: &dyn Progress) -> Result<super::Attached>;
+    /// Attaches an uploaded PDF to an agenda item as the member's own bilag.
+    fn attach_bytes(&, bytes: &[u8], item: ItemId, closed: bool, title: Option<&str>, settings: &IngestSettings) -> Result<super::Attached>;
     /// Removes a bilag the member attached.
     fn detach(&, item: ItemId, attachment: AttachmentId, progress: &dyn Progress) -> Result<()>;
     /// A note as listed on its own.

@@ -59,7 +59,7 @@ impl Mappe {
 
     /// A temporary folder inside the data directory (private like the rest
     /// of it, whatever the system's temporary folder is), removed when dropped.
-    fn temp_dir(&self) -> Result<tempfile::TempDir> {
+    pub(super) fn temp_dir(&self) -> Result<tempfile::TempDir> {
         tempfile::Builder::new()
             .prefix(".tmp-pakke")
             .tempdir_in(&self.dir)

@@ -65,3 +65,28 @@ export async function notesOf(
   const p = new URLSearchParams({ [key]: String(value) });
   return (await (await get(`/api/notes?${p}`)).json()) as NoteView[];
 }
+
+/** What attaching a PDF to an item did. */
+export type Attached = {
+  item: number;
+  attachment: number;
+  title: string;
+  closed: boolean;
+  /** False when the item already had this file (nothing stored again). */
+  added: boolean;
+  pages: number | null;
+};
+
+/** Attaches a PDF the member received to an agenda item. */
+export async function attach(item: number, file: File, closed: boolean): Promise<Attached> {
+  const title = file.name.replace(/\.pdf$/i, "").trim();
+  const p = new URLSearchParams({ closed: String(closed) });
+  if (title) p.set("title", title);
+  const resp = await send("POST", `/api/items/${item}/attachments?${p}`, file);
+  return (await resp.json()) as Attached;
+}
+
+/** Removes a bilag the member attached. */
+export async function detach(item: number, attachment: number): Promise<void> {
+  await send("DELETE", `/api/items/${item}/attachments/${attachment}`);
+}
