@@ -34,6 +34,7 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod passages;
+mod priority;
 pub mod private;
 pub mod progress;
 pub mod relevance;

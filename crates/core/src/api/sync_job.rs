@@ -202,8 +202,10 @@ impl SyncJobs {
     }
 }
 
-/// Runs syncs until no further run was asked for.
+/// Runs syncs until no further run was asked for, on a thread of its own
+/// whose CPU the member's searches come before.
 fn run(shared: &Arc<Shared>) {
+    crate::priority::background_thread();
     loop {
         let sink = Sink(shared.clone());
         let result = shared.mappe.sync(&shared.settings, &shared.portal, &sink);
