@@ -330,9 +330,9 @@ enum AttachCommand {
 
 #[derive(Debug, Subcommand)]
 enum AddSource {
-    /// En dagsordensportal (FirstAgenda Publication), fx https://dagsordener.aarhus.dk.
+    /// En dagsordensportal (FirstAgenda Publication), fx https://dagsordener.aarhus.dk eller aarhus.
     Portal {
-        /// Portalens adresse.
+        /// Portalens adresse, eller kommunens navn (fx aarhus, Aarhus Kommune).
         url: String,
         /// Navn på kilden (standard: værtsnavnet).
         #[arg(long)]

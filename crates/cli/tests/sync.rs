@@ -294,6 +294,14 @@ fn killing_sync_at_ten_points_ends_in_the_same_store() {
         got["attachments"].as_u64().unwrap(),
         "no stray or duplicate files"
     );
+    // The partial downloads of the killed runs went with the next run.
+    let partial: Vec<_> = walkdir::WalkDir::new(data.join("files"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert_eq!(partial, Vec::<String>::new(), "no partial download is left");
 }
 
 #[test]
@@ -503,4 +511,290 @@ fn a_received_closed_bilag_attached_to_an_item_stays_through_reindex_and_resync(
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ikke en PDF"));
     assert_eq!(store_snapshot(&data), before);
+}
+
+/// GET `path` on `server` with a bearer token: (status, JSON body).
+fn get_json(server: &common::serve::Server, path: &str, token: &str) -> (u16, serde_json::Value) {
+    let resp = reqwest::blocking::Client::new()
+        .get(format!("{}{path}", server.base))
+        .bearer_auth(token)
+        .send()
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().unwrap_or(serde_json::Value::Null))
+}
+
+#[test]
+fn a_lukket_referat_is_a_closed_meeting_the_open_scope_sees_no_trace_of() {
+    const TEXT_WORD: &str = "grundkøbet";
+    const NEW_BODY: &str = "Salgsudvalget";
+    let dir = tempfile::tempdir().unwrap();
+    let p = portal(dir.path(), |_| Faults::none());
+    // Two data directories synced from the same portal; then the portal
+    // publishes closed minutes, and only `with` syncs again. Everything else
+    // keeps its ids, so the open scope's answers must be identical.
+    let with = dir.path().join("with");
+    let without = dir.path().join("without");
+    for data in [&with, &without] {
+        add_source(data, &p);
+        sync(data);
+    }
+    // Each makes two syncs (what is new since the previous sync is shown).
+    sync(&without);
+    let (body, same_day, last_day) = {
+        let d = p.data();
+        let (b, m) = d.meetings().next().unwrap();
+        let last = d.meetings().map(|(_, m)| m.date).max().unwrap();
+        (b.name.clone(), m.date, last)
+    };
+    let text = format!("Forhandling om {TEXT_WORD} ved havnen og prisen for arealet.");
+    {
+        let mut d = p.data();
+        // Beside an open meeting of the same day, with an item the portal
+        // marks open, and on a day of its own.
+        d.add_closed_minutes(
+            &body,
+            same_day,
+            &[
+                ("Køb af areal", &text, true),
+                ("Personalesag", &text, false),
+            ],
+        );
+        d.add_closed_minutes(
+            &body,
+            last_day + chrono::Duration::days(3),
+            &[("Salg af grund", &text, false)],
+        );
+        // A body the portal knows only from closed minutes.
+        d.add_closed_minutes(
+            NEW_BODY,
+            last_day + chrono::Duration::days(5),
+            &[("Salg af bygning", &text, true)],
+        );
+    }
+    p.reset_counters();
+    let out = sync(&with);
+    assert_eq!(
+        p.counters().pdf_file,
+        0,
+        "no closed bilag is fetched: {out}"
+    );
+    for data in [&with, &without] {
+        ok(data, &["follow", &body]);
+    }
+
+    let (a, b) = (common::serve::serve(&with), common::serve::serve(&without));
+    let open = |data: &Path| {
+        std::fs::read_to_string(data.join("api-token"))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (ta, tb) = (open(&with), open(&without));
+
+    // The member sees three closed meetings, marked closed, with closed items.
+    let m = common::serve::member(&a);
+    let all: serde_json::Value = m
+        .get(format!("{}/api/meetings", a.base))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let closed: Vec<&serde_json::Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["closed"] == true)
+        .collect();
+    assert_eq!(closed.len(), 3, "{all:#}");
+    assert!(closed.iter().any(|m| m["body"] == NEW_BODY));
+    assert!(closed
+        .iter()
+        .all(|m| m["item_count"] == m["closed_items"] && m["publication"] == "minutes"));
+    let beside = closed
+        .iter()
+        .find(|m| m["date"] == same_day.to_string().as_str())
+        .expect("the closed minutes beside the open meeting");
+    let view: serde_json::Value = m
+        .get(format!("{}/api/meetings/{}", a.base, beside["id"]))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(view["items"].as_array().unwrap().len(), 2, "{view:#}");
+    assert!(
+        view["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["closed"] == true),
+        "an item the portal marks open in closed minutes is stored closed: {view:#}"
+    );
+    let open_day = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["date"] == same_day.to_string().as_str() && m["closed"] == false)
+        .expect("the open meeting of that day is still there");
+    assert_eq!(open_day["closed_items"], 0, "{open_day}");
+    let hits: serde_json::Value = m
+        .get(format!("{}/api/search?q={TEXT_WORD}&group=false", a.base))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(
+        hits["total"].as_u64().unwrap() >= 1,
+        "the member finds it: {hits}"
+    );
+
+    // The open scope: the same answers as where the closed minutes were
+    // never published. (An id of a closed meeting is unknown in both.)
+    let encoded_body = body.replace(' ', "%20");
+    let paths = [
+        "/api/meetings".to_string(),
+        format!("/api/meetings?body={encoded_body}"),
+        format!("/api/meetings?body={NEW_BODY}"),
+        format!("/api/meetings/{}", beside["id"]),
+        format!("/api/notes?meeting={}", beside["id"]),
+        format!("/api/search?q={TEXT_WORD}"),
+        format!("/api/retrieve?q={TEXT_WORD}%20havnen"),
+        format!("/api/search?q=havnen&body={NEW_BODY}"),
+        "/api/stats".to_string(),
+        "/api/stats?by=month".to_string(),
+        format!("/api/stats?body={NEW_BODY}"),
+        "/api/bodies".to_string(),
+        "/api/agenda?from=2000-01-01&next=500".to_string(),
+        "/api/agenda/recent?before=2100-01-01&last=500".to_string(),
+    ];
+    for path in &paths {
+        let (sa, ja) = get_json(&a, path, &ta);
+        let (sb, jb) = get_json(&b, path, &tb);
+        assert_eq!((sa, &ja), (sb, &jb), "{path}");
+    }
+    let (_, sa) = get_json(&a, "/api/status", &ta);
+    let (_, sb) = get_json(&b, "/api/status", &tb);
+    for key in ["bodies", "meetings", "items", "attachments", "pages"] {
+        assert_eq!(sa[key], sb[key], "status {key}: {sa:#}");
+    }
+    // And the meeting ids of the closed minutes answer as unknown ids do.
+    let (code, body404) = get_json(&a, &format!("/api/meetings/{}", beside["id"]), &ta);
+    assert_eq!(code, 404, "{body404}");
+}
+
+/// Whether every stored file of a data directory is a PDF by its first bytes.
+fn only_pdfs_stored(data: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(data.join("files"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let head: Vec<u8> = std::fs::read(e.path())
+                .unwrap()
+                .into_iter()
+                .take(1024)
+                .collect();
+            !head.windows(5).any(|w| w == b"%PDF-")
+        })
+        .map(|e| e.path().display().to_string())
+        .collect()
+}
+
+#[test]
+fn bilag_behind_the_viewer_page_are_fetched_and_nothing_but_pdfs_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every third bilag and case PDF is answered by the viewer page, each
+    // signed URL expires on its first use, and two viewer pages point nowhere.
+    let p = portal(dir.path(), |d| {
+        let viewer_page = Faults::viewer_every(d, 3);
+        Faults {
+            viewer_nowhere: viewer_page.iter().take(2).cloned().collect(),
+            viewer_page,
+            signed_expires_first_use: true,
+            ..Faults::none()
+        }
+    });
+    assert!(p.faults().viewer_page.len() > 10);
+    let data = dir.path().join("data");
+    add_source(&data, &p);
+    let out = sync(&data);
+    assert_eq!(only_pdfs_stored(&data), Vec::<String>::new(), "{out}");
+    let failures = status(&data)["sources"][0]["failures"].clone();
+    let failures = failures.as_array().unwrap();
+    assert_eq!(
+        failures.len(),
+        2,
+        "only the two that point nowhere: {failures:#?}"
+    );
+    assert!(
+        failures
+            .iter()
+            .all(|f| f["reason"].as_str().unwrap().contains("404")),
+        "{failures:#?}"
+    );
+
+    // A later sync against a healthy portal completes them.
+    *p.faults() = Faults::none();
+    let out = sync(&data);
+    let healed = status(&data);
+    assert_eq!(
+        healed["sources"][0]["failures"].as_array().unwrap().len(),
+        0,
+        "{out}"
+    );
+    assert_eq!(only_pdfs_stored(&data), Vec::<String>::new());
+
+    // Every bilag is there: the same as a sync of a portal without quirks.
+    let clean = dir.path().join("clean");
+    add_source(&clean, &p);
+    sync(&clean);
+    let clean = status(&clean);
+    for key in ["attachments", "pages", "items"] {
+        assert_eq!(healed[key], clean[key], "{key}");
+    }
+}
+
+#[test]
+fn a_list_with_null_release_dates_and_bodies_in_several_groups_syncs_like_a_plain_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = portal(dir.path(), |_| Faults {
+        released_null: true,
+        listed_in_several_groups: true,
+        ..Faults::none()
+    });
+    let quirky = dir.path().join("quirky");
+    add_source(&quirky, &p);
+    let out = sync(&quirky);
+    *p.faults() = Faults::none();
+    let plain = dir.path().join("plain");
+    add_source(&plain, &p);
+    sync(&plain);
+    let (q, c) = (status(&quirky), status(&plain));
+    assert_eq!(
+        q["sources"][0]["failures"].as_array().unwrap().len(),
+        0,
+        "{out}"
+    );
+    for key in ["bodies", "meetings", "items", "attachments", "pages"] {
+        assert_eq!(q[key], c[key], "{key}: {out}");
+    }
+    let stats = |data: &Path| ok(data, &["stats", "--by", "month", "--format", "json"]);
+    assert_eq!(stats(&quirky), stats(&plain));
+}
+
+#[test]
+fn a_portal_is_added_by_its_municipalitys_name_offline_and_a_typo_gets_suggestions() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = ok(&data, &["source", "add", "portal", "aarhus"]);
+    assert!(out.contains("Aarhus Kommune"), "{out}");
+    let sources = ok(&data, &["source", "list", "--json"]);
+    assert!(
+        sources.contains("\"https://dagsordener.aarhus.dk\""),
+        "{sources}"
+    );
+    let out = moedemappe(&data, &["source", "add", "portal", "aarhsu"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("mente du Aarhus"), "{stderr}");
 }

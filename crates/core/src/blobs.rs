@@ -42,9 +42,14 @@ impl BlobStore {
 
     /// A temporary file inside the store, for a download to land in before
     /// [`BlobStore::put_temp`] moves it into place.
+    /// Its name carries this process's id (`.tmp-<pid>-…`), so a later run
+    /// can tell one a killed process left behind from one still in use.
     pub fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
         fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
-        tempfile::NamedTempFile::new_in(&self.root).map_err(|e| Error::io(&self.root, e))
+        tempfile::Builder::new()
+            .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+            .tempfile_in(&self.root)
+            .map_err(|e| Error::io(&self.root, e))
     }
 
     /// Moves a finished temporary file (from [`BlobStore::temp_file`]) into the
@@ -59,10 +64,12 @@ impl BlobStore {
         Ok(Stored { sha256, size })
     }
 
-    /// Removes temporary files (from [`BlobStore::temp_file`]) older than
-    /// `age` that a killed process left behind; returns how many. A younger
-    /// one may belong to an import or download still running elsewhere.
-    pub fn remove_stale_temps(&self, age: std::time::Duration) -> Result<usize> {
+    /// Removes temporary files (from [`BlobStore::temp_file`]) that no running
+    /// process owns: those of a process that has ended (by the id in their
+    /// name), and those older than `age` (names without an id, or systems
+    /// where a process cannot be asked about); returns how many. Downloads of
+    /// a process still running, this one included, are left alone.
+    pub fn remove_orphan_temps(&self, age: std::time::Duration) -> Result<usize> {
         let entries = match fs::read_dir(&self.root) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
@@ -70,13 +77,18 @@ impl BlobStore {
         };
         let mut removed = 0;
         for entry in entries.flatten() {
-            let stale = entry.file_name().to_string_lossy().starts_with(".tmp")
-                && entry.metadata().is_ok_and(|m| {
-                    m.is_file()
-                        && m.modified()
-                            .is_ok_and(|t| t.elapsed().is_ok_and(|e| e > age))
-                });
-            if stale && fs::remove_file(entry.path()).is_ok() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            if !name.starts_with(".tmp") || !meta.is_file() {
+                continue;
+            }
+            let old = meta
+                .modified()
+                .is_ok_and(|t| t.elapsed().is_ok_and(|e| e > age));
+            let owner_gone = owner_of(&name).is_some_and(|pid| !process_runs(pid));
+            if (old || owner_gone) && fs::remove_file(entry.path()).is_ok() {
                 removed += 1;
             }
         }
@@ -99,8 +111,7 @@ impl BlobStore {
     pub fn put_file(&self, source: &Path) -> Result<Stored> {
         let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
         fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let mut tmp = self.temp_file()?;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         let mut buf = vec![0u8; 256 * 1024];
@@ -117,6 +128,44 @@ impl BlobStore {
         let sha256 = hex::encode(hasher.finalize());
         self.place(tmp, &sha256)?;
         Ok(Stored { sha256, size })
+    }
+}
+
+/// How temporary files begin: `.tmp-<pid>-`.
+const TEMP_PREFIX: &str = ".tmp-";
+
+/// The process id in a temporary file's name, where there is one.
+fn owner_of(name: &str) -> Option<u32> {
+    name.strip_prefix(TEMP_PREFIX)?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Whether the process `pid` still runs (another than this one). Where that
+/// cannot be asked, it is taken to run, and only age removes its files.
+fn process_runs(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let Some(pid) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
+            return false;
+        };
+        // Signal 0 only asks; "no such process" is the one answer that means gone.
+        !matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        true
     }
 }
 
@@ -186,20 +235,28 @@ mod tests {
     fn only_old_temporaries_are_removed() {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::new(dir.path().join("files"));
-        assert_eq!(store.remove_stale_temps(Duration::ZERO).unwrap(), 0);
-        let tmp = store.temp_file().unwrap().into_temp_path().keep().unwrap();
+        assert_eq!(store.remove_orphan_temps(Duration::ZERO).unwrap(), 0);
+        // Without a process id in its name, as older versions wrote them.
+        fs::create_dir_all(dir.path().join("files")).unwrap();
+        let tmp = tempfile::NamedTempFile::new_in(dir.path().join("files"))
+            .unwrap()
+            .into_temp_path()
+            .keep()
+            .unwrap();
         let a = dir.path().join("a.pdf");
         fs::write(&a, b"%PDF-1.4").unwrap();
         let kept = store.put_file(&a).unwrap();
         let hour = Duration::from_secs(3600);
         assert_eq!(
-            store.remove_stale_temps(hour).unwrap(),
+            store.remove_orphan_temps(hour).unwrap(),
             0,
             "a young one stays"
         );
         std::thread::sleep(Duration::from_millis(20));
         assert_eq!(
-            store.remove_stale_temps(Duration::from_millis(10)).unwrap(),
+            store
+                .remove_orphan_temps(Duration::from_millis(10))
+                .unwrap(),
             1
         );
         assert!(!tmp.exists());
@@ -207,5 +264,31 @@ mod tests {
             store.contains(&kept.sha256),
             "stored content is never touched"
         );
+    }
+
+    #[test]
+    fn a_temporary_of_an_ended_process_goes_at_once_and_a_running_ones_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("files"));
+        let mine = store.temp_file().unwrap().into_temp_path().keep().unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let running = dir.path().join(format!("files/.tmp-{}-abc", child.id()));
+        fs::write(&running, b"%PDF-").unwrap();
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
+        let ended_id = ended.id();
+        ended.wait().unwrap();
+        let gone = dir.path().join(format!("files/.tmp-{ended_id}-abc"));
+        fs::write(&gone, b"%PDF-").unwrap();
+        let hour = Duration::from_secs(3600);
+        assert_eq!(store.remove_orphan_temps(hour).unwrap(), 1);
+        assert!(!gone.exists());
+        assert!(mine.exists() && running.exists());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(store.remove_orphan_temps(hour).unwrap(), 1);
+        assert!(!running.exists() && mine.exists());
     }
 }

@@ -342,6 +342,75 @@ impl PortalData {
         None
     }
 
+    /// Publishes a "Lukket referat" of `body` on `date`, as the portal lists
+    /// closed minutes: an entry of its own, beside any open publication of
+    /// that day. Each item is `(title, text, is_open)`: its text is a
+    /// "Sagsfremstilling" field and a bilag PDF. Some portals mark such items
+    /// open (the members' own publication); the connector must store them
+    /// closed all the same. The body is created when it is new. Returns the
+    /// entry's id.
+    pub fn add_closed_minutes(
+        &mut self,
+        body: &str,
+        date: NaiveDate,
+        items: &[(&str, &str, bool)],
+    ) -> String {
+        let key = format!("{body}|{date}|lukket");
+        let items = items
+            .iter()
+            .enumerate()
+            .map(|(n, (title, text, open))| {
+                let key = format!("{key}|{n}");
+                FakeItem {
+                    id: guid(&format!("item|{key}")),
+                    agenda_uid: guid(&format!("agendauid|{key}")),
+                    number: n as u32 + 1,
+                    open: *open,
+                    case_number: None,
+                    source_id: source_id(&format!("item|{key}")),
+                    title: title.to_string(),
+                    fields: vec![field(
+                        "Sagsfremstilling",
+                        Some(format!("<p>{}</p>", html::escape(text))),
+                    )],
+                    bilag: vec![FakeBilag {
+                        id: guid(&format!("bilag|{key}")),
+                        title: format!("Bilag 1 - {title}"),
+                        order: 1,
+                        pdf: PdfSource::Bytes(Arc::new(crate::pdf::render(title, text))),
+                    }],
+                    decision: None,
+                }
+            })
+            .collect();
+        let meeting = FakeMeeting {
+            id: guid(&format!("meeting|{key}")),
+            date,
+            begin_utc: None,
+            end_utc: None,
+            released: (date + Duration::days(2))
+                .and_hms_opt(10, 0, 0)
+                .expect("valid time"),
+            place: None,
+            finished: true,
+            name: "Lukket referat".into(),
+            supplementary: false,
+            source_id: source_id(&format!("meeting|{key}")),
+            items,
+        };
+        let id = meeting.id.clone();
+        match self.bodies.iter_mut().find(|b| b.name == body) {
+            Some(b) => b.meetings.push(meeting),
+            None => self.bodies.push(FakeBody {
+                id: guid(&format!("body|{body}")),
+                name: body.to_string(),
+                period: PERIOD_2022_2025.to_string(),
+                meetings: vec![meeting],
+            }),
+        }
+        id
+    }
+
     /// The bilag with this GUID, on an open item only.
     pub fn bilag(&self, id: &str) -> Option<&FakeBilag> {
         self.meetings()

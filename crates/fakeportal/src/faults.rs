@@ -1,5 +1,7 @@
 //! Faults the portal can be told to show: a missing PDF, a slow answer, a
-//! cut-off JSON document and a 503 that goes away on retry.
+//! cut-off JSON document and a 503 that goes away on retry; and quirks of
+//! live portals: a PDF link answered by the document-viewer page, a signed
+//! URL that has expired, a viewer page that points nowhere.
 
 use crate::data::PortalData;
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,12 +20,45 @@ pub struct Faults {
     /// Paths (or paths with query) answered 503 the first time; a path is
     /// removed from the set when its 503 has been sent.
     pub fail_5xx_once: BTreeSet<String>,
+    /// Bilag and case-PDF GUIDs whose link answers 200 `text/html` with the
+    /// portal's document-viewer page, whose `<iframe id="pdfframe">` points to
+    /// the signed file.
+    pub viewer_page: BTreeSet<String>,
+    /// Of those, the ones whose viewer page points to a file that is not there.
+    pub viewer_nowhere: BTreeSet<String>,
+    /// The first signed URL used for each file has expired (403); the next works.
+    pub signed_expires_first_use: bool,
+    /// Every meeting entry has `ReleasedDate: null`, as old entries have.
+    pub released_null: bool,
+    /// Each body is listed again under an older election period with its
+    /// first year's meetings, and the first body whole under "Historiske
+    /// udvalg": the same meeting ids in several groups.
+    pub listed_in_several_groups: bool,
 }
 
 impl Faults {
     /// No faults.
     pub fn none() -> Self {
         Faults::default()
+    }
+
+    /// Every `n`th bilag and case PDF of the open items (in listing order)
+    /// answered by the viewer page.
+    pub fn viewer_every(data: &PortalData, n: usize) -> BTreeSet<String> {
+        data.meetings()
+            .flat_map(|(_, m)| m.items.iter())
+            .filter(|it| it.open)
+            .flat_map(|it| {
+                it.bilag.iter().map(|b| b.id.clone()).chain(
+                    it.fields
+                        .iter()
+                        .filter_map(|f| f.document.as_ref().map(|d| d.id.clone())),
+                )
+            })
+            .enumerate()
+            .filter(|(i, _)| n > 0 && i % n == n - 1)
+            .map(|(_, id)| id)
+            .collect()
     }
 
     /// One of each, on different meetings spread over the listing: the agenda

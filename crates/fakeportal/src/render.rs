@@ -1,6 +1,8 @@
 //! The portal's JSON, rendered from [`PortalData`] on every request.
 
 use crate::data::{FakeBody, FakeItem, FakeMeeting, PortalData, ZERO_GUID};
+use crate::faults::Faults;
+use chrono::Datelike;
 use serde_json::{json, Map, Value};
 
 /// A meeting entry as in "Moeder" and "Moede".
@@ -22,24 +24,57 @@ pub fn meeting_entry(m: &FakeMeeting) -> Value {
     })
 }
 
-/// `GET /api/agenda/udvalgsliste`: bodies grouped by election period.
-pub fn udvalgsliste(data: &PortalData) -> Value {
+/// `GET /api/agenda/udvalgsliste`: bodies grouped by election period, with
+/// the list quirks of live portals that `faults` turns on.
+pub fn udvalgsliste(data: &PortalData, faults: &Faults) -> Value {
     let mut groups = Map::new();
-    for b in &data.bodies {
+    let mut add = |group: &str, b: &FakeBody, meetings: Vec<&FakeMeeting>| {
         let entry = json!({
             "Id": b.id,
             "Navn": b.name,
-            "Moeder": b.meetings.iter().map(meeting_entry).collect::<Vec<_>>(),
+            "Moeder": meetings
+                .into_iter()
+                .map(|m| {
+                    let mut e = meeting_entry(m);
+                    if faults.released_null {
+                        e["ReleasedDate"] = Value::Null;
+                    }
+                    e
+                })
+                .collect::<Vec<_>>(),
         });
-        match groups.get_mut(&b.period) {
+        match groups.get_mut(group) {
             Some(Value::Array(list)) => list.push(entry),
             _ => {
-                groups.insert(b.period.clone(), Value::Array(vec![entry]));
+                groups.insert(group.to_string(), Value::Array(vec![entry]));
+            }
+        }
+    };
+    for (n, b) in data.bodies.iter().enumerate() {
+        add(&b.period, b, b.meetings.iter().collect());
+        if faults.listed_in_several_groups {
+            // The body's first year again under an older period, and the
+            // first body whole under the historical bodies.
+            let first = b.meetings.iter().map(|m| m.date.year()).min();
+            let early = b
+                .meetings
+                .iter()
+                .filter(|m| Some(m.date.year()) == first)
+                .collect();
+            add(OLDER_PERIOD, b, early);
+            if n == 0 {
+                add(HISTORICAL, b, b.meetings.iter().collect());
             }
         }
     }
     json!({ "Udvalg": groups })
 }
+
+/// The older election-period group of [`Faults::listed_in_several_groups`].
+pub const OLDER_PERIOD: &str = "Udvalg 2018-2021";
+
+/// The group of bodies that no longer meet.
+pub const HISTORICAL: &str = "Historiske udvalg";
 
 /// `GET /api/agenda/dagsorden/{meetingId}`.
 pub fn dagsorden(body: &FakeBody, m: &FakeMeeting) -> Value {

@@ -106,6 +106,8 @@ pub struct FakePortal {
     sessions: Arc<Mutex<HashSet<String>>>,
     secret: Arc<String>,
     issued: Arc<AtomicU64>,
+    /// Files whose first signed URL has been used (and refused as expired).
+    expired: Arc<Mutex<HashSet<String>>>,
 }
 
 impl FakePortal {
@@ -125,6 +127,7 @@ impl FakePortal {
             sessions: Arc::default(),
             secret: Arc::new(secret),
             issued: Arc::default(),
+            expired: Arc::default(),
         }
     }
 
@@ -413,7 +416,8 @@ fn json_response(p: &FakePortal, text: String) -> Response {
 }
 
 async fn udvalgsliste(State(p): State<FakePortal>) -> Response {
-    let text = render::udvalgsliste(&lock(&p.data)).to_string();
+    let faults = lock(&p.faults).clone();
+    let text = render::udvalgsliste(&lock(&p.data), &faults).to_string();
     bump(&p.counters.list);
     json_response(&p, text)
 }
@@ -446,10 +450,41 @@ async fn pdf_redirect(State(p): State<FakePortal>, Path(guid): Path<String>) -> 
         return not_found();
     }
     bump(&p.counters.pdf_redirect);
-    redirect(&format!(
-        "/static/signed/{guid}.pdf?sig={}",
-        p.signature(&guid)
-    ))
+    if let Some(page) = viewer_page(&p, &guid) {
+        return page;
+    }
+    redirect(&signed_url(&p, &guid))
+}
+
+/// Where a file's signed URL points.
+fn signed_url(p: &FakePortal, guid: &str) -> String {
+    format!(
+        "/static/signed/{guid}.pdf?sig={}&X-Amz-Expires=300",
+        p.signature(guid)
+    )
+}
+
+/// The document-viewer page for a bilag or case PDF, where the faults say so.
+fn viewer_page(p: &FakePortal, guid: &str) -> Option<Response> {
+    let faults = lock(&p.faults);
+    if !faults.viewer_page.contains(guid) {
+        return None;
+    }
+    let src = if faults.viewer_nowhere.contains(guid) {
+        format!("/static/signed/{guid}-mangler.pdf?sig=0&amp;X-Amz-Expires=300")
+    } else {
+        signed_url(p, guid).replace('&', "&amp;")
+    };
+    let body = format!(
+        "<header><h1>Dokument</h1></header>\n<iframe id=\"pdfframe\" src=\"{src}\" width=\"100%\" height=\"900\"></iframe>"
+    );
+    Some(
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html_page("Dokument", &body),
+        )
+            .into_response(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -480,12 +515,21 @@ async fn pdf_file(
     let Some(guid) = file.strip_suffix(".pdf") else {
         return not_found();
     };
+    let source = {
+        let data = lock(&p.data);
+        data.bilag(guid)
+            .map(|b| b.pdf.clone())
+            .or_else(|| data.document(guid).map(|d| d.pdf.clone()))
+    };
+    let Some(source) = source else {
+        return not_found();
+    };
     if q.sig.as_deref() != Some(p.signature(guid).as_str()) {
         return (StatusCode::FORBIDDEN, "Forbidden").into_response();
     }
-    let Some(source) = lock(&p.data).bilag(guid).map(|b| b.pdf.clone()) else {
-        return not_found();
-    };
+    if lock(&p.faults).signed_expires_first_use && lock(&p.expired).insert(guid.to_string()) {
+        return (StatusCode::FORBIDDEN, "Request has expired").into_response();
+    }
     match tokio::task::spawn_blocking(move || source.read()).await {
         Ok(Ok(bytes)) => {
             bump(&p.counters.pdf_file);
@@ -505,6 +549,12 @@ async fn case_pdf(State(p): State<FakePortal>, Query(q): Query<DocumentQuery>) -
     let Some(id) = q.document_id else {
         return not_found();
     };
+    if lock(&p.data).document(&id).is_none() {
+        return not_found();
+    }
+    if let Some(page) = viewer_page(&p, &id) {
+        return page;
+    }
     let Some(source) = lock(&p.data).document(&id).map(|d| d.pdf.clone()) else {
         return not_found();
     };

@@ -52,4 +52,9 @@ item_count: number,
 /**
  * Of which closed.
  */
-closed_items: number, };
+closed_items: number, 
+/**
+ * A closed meeting: a closed publication ("Lukket referat") or a
+ * meeting whose items are all closed. Only the closed scope sees it.
+ */
+closed: boolean, };

@@ -154,7 +154,12 @@ impl Mappe {
             NoteScope::Case(c) => {
                 self.case_history_for(c, scope)?;
             }
-            NoteScope::Meeting(_) | NoteScope::All => {}
+            NoteScope::Meeting(m) => {
+                if read.meeting_is_open(*m)? != Some(true) {
+                    return Err(Error::NotFound(format!("mødet {m} findes ikke")));
+                }
+            }
+            NoteScope::All => {}
         }
         let item_open = |id: ItemId| -> Result<bool> { Ok(!read.item_context(id)?.closed) };
         // Whether a case was ever treated behind closed doors, looked up once per case.

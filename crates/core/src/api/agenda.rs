@@ -51,7 +51,7 @@ impl Mappe {
     /// Follows the bodies `name` matches (name, former name or abbreviation);
     /// returns the names of every followed body.
     pub(crate) fn follow(&self, name: &str) -> Result<Vec<String>> {
-        let ids = self.store.read().find_bodies(name)?;
+        let ids = self.store.read().find_bodies(name, false)?;
         let now = chrono::Utc::now().to_rfc3339();
         self.store.write(|w| {
             for id in &ids {
@@ -65,7 +65,7 @@ impl Mappe {
     /// Stops following the bodies `name` matches; an error when none of them
     /// was followed.
     pub(crate) fn unfollow(&self, name: &str) -> Result<Vec<String>> {
-        let ids: Vec<BodyId> = self.store.read().find_bodies(name)?;
+        let ids: Vec<BodyId> = self.store.read().find_bodies(name, false)?;
         let removed = self.store.write(|w| {
             let mut any = false;
             for id in &ids {
@@ -119,7 +119,10 @@ impl Mappe {
         next: usize,
         scope: Scope,
     ) -> Result<Vec<AgendaEntry>> {
-        let meetings = self.store.read().upcoming_meetings(from, next)?;
+        let meetings = self
+            .store
+            .read()
+            .upcoming_meetings(from, next, !scope.sees_closed())?;
         self.entries(meetings, scope)
     }
 
@@ -132,13 +135,17 @@ impl Mappe {
         last: usize,
         scope: Scope,
     ) -> Result<Vec<AgendaEntry>> {
-        let meetings = self.store.read().recent_meetings(before, last)?;
+        let meetings = self
+            .store
+            .read()
+            .recent_meetings(before, last, !scope.sees_closed())?;
         self.entries(meetings, scope)
     }
 
-    /// Every body that has met, by name, with whether the member follows it.
-    pub(crate) fn bodies_to_follow(&self) -> Result<Vec<BodyChoice>> {
-        self.store.read().bodies_to_follow()
+    /// Every body that has met, by name, with whether the member follows
+    /// it; without the closed scope, closed meetings count nowhere.
+    pub(crate) fn bodies_to_follow(&self, scope: Scope) -> Result<Vec<BodyChoice>> {
+        self.store.read().bodies_to_follow(!scope.sees_closed())
     }
 
     /// Follows (`on`) or stops following one body by its id; returns the
@@ -156,7 +163,7 @@ impl Mappe {
                 w.unfollow(body).map(|_| ())
             }
         })?;
-        self.bodies_to_follow()
+        self.bodies_to_follow(Scope::Member)
     }
 
     fn entries(&self, meetings: Vec<UpcomingMeeting>, scope: Scope) -> Result<Vec<AgendaEntry>> {

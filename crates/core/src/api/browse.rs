@@ -54,13 +54,6 @@ pub struct ItemView {
     pub link: Option<String>,
 }
 
-fn hide_closed(m: &mut MeetingSummary, scope: Scope) {
-    if !scope.sees_closed() {
-        m.item_count -= m.closed_items;
-        m.closed_items = 0;
-    }
-}
-
 impl Mappe {
     /// Meetings in a span, of one body (name, former name or abbreviation)
     /// or all, newest first.
@@ -73,23 +66,23 @@ impl Mappe {
     ) -> Result<Vec<MeetingSummary>> {
         let read = self.store.read();
         let bodies = match body {
-            Some(name) => read.find_bodies(name)?,
+            Some(name) => read.find_bodies(name, !scope.sees_closed())?,
             None => Vec::new(),
         };
-        let mut meetings = read.meetings(from, to, &bodies)?;
-        for m in &mut meetings {
-            hide_closed(m, scope);
-        }
-        Ok(meetings)
+        Ok(read
+            .meetings(from, to, &bodies)?
+            .into_iter()
+            .filter_map(|m| scope.meeting(m))
+            .collect())
     }
 
     /// One meeting and its agenda.
     pub(crate) fn meeting(&self, id: MeetingId, scope: Scope) -> Result<MeetingView> {
         let read = self.store.read();
-        let mut meeting = read
+        let meeting = read
             .meeting_summary(id)?
+            .and_then(|m| scope.meeting(m))
             .ok_or_else(|| Error::NotFound(format!("mødet {id} findes ikke")))?;
-        hide_closed(&mut meeting, scope);
         let mut details: std::collections::HashMap<ItemId, _> = read
             .item_details(id)?
             .into_iter()

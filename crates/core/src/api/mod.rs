@@ -46,7 +46,7 @@ use crate::index::SearchIndex;
 use crate::ingest;
 use crate::model::AttachmentId;
 use crate::model::SourceKind;
-use crate::sources::portal::{self, PortalReport};
+use crate::sources::portal::{self, municipalities, PortalReport};
 use crate::store::{FailedFile, Store, StoreCounts, Treatment};
 use crate::{demo, Error, Result};
 use serde::Serialize;
@@ -212,6 +212,10 @@ pub struct Mappe {
     jobs: Mutex<()>,
 }
 
+/// A temporary file this old is removed even when its process may run
+/// (a name without a process id, or a system that cannot be asked).
+const ORPHAN_AGE: Duration = Duration::from_secs(24 * 3600);
+
 impl Mappe {
     /// Opens (creating when needed) the data directory `dir`. From here on
     /// the process creates files private to the member (umask 0o077), and a
@@ -238,7 +242,7 @@ impl Mappe {
         };
         let blobs = BlobStore::new(dir.join("files"));
         // Attachments of an import that was killed before it finished.
-        blobs.remove_stale_temps(Duration::from_secs(24 * 3600))?;
+        blobs.remove_orphan_temps(ORPHAN_AGE)?;
         Ok(Mappe {
             dir: dir.to_path_buf(),
             store,
@@ -253,10 +257,15 @@ impl Mappe {
     /// finish and holds the turn until the guard drops. Only jobs take it:
     /// one job at a time keeps two of them from reading the same new file
     /// twice or from opening the index writer (one per index) together.
+    /// Every job begins by removing the partial downloads and copies that a
+    /// killed run left behind.
     pub(crate) fn job(&self) -> MutexGuard<'_, ()> {
         // A job that panicked left the store consistent (its transactions
         // rolled back), so the turn passes on.
-        self.jobs.lock().unwrap_or_else(|p| p.into_inner())
+        let turn = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        // Best effort: a file that cannot be removed now goes another time.
+        let _ = self.blobs.remove_orphan_temps(ORPHAN_AGE);
+        turn
     }
 
     /// One-line notices for the member about opening the data directory
@@ -316,7 +325,7 @@ impl Mappe {
             query.body_ids = self
                 .store
                 .read()
-                .find_bodies(name)?
+                .find_bodies(name, !request.query.include_closed)?
                 .into_iter()
                 .map(|b| b.0)
                 .collect();
@@ -419,19 +428,39 @@ impl Mappe {
 
 /// Sources, sync and case history.
 impl Mappe {
-    /// Adds a portal (FirstAgenda Publication) by its base URL.
+    /// Adds a portal (FirstAgenda Publication) by its base URL, or by the
+    /// name of a municipality on the shipped list ("aarhus", "Aarhus Kommune").
     pub(crate) fn add_portal_source(&self, url: &str, name: Option<&str>) -> Result<Source> {
-        let url = url.trim().trim_end_matches('/');
-        let host = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"))
-            .filter(|h| !h.is_empty() && !h.contains(char::is_whitespace))
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "«{url}» er ikke en webadresse; skriv fx https://dagsordener.aarhus.dk"
-                ))
+        let text = url.trim().trim_end_matches('/');
+        let (url, default_name) = if text.contains("://") {
+            let host = text
+                .strip_prefix("https://")
+                .or_else(|| text.strip_prefix("http://"))
+                .filter(|h| !h.is_empty() && !h.contains(char::is_whitespace))
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "«{text}» er ikke en webadresse; skriv fx https://dagsordener.aarhus.dk eller aarhus"
+                    ))
+                })?;
+            (text.to_string(), host.to_string())
+        } else {
+            let m = municipalities::find(text).map_err(|close| {
+                let close: Vec<String> = close.iter().map(|m| m.short.clone()).collect();
+                Error::NotFound(match close.as_slice() {
+                    [] => format!(
+                        "kender ingen kommune med en dagsordensportal ved navn «{text}»; skriv portalens adresse, fx https://dagsordener.aarhus.dk"
+                    ),
+                    [one] => format!("kender ingen kommune ved navn «{text}»; mente du {one}?"),
+                    [rest @ .., last] => format!(
+                        "kender ingen kommune ved navn «{text}»; mente du {} eller {last}?",
+                        rest.join(", ")
+                    ),
+                })
             })?;
-        let name = name.map(str::to_string).unwrap_or_else(|| host.to_string());
+            (m.url.clone(), m.name.clone())
+        };
+        let url = url.as_str();
+        let name = name.map(str::to_string).unwrap_or(default_name);
         let id = self
             .store
             .write(|w| w.add_source(SourceKind::Portal, &name, url))?;

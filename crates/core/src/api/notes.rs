@@ -440,7 +440,7 @@ impl Mappe {
         let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
             .map_err(|_| Error::Invalid(format!("«{date}» er ikke en dato (ÅÅÅÅ-MM-DD)")))?;
         let mut found = Vec::new();
-        for b in read.find_bodies(body)? {
+        for b in read.find_bodies(body, false)? {
             found.extend(read.meetings_on(b, date)?);
         }
         match found.as_slice() {

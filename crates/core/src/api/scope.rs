@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::store::ItemContext;
+use crate::store::{ItemContext, MeetingSummary};
 
 /// What a caller may see and do. There is no default: every caller states
 /// its scope, and a scope can never be widened by a request's contents.
@@ -50,5 +50,20 @@ impl Scope {
         }
         item.attachments.retain(|a| !a.closed);
         Some(item)
+    }
+
+    /// What of a meeting this scope sees: nothing of a closed meeting (a
+    /// closed publication, or one whose items are all closed) without the
+    /// closed scope, and of an open one its open items only.
+    pub(crate) fn meeting(self, mut meeting: MeetingSummary) -> Option<MeetingSummary> {
+        if self.sees_closed() {
+            return Some(meeting);
+        }
+        if meeting.closed {
+            return None;
+        }
+        meeting.item_count -= meeting.closed_items;
+        meeting.closed_items = 0;
+        Some(meeting)
     }
 }

@@ -183,7 +183,7 @@ impl<'m> Session<'m> {
 
     /// The bodies named (name, former name or abbreviation).
     pub fn body_ids(&self, names: &[String]) -> Result<Vec<BodyId>> {
-        self.mappe.body_ids(names)
+        self.mappe.body_ids(names, self.scope)
     }
 
     /// What is stored, counted as this scope sees it.
@@ -213,7 +213,7 @@ impl<'m> Session<'m> {
 
     /// Every body that has met, with whether the member follows it.
     pub fn bodies_to_follow(&self) -> Result<Vec<BodyChoice>> {
-        self.mappe.bodies_to_follow()
+        self.mappe.bodies_to_follow(self.scope)
     }
 
     /// The names of the followed bodies.

@@ -21,11 +21,12 @@ impl Mappe {
 
     /// The bodies named (current name, former name or abbreviation, as the
     /// search's `--body` takes them); an unknown name is an error.
-    pub(crate) fn body_ids(&self, names: &[String]) -> Result<Vec<BodyId>> {
+    /// Without the closed scope, a body known only from closed meetings is unknown.
+    pub(crate) fn body_ids(&self, names: &[String], scope: Scope) -> Result<Vec<BodyId>> {
         let read = self.store.read();
         let mut ids = Vec::new();
         for name in names {
-            ids.extend(read.find_bodies(name)?);
+            ids.extend(read.find_bodies(name, !scope.sees_closed())?);
         }
         ids.sort();
         ids.dedup();

@@ -446,6 +446,14 @@ fn select(
             (items, notes, ManifestScope::Case(case.clone()))
         }
         BundleScope::Meeting(meeting) => {
+            // A closed meeting (a closed publication, or all items closed)
+            // has nothing to share, and its body and date are not to leave
+            // the machine in a manifest.
+            if read.meeting_is_open(*meeting)? == Some(false) {
+                return Err(Error::Invalid(format!(
+                    "mødet {meeting} er lukket; et lukket møde kan ikke deles"
+                )));
+            }
             let items = read.meeting_items(*meeting)?;
             let Some(first) = items.first() else {
                 return Err(Error::NotFound(format!(

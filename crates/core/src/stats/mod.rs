@@ -186,7 +186,7 @@ pub fn compute(read: &Reader<'_>, q: &StatsQuery, open_only: bool) -> Result<Sta
     let range = match (q.from, q.to) {
         (Some(f), Some(t)) => Some((f, t)),
         _ => read
-            .stats_date_range(q)?
+            .stats_date_range(q, open_only)?
             .map(|(a, b)| (q.from.unwrap_or(a), q.to.unwrap_or(b))),
     };
     let mut rows = Vec::new();

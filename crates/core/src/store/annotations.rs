@@ -435,6 +435,22 @@ impl Reader<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Whether a meeting is open (see [`super::read::OPEN_MEETING`]);
+    /// `None` for an unknown meeting.
+    pub fn meeting_is_open(&self, meeting: MeetingId) -> Result<Option<bool>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM meetings m WHERE m.id = ?1",
+                    super::read::OPEN_MEETING
+                ),
+                [meeting.0],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Whether a meeting exists.
     pub fn meeting_exists(&self, meeting: MeetingId) -> Result<bool> {
         Ok(self

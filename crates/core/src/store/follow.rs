@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use serde::Serialize;
 
+use super::read::OPEN_MEETING;
 use super::{Reader, Writer};
 use crate::model::{BodyId, MeetingId};
 use crate::Result;
@@ -76,16 +77,23 @@ impl Reader<'_> {
 
     /// The next `limit` meetings of followed bodies on or after `from`
     /// (withdrawn ones left out), soonest first.
-    pub fn upcoming_meetings(&self, from: NaiveDate, limit: usize) -> Result<Vec<UpcomingMeeting>> {
-        let mut stmt = self.conn.prepare(
+    /// With `open_only`, closed meetings are left out as if never stored.
+    pub fn upcoming_meetings(
+        &self,
+        from: NaiveDate,
+        limit: usize,
+        open_only: bool,
+    ) -> Result<Vec<UpcomingMeeting>> {
+        let seen = if open_only { OPEN_MEETING } else { "1" };
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT m.id, b.name, m.date, m.start_time
                FROM meetings m
                JOIN followed_bodies f ON f.body_id = m.body_id
                JOIN bodies b ON b.id = m.body_id
-              WHERE m.date >= ?1 AND m.withdrawn_at IS NULL
+              WHERE m.date >= ?1 AND m.withdrawn_at IS NULL AND {seen}
               ORDER BY m.date, m.start_time, b.name, m.id
-              LIMIT ?2",
-        )?;
+              LIMIT ?2"
+        ))?;
         let rows = stmt
             .query_map(params![from, limit as i64], upcoming_row)?
             .collect::<rusqlite::Result<_>>()?;
@@ -93,15 +101,17 @@ impl Reader<'_> {
     }
 
     /// Every body that has met, by name, with whether it is followed.
-    pub fn bodies_to_follow(&self) -> Result<Vec<BodyRow>> {
-        let mut stmt = self.conn.prepare(
+    /// With `open_only`, closed meetings count nowhere, as if never stored.
+    pub fn bodies_to_follow(&self, open_only: bool) -> Result<Vec<BodyRow>> {
+        let seen = if open_only { OPEN_MEETING } else { "1" };
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT b.id, b.name, b.short,
                     EXISTS (SELECT 1 FROM followed_bodies f WHERE f.body_id = b.id),
                     COUNT(m.id), MAX(m.date)
-               FROM bodies b JOIN meetings m ON m.body_id = b.id AND m.withdrawn_at IS NULL
+               FROM bodies b JOIN meetings m ON m.body_id = b.id AND m.withdrawn_at IS NULL AND {seen}
               GROUP BY b.id
-              ORDER BY b.name",
-        )?;
+              ORDER BY b.name"
+        ))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(BodyRow {
@@ -119,16 +129,23 @@ impl Reader<'_> {
 
     /// The last `limit` meetings of followed bodies before `before`
     /// (withdrawn ones left out), newest first.
-    pub fn recent_meetings(&self, before: NaiveDate, limit: usize) -> Result<Vec<UpcomingMeeting>> {
-        let mut stmt = self.conn.prepare(
+    /// With `open_only`, closed meetings are left out as if never stored.
+    pub fn recent_meetings(
+        &self,
+        before: NaiveDate,
+        limit: usize,
+        open_only: bool,
+    ) -> Result<Vec<UpcomingMeeting>> {
+        let seen = if open_only { OPEN_MEETING } else { "1" };
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT m.id, b.name, m.date, m.start_time
                FROM meetings m
                JOIN followed_bodies f ON f.body_id = m.body_id
                JOIN bodies b ON b.id = m.body_id
-              WHERE m.date < ?1 AND m.withdrawn_at IS NULL
+              WHERE m.date < ?1 AND m.withdrawn_at IS NULL AND {seen}
               ORDER BY m.date DESC, m.start_time DESC, b.name, m.id
-              LIMIT ?2",
-        )?;
+              LIMIT ?2"
+        ))?;
         let rows = stmt
             .query_map(params![before, limit as i64], upcoming_row)?
             .collect::<rusqlite::Result<_>>()?;

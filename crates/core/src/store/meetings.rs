@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use serde::Serialize;
 
+use super::read::OPEN_MEETING;
 use super::Reader;
 use crate::model::{BodyId, ItemFlags, ItemId, ItemKind, MeetingId};
 use crate::Result;
@@ -36,6 +37,9 @@ pub struct MeetingSummary {
     pub item_count: u32,
     /// Of which closed.
     pub closed_items: u32,
+    /// A closed meeting: a closed publication ("Lukket referat") or a
+    /// meeting whose items are all closed. Only the closed scope sees it.
+    pub closed: bool,
 }
 
 impl Reader<'_> {
@@ -72,7 +76,8 @@ impl Reader<'_> {
             "SELECT m.id, b.id, b.name, m.date, m.start_time, m.end_time, m.place, m.publication,
                     m.withdrawn_at IS NOT NULL,
                     (SELECT COUNT(*) FROM items i WHERE i.meeting_id = m.id),
-                    (SELECT COUNT(*) FROM items i WHERE i.meeting_id = m.id AND i.closed = 1)
+                    (SELECT COUNT(*) FROM items i WHERE i.meeting_id = m.id AND i.closed = 1),
+                    NOT {OPEN_MEETING}
                FROM meetings m JOIN bodies b ON b.id = m.body_id
               WHERE {filter}
               ORDER BY m.date DESC, b.name, m.id"
@@ -91,6 +96,7 @@ impl Reader<'_> {
                     withdrawn: r.get(8)?,
                     item_count: r.get(9)?,
                     closed_items: r.get(10)?,
+                    closed: r.get(11)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0004_follow.sql"),
     include_str!("0005_attachment_access.sql"),
     include_str!("0006_member_attachments.sql"),
+    include_str!("0007_closed_meetings.sql"),
 ];
 
 /// A handle on the SQLite database of one data directory, to share between

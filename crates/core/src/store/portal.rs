@@ -36,6 +36,9 @@ pub struct PortalMeeting<'a> {
     pub place: Option<&'a str>,
     /// Which publication this entry is.
     pub publication: Publication,
+    /// A closed publication ("Lukket referat"): stored as a meeting of its
+    /// own, apart from the open one of the same body and day.
+    pub closed: bool,
 }
 
 /// Extra facts of an item that come from a portal.
@@ -70,7 +73,8 @@ impl Writer<'_> {
         m: &PortalMeeting<'_>,
         body_name: &str,
     ) -> Result<(MeetingId, bool)> {
-        let key = format!("portal:{}:{}/{}", m.source.0, body_name, m.date);
+        let lukket = if m.closed { ":lukket" } else { "" };
+        let key = format!("portal:{}:{}/{}{lukket}", m.source.0, body_name, m.date);
         let existing: Option<(i64, String)> = self
             .tx
             .query_row(
@@ -82,9 +86,9 @@ impl Writer<'_> {
         match existing {
             None => {
                 self.tx.execute(
-                    "INSERT INTO meetings (body_id, date, start_time, end_time, place, publication, source_key, source_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![m.body.0, m.date, m.start, m.end, m.place, m.publication.as_str(), key, m.source.0],
+                    "INSERT INTO meetings (body_id, date, start_time, end_time, place, publication, source_key, source_id, closed)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![m.body.0, m.date, m.start, m.end, m.place, m.publication.as_str(), key, m.source.0, m.closed],
                 )?;
                 Ok((MeetingId(self.tx.last_insert_rowid()), true))
             }

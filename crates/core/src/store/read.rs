@@ -67,6 +67,31 @@ pub(crate) const OPEN_ATTACHMENT: &str =
               WHERE ia.attachment_id = a.id AND i.closed = 0 AND ia.closed = 0)
          OR EXISTS (SELECT 1 FROM documents d WHERE d.attachment_id = a.id))";
 
+/// The SQL condition on `m.id` (a row of `meetings` named `m`) that a
+/// meeting is open: it is not a closed publication's placeholder, and it has
+/// an open item or no items yet. A meeting whose items are all closed is
+/// closed: the open scope sees nothing of it, not even that it was held.
+pub(crate) const OPEN_MEETING: &str = open_meeting!();
+
+/// [`OPEN_MEETING`] as a literal, so [`OPEN_BODY`] can be built from it.
+macro_rules! open_meeting {
+    () => {
+        "(m.closed = 0 AND (EXISTS (SELECT 1 FROM items i WHERE i.meeting_id = m.id AND i.closed = 0)
+                           OR NOT EXISTS (SELECT 1 FROM items i WHERE i.meeting_id = m.id)))"
+    };
+}
+use open_meeting;
+
+/// The SQL condition on `b.id` (a row of `bodies` named `b`) that the open
+/// scope knows a body: it has an open meeting, or no meeting at all. A body
+/// known only from closed meetings is unknown to it.
+pub(crate) const OPEN_BODY: &str = concat!(
+    "(NOT EXISTS (SELECT 1 FROM meetings m WHERE m.body_id = b.id)
+      OR EXISTS (SELECT 1 FROM meetings m WHERE m.body_id = b.id AND ",
+    open_meeting!(),
+    "))"
+);
+
 impl Reader<'_> {
     /// Counts for `status`; with `open_only`, as if closed items and the
     /// files only they use had never been stored.
@@ -77,9 +102,11 @@ impl Reader<'_> {
         // The attachments this scope sees, as a condition on `a.id`.
         let seen = if open_only { OPEN_ATTACHMENT } else { "1" };
         let items = if open_only { "WHERE closed = 0" } else { "" };
+        let meetings = if open_only { OPEN_MEETING } else { "1" };
+        let bodies = if open_only { OPEN_BODY } else { "1" };
         Ok(StoreCounts {
-            bodies: count("SELECT count(*) FROM bodies")?,
-            meetings: count("SELECT count(*) FROM meetings")?,
+            bodies: count(&format!("SELECT count(*) FROM bodies b WHERE {bodies}"))?,
+            meetings: count(&format!("SELECT count(*) FROM meetings m WHERE {meetings}"))?,
             items: count(&format!("SELECT count(*) FROM items {items}"))?,
             attachments: count(&format!("SELECT count(*) FROM attachments a WHERE {seen}"))?,
             pages: count(&format!(
@@ -282,12 +309,15 @@ impl Reader<'_> {
 
     /// Bodies whose current name, former name or abbreviation matches `name`
     /// (case-insensitive; a unique prefix of a name also matches).
-    pub fn find_bodies(&self, name: &str) -> Result<Vec<BodyId>> {
+    /// With `open_only`, a body known only from closed meetings is unknown.
+    pub fn find_bodies(&self, name: &str, open_only: bool) -> Result<Vec<BodyId>> {
         let needle = name.trim().to_lowercase();
-        let mut stmt = self.conn.prepare(
-            "SELECT id, name, short FROM bodies
-             UNION ALL SELECT b.id, n.name, NULL FROM body_names n JOIN bodies b ON b.id = n.body_id",
-        )?;
+        let seen = if open_only { OPEN_BODY } else { "1" };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT b.id, b.name, b.short FROM bodies b WHERE {seen}
+             UNION ALL SELECT b.id, n.name, NULL FROM body_names n JOIN bodies b ON b.id = n.body_id
+              WHERE {seen}"
+        ))?;
         let rows: Vec<(i64, String, Option<String>)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;

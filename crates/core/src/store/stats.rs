@@ -5,6 +5,7 @@
 //! The counting rules live in the WHERE clauses below and in
 //! [`crate::stats`]'s module docs; the two must say the same thing.
 
+use super::read::OPEN_MEETING;
 use super::Reader;
 use crate::model::{AttachmentId, BodyId, ItemId, MeetingId};
 use crate::stats::{Interval, StatsQuery};
@@ -115,7 +116,7 @@ WITH m AS (
                   + 1440) % 1440
          END AS minutes
     FROM meetings
-   WHERE withdrawn_at IS NULL
+   WHERE withdrawn_at IS NULL /*open-meetings*/
      AND (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2)
      AND (?3 IS NULL OR body_id IN (SELECT value FROM json_each(?3)))
 ),
@@ -126,11 +127,16 @@ ci AS (
    WHERE i.postponed = 0 AND i.withdrawn_at IS NULL /*open-only*/
 )";
 
-/// [`SCOPE`], for the open scope without closed items (as if they had never
-/// been stored: they count nowhere, not even as items).
+/// [`SCOPE`], for the open scope without closed items and closed meetings
+/// (as if they had never been stored: they count nowhere, not even as items).
 fn scope_sql(open_only: bool) -> String {
-    let only = if open_only { "AND i.closed = 0" } else { "" };
-    SCOPE.replace("/*open-only*/", only)
+    if !open_only {
+        return SCOPE.to_string();
+    }
+    SCOPE.replace("/*open-only*/", "AND i.closed = 0").replace(
+        "/*open-meetings*/",
+        &format!("AND id IN (SELECT m.id FROM meetings m WHERE {OPEN_MEETING})"),
+    )
 }
 
 fn key_len(by: Interval) -> i64 {
@@ -219,10 +225,15 @@ impl Reader<'_> {
     }
 
     /// The first and last meeting day in scope (for filling empty periods).
-    pub fn stats_date_range(&self, q: &StatsQuery) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    pub fn stats_date_range(
+        &self,
+        q: &StatsQuery,
+        open_only: bool,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>> {
         let bodies = body_filter(q);
+        let scope = scope_sql(open_only);
         let (a, b): (Option<NaiveDate>, Option<NaiveDate>) = self.conn.query_row(
-            &format!("{SCOPE} SELECT min(date), max(date) FROM m"),
+            &format!("{scope} SELECT min(date), max(date) FROM m"),
             params![q.from, q.to, bodies, key_len(q.by)],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;

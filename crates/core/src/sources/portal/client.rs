@@ -1,6 +1,12 @@
 //! HTTP to one portal: the anonymous session cookie, JSON and PDF requests,
 //! timeouts, and retries with backoff on server errors and lost connections.
 //! Concurrency is bounded by the caller.
+//!
+//! A PDF link of a live portal may answer with its document-viewer page
+//! instead of the file: the page's `<iframe id="pdfframe">` points to a
+//! short-lived signed URL, which is followed (and asked for anew once when it
+//! has expired). Whatever is not a PDF by its first bytes is refused, so it
+//! is never stored as a bilag.
 
 use super::json::{Agenda, CommitteeList};
 use sha2::{Digest, Sha256};
@@ -38,6 +44,8 @@ pub enum FetchError {
     Status(u16),
     /// The answer was not the JSON we expect.
     Malformed(String),
+    /// A PDF link answered with something that is not a PDF.
+    NotPdf(String),
     /// Anything else (timeouts after all retries, a broken transfer).
     Other(String),
 }
@@ -49,6 +57,7 @@ impl std::fmt::Display for FetchError {
             FetchError::Status(404) => write!(f, "findes ikke på portalen (HTTP 404)"),
             FetchError::Status(code) => write!(f, "portalen svarede med fejl (HTTP {code})"),
             FetchError::Malformed(e) => write!(f, "portalen sendte ugyldige data ({e})"),
+            FetchError::NotPdf(what) => write!(f, "portalen sendte ikke en PDF, men {what}"),
             FetchError::Other(e) => write!(f, "{e}"),
         }
     }
@@ -105,24 +114,103 @@ impl PortalClient {
         Ok((agenda, hex::encode(Sha256::digest(&bytes))))
     }
 
-    /// Downloads a PDF (following redirects) into `target`; returns its size.
+    /// Downloads a PDF (following redirects and the viewer page's frame)
+    /// into `target`; returns its size. Anything that is not a PDF is an
+    /// error, and `target` then holds nothing to keep.
     pub async fn download(&self, path: &str, target: &Path) -> Result<u64, FetchError> {
+        let link = self.url(path);
+        let mut asked_again = false;
+        loop {
+            let page = match self.fetch_pdf(&link, target).await {
+                Ok(Fetched::Pdf(size)) => return Ok(size),
+                Ok(Fetched::Page(page)) => page,
+                Ok(Fetched::Other(what)) => return Err(FetchError::NotPdf(what)),
+                // The link redirected to a signed URL that had expired: once more.
+                Err(FetchError::Status(403)) if !asked_again => {
+                    asked_again = true;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let Some(frame) = viewer_frame(&page) else {
+                return Err(FetchError::NotPdf("en HTML-side uden dokument".into()));
+            };
+            let url = reqwest::Url::parse(&link)
+                .and_then(|base| base.join(&frame))
+                .map_err(|_| FetchError::NotPdf("en side med et ugyldigt dokumentlink".into()))?;
+            match self.fetch_pdf(url.as_str(), target).await {
+                Ok(Fetched::Pdf(size)) => return Ok(size),
+                Ok(Fetched::Page(_)) => {
+                    return Err(FetchError::NotPdf("en HTML-side i visningen".into()))
+                }
+                Ok(Fetched::Other(what)) => return Err(FetchError::NotPdf(what)),
+                // A signed URL that expired before it was used: one new one.
+                Err(FetchError::Status(403)) if !asked_again => asked_again = true,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// GETs `url`: a PDF (by its first bytes) is written to `target`, an
+    /// HTML page is returned (up to [`MAX_PAGE`] bytes), anything else named.
+    async fn fetch_pdf(&self, url: &str, target: &Path) -> Result<Fetched, FetchError> {
         self.retry(|| async {
-            let mut response = self.send(path).await?;
-            let mut file = tokio::fs::File::create(target).await.map_err(|e| {
+            let mut response = self.send_url(url).await?;
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            // The first bytes decide; a PDF may have up to 1 KiB before its header.
+            let mut head = Vec::new();
+            let mut done = false;
+            while head.len() < PDF_HEADER_WITHIN {
+                match response.chunk().await.map_err(transfer_error)? {
+                    Some(chunk) => head.extend_from_slice(&chunk),
+                    None => {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            let window = &head[..head.len().min(PDF_HEADER_WITHIN)];
+            if !window.windows(5).any(|w| w == b"%PDF-") {
+                let looks_html = content_type.contains("html")
+                    || window.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
+                if !looks_html {
+                    let what = if content_type.is_empty() {
+                        "en ukendt filtype".to_string()
+                    } else {
+                        content_type
+                            .split(';')
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .to_string()
+                    };
+                    return Ok(Fetched::Other(what));
+                }
+                while !done && head.len() < MAX_PAGE {
+                    match response.chunk().await.map_err(transfer_error)? {
+                        Some(chunk) => head.extend_from_slice(&chunk),
+                        None => done = true,
+                    }
+                }
+                return Ok(Fetched::Page(String::from_utf8_lossy(&head).into_owned()));
+            }
+            let write_err = |e: std::io::Error| {
                 FetchError::Other(format!("kunne ikke skrive {}: {e}", target.display()))
-            })?;
-            let mut size = 0u64;
+            };
+            let mut file = tokio::fs::File::create(target).await.map_err(write_err)?;
+            file.write_all(&head).await.map_err(write_err)?;
+            let mut size = head.len() as u64;
             while let Some(chunk) = response.chunk().await.map_err(transfer_error)? {
-                file.write_all(&chunk).await.map_err(|e| {
-                    FetchError::Other(format!("kunne ikke skrive {}: {e}", target.display()))
-                })?;
+                file.write_all(&chunk).await.map_err(write_err)?;
                 size += chunk.len() as u64;
             }
-            file.flush()
-                .await
-                .map_err(|e| FetchError::Other(e.to_string()))?;
-            Ok(size)
+            file.flush().await.map_err(write_err)?;
+            Ok(Fetched::Pdf(size))
         })
         .await
     }
@@ -140,7 +228,11 @@ impl PortalClient {
     }
 
     async fn send(&self, path: &str) -> Result<reqwest::Response, FetchError> {
-        let response = self.http.get(self.url(path)).send().await.map_err(|e| {
+        self.send_url(&self.url(path)).await
+    }
+
+    async fn send_url(&self, url: &str) -> Result<reqwest::Response, FetchError> {
+        let response = self.http.get(url).send().await.map_err(|e| {
             if e.is_connect() {
                 FetchError::Unreachable(root_cause(&e))
             } else {
@@ -179,8 +271,75 @@ fn retryable(e: &FetchError) -> bool {
     match e {
         FetchError::Status(code) => *code >= 500 || *code == 429,
         FetchError::Unreachable(_) | FetchError::Other(_) => true,
-        FetchError::Malformed(_) => false,
+        FetchError::Malformed(_) | FetchError::NotPdf(_) => false,
     }
+}
+
+/// A PDF's header may come this far into the file.
+const PDF_HEADER_WITHIN: usize = 1024;
+
+/// The most of an HTML page read to look for the viewer's frame.
+const MAX_PAGE: usize = 1 << 20;
+
+/// What a PDF link answered.
+enum Fetched {
+    /// A PDF of this many bytes, written to the target.
+    Pdf(u64),
+    /// An HTML page (the portal's document viewer, or an error page).
+    Page(String),
+    /// Something else, by its content type.
+    Other(String),
+}
+
+/// The `src` of the document viewer's `<iframe id="pdfframe">`, entities
+/// decoded. (A small scan by hand: one attribute of one tag does not need
+/// an HTML parser.)
+fn viewer_frame(page: &str) -> Option<String> {
+    let lower = page.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("<iframe") {
+        let start = from + at;
+        let end = start + lower[start..].find('>')?;
+        let tag = &page[start..end];
+        if attribute(tag, "id").is_some_and(|id| id.eq_ignore_ascii_case("pdfframe")) {
+            return attribute(tag, "src").filter(|s| !s.trim().is_empty());
+        }
+        from = end;
+    }
+    None
+}
+
+/// An attribute's value in a start tag (`name="v"`, `name='v'` or `name=v`).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(name) {
+        let start = from + at;
+        from = start + name.len();
+        let before = lower[..start].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = tag[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let value = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+            _ => rest
+                .split(|c: char| c.is_whitespace() || c == '>')
+                .next()
+                .unwrap_or(""),
+        };
+        return Some(
+            value
+                .replace("&amp;", "&")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'"),
+        );
+    }
+    None
 }
 
 fn transfer_error(e: reqwest::Error) -> FetchError {
@@ -197,4 +356,30 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
         cause = next;
     }
     cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::viewer_frame;
+
+    #[test]
+    fn the_viewer_frame_is_found_among_other_frames() {
+        let page = r#"<html><body><iframe src="/annonce"></iframe>
+            <IFRAME class="x" ID='pdfframe' SRC="https://s3.example/b.pdf?X-Amz-Expires=300&amp;X-Amz-Signature=ab"
+            ></IFRAME></body></html>"#;
+        assert_eq!(
+            viewer_frame(page).as_deref(),
+            Some("https://s3.example/b.pdf?X-Amz-Expires=300&X-Amz-Signature=ab")
+        );
+        assert_eq!(
+            viewer_frame(r#"<iframe data-id="pdfframe" src="/a.pdf">"#),
+            None
+        );
+        assert_eq!(
+            viewer_frame(r#"<iframe id=pdfframe src=/a.pdf>"#).as_deref(),
+            Some("/a.pdf")
+        );
+        assert_eq!(viewer_frame(r#"<iframe id="pdfframe" src="">"#), None);
+        assert_eq!(viewer_frame("<p>Dokumentet findes ikke</p>"), None);
+    }
 }

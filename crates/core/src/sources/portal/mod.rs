@@ -14,6 +14,7 @@
 
 pub mod client;
 pub mod json;
+pub mod municipalities;
 pub mod text;
 
 use crate::blobs::BlobStore;
@@ -109,6 +110,9 @@ struct Entry {
     hash: String,
     date: NaiveDate,
     publication: Publication,
+    /// A closed publication ("Lukket referat"): every item is stored closed,
+    /// whatever the portal says of it, and nothing of it is downloaded.
+    closed: bool,
     entry: MeetingEntry,
 }
 
@@ -220,7 +224,11 @@ fn fetch_and_store(
 fn flatten(list: json::CommitteeList, report: &mut PortalReport) -> Vec<Entry> {
     let mut entries = Vec::new();
     let mut seen = HashSet::new();
-    for committee in list.groups.into_values().flatten() {
+    // A body may be listed under several election periods and again among
+    // the historical bodies, with the same meetings: the newest period's
+    // entry names it ("Udvalg 2022-2025" sorts after "Udvalg 2018-2021" and
+    // "Historiske udvalg"), and each meeting is taken once.
+    for committee in list.groups.into_values().rev().flatten() {
         let Some(name) = committee
             .name
             .as_deref()
@@ -256,6 +264,7 @@ fn flatten(list: json::CommitteeList, report: &mut PortalReport) -> Vec<Entry> {
                 hash,
                 date,
                 publication,
+                closed: is_closed_publication(&entry),
                 entry,
             });
         }
@@ -272,6 +281,18 @@ fn publication_of(entry: &MeetingEntry) -> Publication {
     } else {
         Publication::Agenda
     }
+}
+
+/// Whether a meeting entry is a closed publication: "Lukket referat",
+/// "Lukket dagsorden" and the like. Its content is the members' only.
+fn is_closed_publication(entry: &MeetingEntry) -> bool {
+    entry
+        .name
+        .as_deref()
+        .unwrap_or("")
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word == "lukket" || word == "lukkede")
 }
 
 fn rank(p: Publication) -> u8 {
@@ -309,7 +330,7 @@ fn store_meeting(
     let mut docs_of: Vec<Vec<Doc>> = Vec::with_capacity(items.len());
     for item in items {
         let mut docs = Vec::new();
-        if item.is_open != Some(false) {
+        if item.is_open != Some(false) && !entry.closed {
             let mut bilag: Vec<_> = item.attachments.iter().flatten().collect();
             bilag.sort_by_key(|b| b.order.unwrap_or(i64::MAX));
             for b in bilag {
@@ -413,6 +434,7 @@ fn store_meeting(
                 end,
                 place: entry.entry.place.as_deref(),
                 publication: entry.publication,
+                closed: entry.closed,
             },
             &entry.committee,
         )?;
@@ -438,7 +460,7 @@ fn store_meeting(
                         number,
                         title,
                         kind: text.kind,
-                        access: if item.is_open == Some(false) {
+                        access: if item.is_open == Some(false) || entry.closed {
                             Access::Closed
                         } else {
                             Access::Open
