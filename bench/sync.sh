@@ -3,12 +3,19 @@
 # fake FirstAgenda portal (crates/fakeportal) serving the demo corpus on
 # 127.0.0.1, then a second sync with nothing new (requests and seconds).
 #
-#   bench/sync.sh [SCALE]        (default 1.0; needs GNU time and curl)
+#   bench/sync.sh [SCALE] [aarhus]   (default 1.0; needs GNU time and curl)
+#
+# With `aarhus` the portal is widened to Aarhus' size (70 bodies, ten years,
+# 5,000+ entries; `fakeportal --aarhus-size`) and the source keeps its default
+# scope, so the first sync fetches the current election period and the year
+# before only.
 #
 # Prints a Markdown table for BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale="${1:-1.0}"
+size_flag=""
+[ "${2:-}" = "aarhus" ] && size_flag="--aarhus-size"
 [ -x /usr/bin/time ] || { echo "GNU time mangler: apt-get install time" >&2; exit 1; }
 
 cargo build --release --locked -p moedemappe -p fakeportal >&2
@@ -19,7 +26,7 @@ cleanup() { [ -n "$portal_pid" ] && kill "$portal_pid" 2>/dev/null; rm -rf "$wor
 trap cleanup EXIT
 
 "$target/moedemappe" --data-dir "$work/gen" demo --scale "$scale" --no-import >&2
-"$target/fakeportal" --corpus "$work/gen/demo" --no-faults >"$work/portal.url" 2>"$work/portal.err" &
+"$target/fakeportal" --corpus "$work/gen/demo" --no-faults $size_flag >"$work/portal.url" 2>"$work/portal.err" &
 portal_pid=$!
 for _ in $(seq 100); do [ -s "$work/portal.url" ] && break; sleep 0.1; done
 url=$(head -1 "$work/portal.url")
@@ -32,10 +39,12 @@ after1=$(counters)
 /usr/bin/time -f '%e %M' -o "$work/t2" "$target/moedemappe" --data-dir "$work/data" sync >"$work/s2" 2>&2
 after2=$(counters)
 status=$("$target/moedemappe" --data-dir "$work/data" status --json)
+disk=$(du -sb "$work/data" | cut -f1)
+files=$(du -sb "$work/data/files" | cut -f1)
 
-python3 - "$scale" "$work/t1" "$work/t2" "$before" "$after1" "$after2" "$status" <<'PY'
+python3 - "$scale" "$work/t1" "$work/t2" "$before" "$after1" "$after2" "$status" "$disk" "$files" <<'PY'
 import json, sys
-scale, t1, t2, before, after1, after2, status = sys.argv[1:]
+scale, t1, t2, before, after1, after2, status, disk, files = sys.argv[1:]
 s1, kb1 = open(t1).read().split()
 s2, kb2 = open(t2).read().split()
 b, a1, a2, st = map(json.loads, (before, after1, after2, status))
@@ -45,8 +54,11 @@ def reqs(x, y):
 r1, by1 = reqs(b, a1)
 r2, by2 = reqs(a1, a2)
 s1, s2 = float(s1), float(s2)
+scope = (st["sources"][0].get("scope") or {}).get("counts")
+listed = f" The portal lists {scope['listed']:,} meeting entries; {scope['in_scope']:,} are in the default scope (from {scope['first_day']})." if scope else ""
 print(f"Demo corpus at scale {scale} served by `fakeportal --no-faults`: "
-      f"{st['meetings']} meetings, {st['items']} items, {st['attachments']} distinct files, {st['pages']:,} pages stored.\n")
+      f"{st['meetings']} meetings, {st['items']} items, {st['attachments']} distinct files, {st['pages']:,} pages stored, "
+      f"{int(disk)/1e6:.0f} MB on disk ({int(files)/1e6:.0f} MB of it files).{listed}\n")
 print("| sync | wall time | requests (front / list / agenda / PDF redirect / PDF / case PDF) | bytes served | pages/s | peak RSS |")
 print("|---|---|---|---|---|---|")
 def row(name, s, r, by, kb, pages):

@@ -312,6 +312,39 @@ enum SourceCommand {
         /// Kildens navn.
         name: String,
     },
+    /// Ret, hvad en portal henter: udvalg og første mødedag. Intet slettes,
+    /// når omfanget bliver mindre.
+    Edit {
+        /// Kildens navn.
+        name: String,
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Alle udvalg igen (i stedet for --bodies og --followed).
+        #[arg(long, conflicts_with_all = ["bodies", "followed"])]
+        all_bodies: bool,
+        /// Fra standarddagen igen: året før den nuværende valgperiode.
+        #[arg(long, conflicts_with = "since")]
+        default_since: bool,
+    },
+}
+
+/// What a portal source fetches.
+#[derive(Debug, clap::Args)]
+struct ScopeArgs {
+    /// Kun disse udvalg (navn, tidligere navn eller forkortelse), fx TU,BUU.
+    #[arg(long, value_delimiter = ',')]
+    bodies: Vec<String>,
+    /// Kun de udvalg, du følger.
+    #[arg(long)]
+    followed: bool,
+    /// Møder fra denne dag (ÅÅÅÅ-MM-DD); standard: året før den nuværende valgperiode.
+    #[arg(long, value_parser = parse_day)]
+    since: Option<NaiveDate>,
+}
+
+fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("«{s}» er ikke en dato; skriv fx 2018-01-01"))
 }
 
 /// `attach rm`.
@@ -334,9 +367,11 @@ enum AddSource {
     Portal {
         /// Portalens adresse, eller kommunens navn (fx aarhus, Aarhus Kommune).
         url: String,
-        /// Navn på kilden (standard: værtsnavnet).
+        /// Navn på kilden (standard: kommunens navn eller værtsnavnet).
         #[arg(long)]
         name: Option<String>,
+        #[command(flatten)]
+        scope: ScopeArgs,
     },
     /// En mappe med PDF-filer, som `sync` og `watch` holder opdateret.
     Folder {
@@ -503,13 +538,63 @@ pub fn run(args: Args) -> Result<()> {
             let n = mappe.member(Scope::Member)?.reindex(&TermProgress::new())?;
             println!("Søgeindekset er genopbygget: {n} dokumenter.");
         }
-        Command::Source(SourceCommand::Add(AddSource::Portal { url, name })) => {
-            let source = mappe
-                .member(Scope::Member)?
-                .add_portal_source(&url, name.as_deref())?;
+        Command::Source(SourceCommand::Add(AddSource::Portal { url, name, scope })) => {
+            let member = mappe.member(Scope::Member)?;
+            let source = member.add_portal_source(&url, name.as_deref())?;
+            let source = member.set_source_scope(
+                &source.name,
+                &api::SourceScope {
+                    bodies: scope.bodies,
+                    followed: scope.followed,
+                    since: scope.since,
+                    counts: None,
+                },
+            )?;
             println!(
-                "Kilden «{}» er tilføjet ({}). Kør `moedemappe sync`.",
-                source.name, source.location
+                "Kilden «{}» er tilføjet ({}); den henter {}. Kør `moedemappe sync`.",
+                source.name,
+                source.location,
+                output::scope_text(source.scope.as_ref())
+            );
+        }
+        Command::Source(SourceCommand::Edit {
+            name,
+            scope,
+            all_bodies,
+            default_since,
+        }) => {
+            let member = mappe.member(Scope::Member)?;
+            let current = member
+                .session()
+                .sources()?
+                .into_iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.scope)
+                .unwrap_or_default();
+            let bodies_given = !scope.bodies.is_empty() || scope.followed || all_bodies;
+            let new = api::SourceScope {
+                bodies: if bodies_given {
+                    scope.bodies
+                } else {
+                    current.bodies
+                },
+                followed: if bodies_given {
+                    scope.followed
+                } else {
+                    current.followed
+                },
+                since: if default_since {
+                    None
+                } else {
+                    scope.since.or(current.since)
+                },
+                counts: None,
+            };
+            let source = member.set_source_scope(&name, &new)?;
+            println!(
+                "Kilden «{}» henter nu {}. Kør `moedemappe sync`; intet hentet er slettet.",
+                source.name,
+                output::scope_text(source.scope.as_ref())
             );
         }
         Command::Source(SourceCommand::List { json }) => {

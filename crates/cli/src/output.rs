@@ -4,9 +4,9 @@ use anyhow::Result;
 use moedemappe_core::api::DemoSummary;
 use moedemappe_core::api::ImportReport;
 use moedemappe_core::api::Passage;
-use moedemappe_core::api::Source;
 use moedemappe_core::api::{AgendaEntry, CaseHistory, SourceOutcome, Status};
 use moedemappe_core::api::{Hit, SearchResults};
+use moedemappe_core::api::{Source, SourceScope};
 use serde_json::json;
 
 /// The summary after an import.
@@ -306,12 +306,47 @@ fn source_line(s: &Source) {
         s.kind.as_str(),
         s.location
     );
+    if let Some(scope) = &s.scope {
+        println!("  henter {}", scope_text(Some(scope)));
+        if let Some(c) = &scope.counts {
+            println!(
+                "  i omfanget: {} af {} møder på portalen, fra {}; hentet: {}, mangler: {}",
+                c.in_scope,
+                c.listed,
+                c.first_day.format("%d.%m.%Y"),
+                c.stored,
+                c.in_scope.saturating_sub(c.stored)
+            );
+        }
+    }
     if let Some(e) = &s.last_error {
         println!("  sidste forsøg mislykkedes: {e}");
     }
     for f in &s.failures {
         println!("  {}: {}", f.what, f.reason);
     }
+}
+
+/// What a portal source fetches, in words: "alle udvalg fra året før den
+/// nuværende valgperiode", "TU, BUU fra 01.01.2018".
+pub fn scope_text(scope: Option<&SourceScope>) -> String {
+    let Some(scope) = scope else {
+        return "hele mappen".into();
+    };
+    let mut bodies: Vec<String> = scope.bodies.clone();
+    if scope.followed {
+        bodies.push("de udvalg, du følger".into());
+    }
+    let bodies = if bodies.is_empty() {
+        "alle udvalg".to_string()
+    } else {
+        bodies.join(", ")
+    };
+    let since = match scope.since {
+        Some(d) => format!("fra {}", d.format("%d.%m.%Y")),
+        None => "fra året før den nuværende valgperiode".into(),
+    };
+    format!("{bodies} {since}")
 }
 
 /// The configured sources.

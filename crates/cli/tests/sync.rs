@@ -798,3 +798,178 @@ fn a_portal_is_added_by_its_municipalitys_name_offline_and_a_typo_gets_suggestio
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("mente du Aarhus"), "{stderr}");
 }
+
+/// Publishes a copy of each body's first two meetings seven years earlier,
+/// with new ids; returns how many entries were added.
+fn add_old_meetings(d: &mut PortalData) -> usize {
+    use fakeportal::guid;
+    let shift = chrono::Duration::days(365 * 7);
+    let mut added = 0;
+    for b in &mut d.bodies {
+        let old: Vec<_> = b
+            .meetings
+            .iter()
+            .take(2)
+            .map(|m| {
+                let mut m = m.clone();
+                let renew = |id: &mut String| *id = guid(&format!("gammel|{id}"));
+                renew(&mut m.id);
+                m.date -= shift;
+                m.released -= shift;
+                m.begin_utc = m.begin_utc.map(|t| t - shift);
+                m.end_utc = m.end_utc.map(|t| t - shift);
+                for it in &mut m.items {
+                    renew(&mut it.id);
+                    renew(&mut it.agenda_uid);
+                    it.bilag.iter_mut().for_each(|b| renew(&mut b.id));
+                    for f in &mut it.fields {
+                        if let Some(doc) = &mut f.document {
+                            renew(&mut doc.id);
+                        }
+                    }
+                }
+                m
+            })
+            .collect();
+        added += old.len();
+        b.meetings.extend(old);
+    }
+    added
+}
+
+#[test]
+fn the_default_scope_skips_old_meetings_and_widening_it_fetches_only_what_is_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = portal(dir.path(), |_| Faults::none());
+    let recent = p.data().meetings().count();
+    let old = add_old_meetings(&mut p.data());
+    assert!(p.data().meetings().all(
+        |(_, m)| m.date.to_string().as_str() >= "2021" || m.date.to_string().as_str() < "2019"
+    ));
+    let data = dir.path().join("data");
+    let added = ok(
+        &data,
+        &[
+            "source",
+            "add",
+            "portal",
+            &p.base_url(),
+            "--name",
+            "Testportal",
+        ],
+    );
+    assert!(
+        added.contains("alle udvalg fra året før den nuværende valgperiode"),
+        "{added}"
+    );
+
+    // The list's newest period is 2022-2025: from 2021-01-01, nothing older is asked for.
+    p.reset_counters();
+    sync(&data);
+    assert_eq!(
+        p.counters().agenda as usize,
+        recent,
+        "only the scope's agendas"
+    );
+    let scope = status(&data)["sources"][0]["scope"].clone();
+    assert_eq!(scope["counts"]["listed"], (recent + old) as u64, "{scope}");
+    assert_eq!(scope["counts"]["in_scope"], recent as u64, "{scope}");
+    assert_eq!(scope["counts"]["stored"], recent as u64, "{scope}");
+    assert_eq!(scope["counts"]["first_day"], "2021-01-01");
+    let meetings = |data: &Path| status(data)["meetings"].as_u64().unwrap();
+    let before = meetings(&data);
+    let text = ok(&data, &["status"]);
+    assert!(
+        text.contains("hentet: ") && text.contains("mangler: 0"),
+        "{text}"
+    );
+
+    // Widening to 2010 fetches the old entries and nothing else.
+    ok(
+        &data,
+        &["source", "edit", "Testportal", "--since", "2010-01-01"],
+    );
+    p.reset_counters();
+    sync(&data);
+    assert_eq!(
+        p.counters().agenda as usize,
+        old,
+        "only the new part of the scope"
+    );
+    assert!(meetings(&data) > before);
+    let widened = meetings(&data);
+
+    // Narrowing to one body deletes nothing and asks for no agenda.
+    let body = p.data().bodies[0].name.clone();
+    ok(&data, &["source", "edit", "Testportal", "--bodies", &body]);
+    p.reset_counters();
+    sync(&data);
+    assert_eq!(p.counters().agenda, 0);
+    assert_eq!(meetings(&data), widened, "nothing is deleted");
+    let scope = status(&data)["sources"][0]["scope"].clone();
+    let one_body = p.data().bodies[0].meetings.len() as u64;
+    assert_eq!(scope["counts"]["in_scope"], one_body, "{scope}");
+    assert_eq!(scope["bodies"][0], body.as_str());
+
+    // A body the portal does not have is said, by name.
+    ok(
+        &data,
+        &[
+            "source",
+            "edit",
+            "Testportal",
+            "--bodies",
+            "Månebaseudvalget",
+        ],
+    );
+    sync(&data);
+    let failures = status(&data)["sources"][0]["failures"].clone();
+    assert!(
+        failures.to_string().contains("Månebaseudvalget"),
+        "{failures}"
+    );
+}
+
+#[test]
+fn an_aarhus_size_portal_syncs_only_its_default_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = portal(dir.path(), |_| Faults::none());
+    p.data().widen_to_aarhus_size();
+    let (listed, in_scope, days) = {
+        let d = p.data();
+        assert!(d.bodies.len() >= 70);
+        let listed = d.meetings().count();
+        assert!(listed >= 5000, "{listed}");
+        let first = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+        let scoped: Vec<_> = d.meetings().filter(|(_, m)| m.date >= first).collect();
+        // Agenda and minutes of one body and day are one meeting.
+        let days: BTreeSet<(String, chrono::NaiveDate)> = scoped
+            .iter()
+            .map(|(b, m)| (b.name.clone(), m.date))
+            .collect();
+        (listed, scoped.len(), days.len())
+    };
+    assert!(in_scope < listed / 4, "{in_scope} of {listed}");
+    let data = dir.path().join("data");
+    add_source(&data, &p);
+    p.reset_counters();
+    sync(&data);
+    let c = p.counters();
+    assert_eq!(
+        c.agenda as usize, in_scope,
+        "no agenda outside the scope: {c:?}"
+    );
+    let s = status(&data);
+    let counts = &s["sources"][0]["scope"]["counts"];
+    assert_eq!(counts["listed"], listed as u64);
+    assert_eq!(counts["in_scope"], in_scope as u64);
+    assert_eq!(counts["stored"], in_scope as u64);
+    assert_eq!(s["meetings"], days as u64);
+
+    // A resync with nothing new asks for the list only.
+    p.reset_counters();
+    sync(&data);
+    let c = p.counters();
+    assert_eq!((c.agenda, c.pdf_file, c.case_pdf), (0, 0, 0), "{c:?}");
+    assert_eq!(c.list, 1, "{c:?}");
+}

@@ -135,6 +135,13 @@ pub enum PdfSource {
     File(PathBuf),
     /// Bytes held in memory.
     Bytes(Arc<Vec<u8>>),
+    /// A text PDF rendered on each request (a big portal's many files).
+    Generated {
+        /// Title line.
+        title: Arc<str>,
+        /// Body text.
+        text: Arc<str>,
+    },
 }
 
 impl PdfSource {
@@ -143,6 +150,7 @@ impl PdfSource {
         match self {
             PdfSource::File(p) => std::fs::read(p),
             PdfSource::Bytes(b) => Ok(b.as_ref().clone()),
+            PdfSource::Generated { title, text } => Ok(crate::pdf::render(title, text)),
         }
     }
 }
@@ -170,7 +178,7 @@ pub fn source_id(key: &str) -> String {
     (1_000_000 + hash_u64(key) % 9_000_000).to_string()
 }
 
-fn hash_u64(key: &str) -> u64 {
+pub(crate) fn hash_u64(key: &str) -> u64 {
     let h = Sha256::digest(key.as_bytes());
     let mut b = [0u8; 8];
     b.copy_from_slice(&h[..8]);

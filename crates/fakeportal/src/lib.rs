@@ -24,6 +24,7 @@ pub mod faults;
 pub mod html;
 pub mod pdf;
 pub mod render;
+pub mod scale;
 pub mod server;
 
 pub use data::{

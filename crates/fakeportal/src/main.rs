@@ -1,5 +1,6 @@
-//! `fakeportal --corpus DIR [--port N] [--no-faults]`: serves the fake portal
-//! until killed and prints its base URL as the first line on stdout.
+//! `fakeportal --corpus DIR [--port N] [--no-faults] [--aarhus-size]`: serves
+//! the fake portal until killed and prints its base URL as the first line on
+//! stdout.
 
 use clap::Parser;
 use fakeportal::{FakePortal, Faults, PortalData};
@@ -19,11 +20,17 @@ struct Args {
     /// Serve without the typical faults (404 PDF, slow, cut-off JSON, 503 once).
     #[arg(long)]
     no_faults: bool,
+    /// Widen the corpus to an Aarhus-size list: 70 bodies, ten years, 5,000+ entries.
+    #[arg(long)]
+    aarhus_size: bool,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let data = PortalData::from_corpus(&args.corpus)?;
+    let mut data = PortalData::from_corpus(&args.corpus)?;
+    if args.aarhus_size {
+        data.widen_to_aarhus_size();
+    }
     let faults = if args.no_faults {
         Faults::none()
     } else {

@@ -357,7 +357,13 @@ async fn gate(State(p): State<FakePortal>, req: Request, next: Next) -> Response
         f.fail_5xx_once.remove(&full) || f.fail_5xx_once.remove(&path)
     };
     if fail {
-        return (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response();
+        // As a busy live portal does: come back in a second.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "1")],
+            "Service Unavailable",
+        )
+            .into_response();
     }
     if path.starts_with("/api/") && p.session_of(req.headers()).is_none() {
         bump(&p.counters.unauthorized);

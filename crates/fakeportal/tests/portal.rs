@@ -246,7 +246,7 @@ fn every_bilag_and_case_pdf_serves_the_right_bytes() {
                             );
                             std::fs::read(path).unwrap()
                         }
-                        PdfSource::Bytes(b) => b.to_vec(),
+                        other => other.read().unwrap(),
                     };
                     assert!(bytes == expected, "bytes of {id} differ");
                     by_bytes.entry(bytes).or_default().insert(id.to_string());

@@ -24,7 +24,7 @@ pub use crate::ingest::ImportReport;
 pub use crate::progress::{Progress, Silent, Tick};
 pub use crate::retrieve::Passage;
 pub use crate::sources::portal::PortalOptions;
-pub use crate::store::Source;
+pub use crate::store::{ScopeCounts, Source, SourceScope};
 pub use crate::watch::watch as watch_folders;
 
 /// The search relevance test set and its evaluation (`moedemappe relevance`).
@@ -468,6 +468,30 @@ impl Mappe {
             .into_iter()
             .find(|s| s.id == id)
             .ok_or_else(|| Error::NotFound(name))
+    }
+
+    /// Sets what a portal source fetches: the next sync fetches what is new
+    /// to the scope, and narrowing it deletes nothing.
+    pub(crate) fn set_source_scope(&self, name: &str, scope: &SourceScope) -> Result<Source> {
+        let source = self.store.read().source(name)?;
+        if source.kind != SourceKind::Portal {
+            return Err(Error::Invalid(format!(
+                "«{}» er en mappe; kun en portal har et omfang",
+                source.name
+            )));
+        }
+        let scope = SourceScope {
+            bodies: scope
+                .bodies
+                .iter()
+                .map(|b| b.trim().to_string())
+                .filter(|b| !b.is_empty())
+                .collect(),
+            ..scope.clone()
+        };
+        self.store
+            .write(|w| w.set_source_scope(source.id, &scope))?;
+        self.store.read().source(&source.name)
     }
 
     /// Every configured source.

@@ -17,7 +17,7 @@ use crate::index::SearchResults;
 use crate::model::{AttachmentId, BodyId, ItemId, MeetingId};
 use crate::retrieve::Passage;
 use crate::stats::{Explanation, Stats, StatsQuery};
-use crate::store::{MeetingSummary, Source};
+use crate::store::{MeetingSummary, Source, SourceScope};
 use crate::{Error, Result};
 
 /// Reads in one scope. Cheap: make one per request.
@@ -294,6 +294,8 @@ member_forwards! {
     fn demo(&, scale: f64, settings: &IngestSettings, progress: &dyn Progress) -> Result<DemoReport>;
     /// Adds a portal (FirstAgenda Publication) by its base URL.
     fn add_portal_source(&, url: &str, name: Option<&str>) -> Result<Source>;
+    /// Sets what a portal source fetches; narrowing it deletes nothing.
+    fn set_source_scope(&, name: &str, scope: &SourceScope) -> Result<Source>;
     /// Adds a folder as a source.
     fn add_folder_source(&, path: &Path, name: Option<&str>) -> Result<Source>;
     /// Removes a source by name; what it brought in stays.

@@ -42,6 +42,10 @@ impl Mappe {
             for s in &mut sources {
                 s.failures.clear();
                 s.last_error = None;
+                // The portal lists closed publications too: no count of them.
+                if let Some(scope) = &mut s.scope {
+                    scope.counts = None;
+                }
             }
         }
         Ok(sources)

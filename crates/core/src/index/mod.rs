@@ -26,6 +26,7 @@ mod compound;
 mod open_tests;
 mod schema;
 mod search;
+pub(crate) use search::abbreviation_names;
 #[cfg(test)]
 mod tests;
 mod tokenizer;

@@ -432,6 +432,15 @@ fn parse(idx: &SearchIndex, text: &str, all: bool) -> Box<dyn Query> {
     query
 }
 
+/// The names an abbreviation stands for ("TU" → "Teknisk Udvalg"), any case;
+/// empty for a word that is none.
+pub(crate) fn abbreviation_names(abbr: &str) -> Vec<String> {
+    abbreviations()
+        .get(&abbr.trim().to_lowercase())
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Lower-case abbreviation → its expansions, from [`ABBREVIATIONS`].
 fn abbreviations() -> &'static HashMap<String, Vec<String>> {
     static MAP: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();

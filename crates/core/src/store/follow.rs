@@ -75,6 +75,18 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// A body's name and former names.
+    pub fn body_all_names(&self, body: BodyId) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT name FROM bodies WHERE id = ?1
+             UNION ALL SELECT name FROM body_names WHERE body_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map([body.0], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// The next `limit` meetings of followed bodies on or after `from`
     /// (withdrawn ones left out), soonest first.
     /// With `open_only`, closed meetings are left out as if never stored.

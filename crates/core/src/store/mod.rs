@@ -19,7 +19,7 @@ pub use follow::{BodyRow, UpcomingMeeting};
 pub use meetings::{ItemDetail, MeetingSummary};
 pub use portal::{EntryState, ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
-pub use sources::{Source, SyncFailure};
+pub use sources::{ScopeCounts, Source, SourceScope, SyncFailure};
 pub use stats::{ExplainAttachmentRow, ExplainItemRow, StatsBody, StatsCounts};
 pub use write::{AttachmentRef, ItemRecord, MeetingRecord};
 
@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0005_attachment_access.sql"),
     include_str!("0006_member_attachments.sql"),
     include_str!("0007_closed_meetings.sql"),
+    include_str!("0008_source_scope.sql"),
 ];
 
 /// A handle on the SQLite database of one data directory, to share between

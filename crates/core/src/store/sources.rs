@@ -4,6 +4,7 @@
 use super::{Reader, Writer};
 use crate::model::{SourceId, SourceKind};
 use crate::{Error, Result};
+use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
@@ -31,6 +32,41 @@ pub struct Source {
     pub last_error: Option<String>,
     /// What the last sync could not do (one meeting, one PDF), with reasons.
     pub failures: Vec<SyncFailure>,
+    /// What a portal source fetches (none for a folder).
+    pub scope: Option<SourceScope>,
+}
+
+/// What of a portal a source fetches: meetings of some bodies from a day on.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SourceScope {
+    /// Bodies by name, former name or abbreviation; empty: every body.
+    pub bodies: Vec<String>,
+    /// Only the bodies the member follows.
+    pub followed: bool,
+    /// The first meeting day; none: the current election period and the year before.
+    pub since: Option<NaiveDate>,
+    /// What the last sync found, where one has run.
+    #[serde(default, skip_deserializing)]
+    pub counts: Option<ScopeCounts>,
+}
+
+/// What the last sync of a portal source found of its scope.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ScopeCounts {
+    /// The first meeting day in scope (the default resolved).
+    pub first_day: NaiveDate,
+    /// Meeting entries the portal lists.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub listed: u64,
+    /// Of which in scope.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub in_scope: u64,
+    /// Of which stored completely; the rest is still to fetch.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub stored: u64,
 }
 
 /// One thing a sync could not do.
@@ -68,6 +104,29 @@ impl Writer<'_> {
             params![kind.as_str(), name, location, now()],
         )?;
         Ok(SourceId(self.tx.last_insert_rowid()))
+    }
+
+    /// Sets what a portal source fetches. Narrowing it deletes nothing.
+    pub fn set_source_scope(&self, id: SourceId, scope: &SourceScope) -> Result<()> {
+        let bodies = (!scope.bodies.is_empty())
+            .then(|| serde_json::to_string(&scope.bodies))
+            .transpose()
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        self.tx.execute(
+            "UPDATE sources SET scope_bodies = ?2, scope_followed = ?3, scope_since = ?4 WHERE id = ?1",
+            params![id.0, bodies, scope.followed, scope.since],
+        )?;
+        Ok(())
+    }
+
+    /// Records what a sync found of the source's scope.
+    pub fn record_scope_counts(&self, id: SourceId, c: &ScopeCounts) -> Result<()> {
+        self.tx.execute(
+            "UPDATE sources SET scope_first_day = ?2, scope_listed = ?3, scope_in = ?4, scope_stored = ?5
+              WHERE id = ?1",
+            params![id.0, c.first_day, c.listed as i64, c.in_scope as i64, c.stored as i64],
+        )?;
+        Ok(())
     }
 
     /// Removes a source. What it brought in stays in the store.
@@ -132,9 +191,36 @@ impl Writer<'_> {
 
 fn source_of(r: &Row<'_>) -> rusqlite::Result<Source> {
     let kind: String = r.get(1)?;
+    let kind = SourceKind::parse(&kind).unwrap_or(SourceKind::Folder);
+    let bodies: Option<String> = r.get(8)?;
+    let counts = match (
+        r.get(11)?,
+        r.get::<_, Option<i64>>(12)?,
+        r.get::<_, Option<i64>>(13)?,
+        r.get::<_, Option<i64>>(14)?,
+    ) {
+        (Some(first_day), Some(listed), Some(in_scope), Some(stored)) => Some(ScopeCounts {
+            first_day,
+            listed: listed as u64,
+            in_scope: in_scope as u64,
+            stored: stored as u64,
+        }),
+        _ => None,
+    };
+    let scope = (kind == SourceKind::Portal).then(|| -> rusqlite::Result<SourceScope> {
+        Ok(SourceScope {
+            bodies: bodies
+                .and_then(|b| serde_json::from_str(&b).ok())
+                .unwrap_or_default(),
+            followed: r.get(9)?,
+            since: r.get(10)?,
+            counts,
+        })
+    });
     Ok(Source {
+        scope: scope.transpose()?,
         id: SourceId(r.get(0)?),
-        kind: SourceKind::parse(&kind).unwrap_or(SourceKind::Folder),
+        kind,
         name: r.get(2)?,
         location: r.get(3)?,
         added_at: r.get(4)?,
@@ -149,7 +235,9 @@ impl Reader<'_> {
     /// Every source, in the order they were added, with their last failures.
     pub fn sources(&self) -> Result<Vec<Source>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, kind, name, location, added_at, last_attempt_at, last_success_at, last_error
+            "SELECT id, kind, name, location, added_at, last_attempt_at, last_success_at, last_error,
+                    scope_bodies, scope_followed, scope_since,
+                    scope_first_day, scope_listed, scope_in, scope_stored
                FROM sources ORDER BY id",
         )?;
         let mut sources: Vec<Source> = stmt

@@ -119,8 +119,11 @@ pub(super) struct NewSource {
     kind: String,
     /// The portal's URL or the folder's path.
     location: String,
-    /// A name; else the host or folder name.
+    /// A name; else the municipality's or the host or folder name.
     name: Option<String>,
+    /// What a portal fetches; else every body from the year before the
+    /// current election period.
+    scope: Option<moedemappe_core::api::SourceScope>,
 }
 
 pub(super) async fn add_source(
@@ -133,9 +136,14 @@ pub(super) async fn add_source(
     }
     let name = new.name.filter(|n| !n.trim().is_empty());
     let resp = with_mappe(&app, move |m| match new.kind.as_str() {
-        "portal" => m
-            .member(scope)?
-            .add_portal_source(&new.location, name.as_deref()),
+        "portal" => {
+            let member = m.member(scope)?;
+            let source = member.add_portal_source(&new.location, name.as_deref())?;
+            match &new.scope {
+                Some(s) => member.set_source_scope(&source.name, s),
+                None => Ok(source),
+            }
+        }
         "folder" => m
             .member(scope)?
             .add_folder_source(std::path::Path::new(new.location.trim()), name.as_deref()),

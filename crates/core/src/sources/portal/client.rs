@@ -241,6 +241,13 @@ impl PortalClient {
         })?;
         let status = response.status();
         if !status.is_success() {
+            // A busy portal says when to come back: wait that long (at most a
+            // minute) before the retry's own backoff.
+            if matches!(status.as_u16(), 429 | 503) {
+                if let Some(wait) = retry_after(response.headers()) {
+                    tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+                }
+            }
             return Err(FetchError::Status(status.as_u16()));
         }
         Ok(response)
@@ -273,6 +280,19 @@ fn retryable(e: &FetchError) -> bool {
         FetchError::Unreachable(_) | FetchError::Other(_) => true,
         FetchError::Malformed(_) | FetchError::NotPdf(_) => false,
     }
+}
+
+/// A `Retry-After` given in seconds (the HTTP-date form is not used by the
+/// portals and is ignored).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+        .map(Duration::from_secs)
 }
 
 /// A PDF's header may come this far into the file.

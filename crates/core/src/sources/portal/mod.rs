@@ -15,6 +15,7 @@
 pub mod client;
 pub mod json;
 pub mod municipalities;
+pub mod scope;
 pub mod text;
 
 use crate::blobs::BlobStore;
@@ -24,7 +25,7 @@ use crate::ingest::{self, ImportReport};
 use crate::model::{Access, AttachmentId, Publication};
 use crate::progress::{Progress, Tick};
 use crate::store::{
-    AttachmentRef, ItemExtras, ItemRecord, PortalMeeting, Source, Store, SyncFailure,
+    AttachmentRef, ItemExtras, ItemRecord, PortalMeeting, ScopeCounts, Source, Store, SyncFailure,
 };
 use crate::{Error, Result};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc, Weekday};
@@ -67,6 +68,10 @@ pub struct PortalReport {
     pub bytes: u64,
     /// Meetings newly marked withdrawn.
     pub withdrawn: u64,
+    /// Listed entries in the source's scope (the rest is not fetched).
+    pub in_scope: u64,
+    /// The first meeting day in scope.
+    pub first_day: Option<NaiveDate>,
     /// Pages of new attachments read.
     pub pages: u64,
     /// Index documents written.
@@ -147,9 +152,34 @@ fn fetch_and_store(
         .map_err(unreachable)?;
 
     let mut report = PortalReport::default();
+    let groups: Vec<String> = list.groups.keys().cloned().collect();
     let entries = flatten(list, &mut report);
     report.listed = entries.len() as u64;
     let listed: HashSet<String> = entries.iter().map(|e| e.id.clone()).collect();
+
+    // Only what is in the source's scope is fetched; the rest stays listed
+    // (never withdrawn) and can be fetched by widening the scope later.
+    let resolved = scope::Resolved::new(
+        &store.read(),
+        &source.scope.clone().unwrap_or_default(),
+        &groups,
+        Utc::now().date_naive(),
+    )?;
+    let portal_bodies: Vec<String> = entries.iter().map(|e| e.committee.clone()).collect();
+    for name in resolved.unmatched(&portal_bodies) {
+        report.failures.push(SyncFailure {
+            what: format!("udvalg «{name}»"),
+            reason: "portalen har intet udvalg, der passer på navnet".into(),
+        });
+    }
+    let entries: Vec<Entry> = entries
+        .into_iter()
+        .filter(|e| resolved.includes(&e.committee, e.date))
+        .collect();
+    report.in_scope = entries.len() as u64;
+    report.first_day = Some(resolved.first_day);
+    let in_scope: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+
     let states = store.read().portal_entries(source.id)?;
     let mut todo: Vec<Entry> = entries
         .into_iter()
@@ -218,6 +248,22 @@ fn fetch_and_store(
     }
     progress.end();
     report.withdrawn = store.write(|w| w.mark_withdrawn(source.id, &listed))?;
+    let states = store.read().portal_entries(source.id)?;
+    let stored = in_scope
+        .iter()
+        .filter(|id| states.get(*id).is_some_and(|s| s.complete))
+        .count() as u64;
+    store.write(|w| {
+        w.record_scope_counts(
+            source.id,
+            &ScopeCounts {
+                first_day: resolved.first_day,
+                listed: report.listed,
+                in_scope: report.in_scope,
+                stored,
+            },
+        )
+    })?;
     Ok(report)
 }
 
