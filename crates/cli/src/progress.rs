@@ -19,6 +19,7 @@ struct State {
     last: Tick,
     bar: Option<ProgressBar>,
     last_line: Instant,
+    started: Instant,
 }
 
 impl TermProgress {
@@ -30,6 +31,7 @@ impl TermProgress {
                 last: Tick::default(),
                 bar: None,
                 last_line: Instant::now(),
+                started: Instant::now(),
             }),
             terminal: std::io::stderr().is_terminal(),
         }
@@ -49,6 +51,18 @@ fn counters(t: Tick) -> String {
     }
 }
 
+/// " · ca. 3 min tilbage", from the pace so far; empty before there is one.
+fn time_left(elapsed: Duration, done: u64, total: u64) -> String {
+    if done == 0 || done >= total {
+        return String::new();
+    }
+    let left = elapsed.as_secs_f64() / done as f64 * (total - done) as f64;
+    match left.round() as u64 {
+        s if s < 60 => format!(" · ca. {s} s tilbage"),
+        s => format!(" · ca. {} min tilbage", s.div_ceil(60)),
+    }
+}
+
 impl Progress for TermProgress {
     fn begin(&self, task: &str, total: u64) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -56,11 +70,12 @@ impl Progress for TermProgress {
         s.total = total;
         s.last = Tick::default();
         s.last_line = Instant::now();
+        s.started = Instant::now();
         if self.terminal {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{prefix} [{bar:30}] {pos}/{len} filer · {msg} ({eta})",
+                    "{prefix} [{bar:30}] {pos}/{len} · {msg} ({eta} tilbage)",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
@@ -81,7 +96,14 @@ impl Progress for TermProgress {
             bar.set_message(counters(tick));
         } else if s.last_line.elapsed() >= Duration::from_secs(5) {
             s.last_line = Instant::now();
-            eprintln!("{}: {}/{} · {}", s.task, tick.done, s.total, counters(tick));
+            eprintln!(
+                "{}: {}/{} · {}{}",
+                s.task,
+                tick.done,
+                s.total,
+                counters(tick),
+                time_left(s.started.elapsed(), tick.done, s.total)
+            );
         }
     }
 
@@ -97,5 +119,20 @@ impl Progress for TermProgress {
             s.total,
             counters(s.last)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_left;
+    use std::time::Duration;
+
+    #[test]
+    fn time_left_follows_the_pace_so_far() {
+        let s = Duration::from_secs;
+        assert_eq!(time_left(s(10), 1, 3), " · ca. 20 s tilbage");
+        assert_eq!(time_left(s(60), 1, 4), " · ca. 3 min tilbage");
+        assert_eq!(time_left(s(5), 0, 4), "");
+        assert_eq!(time_left(s(5), 4, 4), "");
     }
 }

@@ -973,3 +973,63 @@ fn an_aarhus_size_portal_syncs_only_its_default_scope() {
     assert_eq!((c.agenda, c.pdf_file, c.case_pdf), (0, 0, 0), "{c:?}");
     assert_eq!(c.list, 1, "{c:?}");
 }
+
+#[test]
+fn the_member_sets_a_portals_scope_over_http_and_nobody_else_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(
+        &data,
+        &["source", "add", "portal", "aarhus", "--name", "Aarhus"],
+    );
+    let folder = dir.path().join("Indbakke");
+    std::fs::create_dir_all(&folder).unwrap();
+    ok(
+        &data,
+        &["source", "add", "folder", folder.to_str().unwrap()],
+    );
+    let server = common::serve::serve(&data);
+    let m = common::serve::member(&server);
+    let put = |client: &reqwest::blocking::Client, name: &str, body: &str| {
+        let r = client
+            .put(format!("{}/api/sources/{name}", server.base))
+            .header("content-type", "application/json")
+            .header("origin", &server.base)
+            .body(body.to_string())
+            .send()
+            .unwrap();
+        let code = r.status().as_u16();
+        (code, r.json::<serde_json::Value>().unwrap_or_default())
+    };
+    let (code, source) = put(
+        &m,
+        "Aarhus",
+        r#"{"bodies": ["TU", " "], "since": "2018-01-01"}"#,
+    );
+    assert_eq!(code, 200, "{source}");
+    assert_eq!(source["scope"]["bodies"], serde_json::json!(["TU"]));
+    assert_eq!(source["scope"]["since"], "2018-01-01");
+    assert_eq!(source["scope"]["followed"], false);
+    let listed = ok(&data, &["source", "list"]);
+    assert!(listed.contains("henter TU fra 01.01.2018"), "{listed}");
+
+    let (code, e) = put(&m, "Indbakke", r#"{"followed": true}"#);
+    assert_eq!(code, 400, "a folder has no scope: {e}");
+    assert!(e["message"].as_str().unwrap().contains("mappe"), "{e}");
+    let (code, e) = put(&m, "Ingen", "{}");
+    assert_eq!(code, 404, "{e}");
+    let (code, e) = put(&m, "Aarhus", r#"{"since": "i går"}"#);
+    assert_eq!(code, 400, "{e}");
+    assert!(e["code"].is_string() && e["message"].is_string(), "{e}");
+
+    // A token, even one with the closed scope, changes nothing.
+    let token = std::fs::read_to_string(data.join("api-token")).unwrap();
+    let r = reqwest::blocking::Client::new()
+        .put(format!("{}/api/sources/Aarhus", server.base))
+        .bearer_auth(token.trim())
+        .json(&serde_json::json!({"bodies": []}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(ok(&data, &["source", "list"]).contains("henter TU"));
+}

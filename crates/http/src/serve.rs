@@ -241,6 +241,14 @@ async fn json_errors(resp: Response) -> Response {
         s if s.is_server_error() => "Der skete en intern fejl.",
         _ => "Forespørgslen kan ikke besvares.",
     };
+    // A body of the wrong type or shape is a bad request like any other, so
+    // every operation with a body answers the 400 its OpenAPI entry declares.
+    let status = match status {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY => {
+            StatusCode::BAD_REQUEST
+        }
+        other => other,
+    };
     let mut answer = error(status, message);
     if let Some(allow) = resp.headers().get(header::ALLOW) {
         answer.headers_mut().insert(header::ALLOW, allow.clone());

@@ -94,7 +94,23 @@ pub(super) async fn sources(
 
 /// `GET` and `DELETE /api/sources/{name}`.
 pub(super) fn source_route() -> MethodRouter<App> {
-    get(source).delete(remove_source)
+    get(source).put(set_source_scope).delete(remove_source)
+}
+
+/// Sets what a portal source fetches (bodies, followed, first day).
+async fn set_source_scope(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(name): Path<String>,
+    Json(wanted): Json<moedemappe_core::api::SourceScope>,
+) -> Response {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
+        return refused;
+    }
+    with_mappe(&app, move |m| {
+        m.member(scope)?.set_source_scope(&name, &wanted)
+    })
+    .await
 }
 
 async fn source(

@@ -13,6 +13,22 @@ export async function addSource(kind: "portal" | "folder", location: string, nam
   return (await (await send("POST", "/api/sources", body)).json()) as Source;
 }
 
+/** Sets what a portal fetches; nothing already fetched is deleted. */
+export async function setSourceScope(
+  name: string,
+  scope: { bodies: string[]; followed: boolean; since: string | null },
+): Promise<Source> {
+  return (await (await send("PUT", `/api/sources/${encodeURIComponent(name)}`, scope)).json()) as Source;
+}
+
+/** "TU, BUU , " → ["TU", "BUU"]. */
+export function bodyList(text: string): string[] {
+  return text
+    .split(",")
+    .map((b) => b.trim())
+    .filter((b) => b !== "");
+}
+
 export async function removeSource(name: string): Promise<void> {
   await send("DELETE", `/api/sources/${encodeURIComponent(name)}`);
 }
