@@ -340,6 +340,27 @@ struct ScopeArgs {
     /// Møder fra denne dag (ÅÅÅÅ-MM-DD); standard: året før den nuværende valgperiode.
     #[arg(long, value_parser = parse_day)]
     since: Option<NaiveDate>,
+    /// Hvilke PDF-filer der gemmes: followed (de fulgte udvalgs, standard),
+    /// all eller none; af de andre gemmes kun teksten, og filen hentes, når du åbner den.
+    #[arg(long, value_enum)]
+    files: Option<FilesArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FilesArg {
+    Followed,
+    All,
+    None,
+}
+
+impl From<FilesArg> for api::FilesPolicy {
+    fn from(f: FilesArg) -> Self {
+        match f {
+            FilesArg::Followed => api::FilesPolicy::Followed,
+            FilesArg::All => api::FilesPolicy::All,
+            FilesArg::None => api::FilesPolicy::None,
+        }
+    }
 }
 
 fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
@@ -547,6 +568,7 @@ pub fn run(args: Args) -> Result<()> {
                     bodies: scope.bodies,
                     followed: scope.followed,
                     since: scope.since,
+                    files: scope.files.map(Into::into).unwrap_or_default(),
                     counts: None,
                 },
             )?;
@@ -588,6 +610,7 @@ pub fn run(args: Args) -> Result<()> {
                 } else {
                     scope.since.or(current.since)
                 },
+                files: scope.files.map(Into::into).unwrap_or(current.files),
                 counts: None,
             };
             let source = member.set_source_scope(&name, &new)?;

@@ -5,8 +5,8 @@ use moedemappe_core::api::DemoSummary;
 use moedemappe_core::api::ImportReport;
 use moedemappe_core::api::Passage;
 use moedemappe_core::api::{AgendaEntry, CaseHistory, SourceOutcome, Status};
+use moedemappe_core::api::{FilesPolicy, Source, SourceScope};
 use moedemappe_core::api::{Hit, SearchResults};
-use moedemappe_core::api::{Source, SourceScope};
 use serde_json::json;
 
 /// The summary after an import.
@@ -276,6 +276,22 @@ pub fn status_text(s: &Status) {
             c.pending_text
         );
     }
+    if let Some(d) = &s.disk {
+        let mb = |b: u64| b as f64 / 1e6;
+        println!(
+            "Plads: {:.0} MB PDF-filer, {:.0} MB tekst, {:.0} MB søgeindeks.",
+            mb(d.files),
+            mb(d.text),
+            mb(d.index)
+        );
+        if d.text_only > 0 {
+            println!(
+                "{} bilag er gemt som tekst alene; alle deres PDF-filer ville fylde {:.0} MB (--files all).",
+                d.text_only,
+                mb(d.all_would_need)
+            );
+        }
+    }
     for source in &s.sources {
         source_line(source);
     }
@@ -346,7 +362,12 @@ pub fn scope_text(scope: Option<&SourceScope>) -> String {
         Some(d) => format!("fra {}", d.format("%d.%m.%Y")),
         None => "fra året før den nuværende valgperiode".into(),
     };
-    format!("{bodies} {since}")
+    let files = match scope.files {
+        FilesPolicy::Followed => "PDF-filer af de fulgte udvalg, resten som tekst",
+        FilesPolicy::All => "alle PDF-filer",
+        FilesPolicy::None => "kun tekst (PDF-filer hentes, når du åbner dem)",
+    };
+    format!("{bodies} {since}; {files}")
 }
 
 /// The configured sources.

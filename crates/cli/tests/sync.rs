@@ -250,13 +250,18 @@ fn a_case_postponed_and_later_referred_shows_every_treatment() {
 fn killing_sync_at_ten_points_ends_in_the_same_store() {
     let dir = tempfile::tempdir().unwrap();
     let p = portal(dir.path(), Faults::typical);
+    // Every file kept on disk, so files/ is compared in full.
+    let all_files = |data: &Path| {
+        add_source(data, &p);
+        ok(data, &["source", "edit", "Testportal", "--files", "all"]);
+    };
     let whole = dir.path().join("whole");
-    add_source(&whole, &p);
+    all_files(&whole);
     sync(&whole);
     let expected = status(&whole);
 
     let data = dir.path().join("killed");
-    add_source(&data, &p);
+    all_files(&data);
     for n in 0..10u64 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
             .arg("--data-dir")
@@ -284,24 +289,29 @@ fn killing_sync_at_ten_points_ends_in_the_same_store() {
     ] {
         assert_eq!(got[key], expected[key], "{key}: {got:#} vs {expected:#}");
     }
-    let stored = walkdir::WalkDir::new(data.join("files"))
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
-        .count();
+    // files/ holds the same files as after the uninterrupted sync.
+    let files = |data: &Path| -> Vec<String> {
+        let root = data.join("files");
+        let mut names: Vec<String> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let stored = files(&data);
     assert_eq!(
-        stored as u64,
-        got["attachments"].as_u64().unwrap(),
-        "no stray or duplicate files"
+        stored,
+        files(&whole),
+        "the same files, no stray or partial one"
     );
-    // The partial downloads of the killed runs went with the next run.
-    let partial: Vec<_> = walkdir::WalkDir::new(data.join("files"))
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
-        .map(|e| e.path().display().to_string())
-        .collect();
-    assert_eq!(partial, Vec::<String>::new(), "no partial download is left");
+    assert_eq!(
+        stored.len() as u64,
+        got["attachments"].as_u64().unwrap(),
+        "no duplicate files"
+    );
 }
 
 #[test]
@@ -1032,4 +1042,128 @@ fn the_member_sets_a_portals_scope_over_http_and_nobody_else_can() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     assert!(ok(&data, &["source", "list"]).contains("henter TU"));
+}
+
+/// (attachment id, sha256, body) of every portal attachment of a data directory.
+fn portal_files(data: &Path) -> Vec<(i64, String, String)> {
+    let conn = rusqlite::Connection::open(data.join("moedemappe.sqlite")).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT DISTINCT a.id, a.sha256, b.name FROM portal_documents pd
+               JOIN attachments a ON a.id = pd.attachment_id
+               JOIN item_attachments ia ON ia.attachment_id = a.id
+               JOIN items i ON i.id = ia.item_id JOIN meetings m ON m.id = i.meeting_id
+               JOIN bodies b ON b.id = m.body_id
+              WHERE a.text_status = 'full' ORDER BY a.id",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+fn on_disk(data: &Path, sha: &str) -> bool {
+    data.join("files")
+        .join(&sha[..2])
+        .join(format!("{sha}.pdf"))
+        .is_file()
+}
+
+#[test]
+fn unfollowed_bodies_are_kept_as_text_and_their_files_come_back_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = portal(dir.path(), |_| Faults::none());
+    let text_only = dir.path().join("text");
+    let everything = dir.path().join("all");
+    add_source(&text_only, &p);
+    add_source(&everything, &p);
+    ok(
+        &everything,
+        &["source", "edit", "Testportal", "--files", "all"],
+    );
+    sync(&text_only);
+    sync(&everything);
+
+    // Following nobody yet, only text is kept of the portal's files; search,
+    // status and statistics see as much as with every file on disk.
+    let files = portal_files(&text_only);
+    assert!(files.len() > 10);
+    assert!(files.iter().all(|(_, sha, _)| !on_disk(&text_only, sha)));
+    assert!(files.iter().all(|(_, sha, _)| on_disk(&everything, sha)));
+    let (a, b) = (status(&text_only), status(&everything));
+    for key in ["attachments", "pages", "pages_with_text", "index_documents"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    let distinct: BTreeSet<i64> = files.iter().map(|(id, ..)| *id).collect();
+    assert!(
+        a["disk"]["text_only"].as_u64().unwrap() >= distinct.len() as u64,
+        "{}",
+        a["disk"]
+    );
+    assert!(a["disk"]["files"].as_u64().unwrap() < b["disk"]["files"].as_u64().unwrap());
+    let stats = |d: &Path| ok(d, &["stats", "--format", "json"]);
+    assert_eq!(stats(&text_only), stats(&everything));
+    let hits = |d: &Path| ok(d, &["search", "budget", "--flat", "--json"]);
+    assert_eq!(hits(&text_only), hits(&everything));
+
+    // Following a body brings its files back at the next sync.
+    let followed = files[0].2.clone();
+    ok(&text_only, &["follow", &followed]);
+    sync(&text_only);
+    let mut bodies_of: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (_, sha, body) in portal_files(&text_only) {
+        bodies_of.entry(sha).or_default().push(body);
+    }
+    for (sha, bodies) in &bodies_of {
+        // A file one of whose items is the followed body's is on disk.
+        assert_eq!(
+            on_disk(&text_only, sha),
+            bodies.contains(&followed),
+            "{bodies:?}"
+        );
+    }
+
+    // Opening a text-only bilag fetches its file and keeps it.
+    let unfollowed: Vec<(i64, String)> = portal_files(&text_only)
+        .into_iter()
+        .filter(|(_, sha, _)| !on_disk(&text_only, sha))
+        .map(|(id, sha, _)| (id, sha))
+        .collect();
+    assert!(unfollowed.len() >= 2);
+    let server = common::serve::serve(&text_only);
+    let m = common::serve::member(&server);
+    let file = |id: i64| {
+        m.get(format!("{}/api/attachments/{id}/file", server.base))
+            .send()
+            .unwrap()
+    };
+    let r = file(unfollowed[0].0);
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().unwrap().starts_with(b"%PDF-"));
+    assert!(on_disk(&text_only, &unfollowed[0].1));
+    sync(&text_only);
+    assert!(
+        on_disk(&text_only, &unfollowed[0].1),
+        "an opened file is kept"
+    );
+
+    // With the portal gone, a clear error and the stored text.
+    drop(p);
+    let r = file(unfollowed[1].0);
+    assert_eq!(r.status().as_u16(), 503);
+    let e: serde_json::Value = r.json().unwrap();
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("kun gemt som tekst"),
+        "{e}"
+    );
+    let pages = e["pages"].as_array().unwrap();
+    assert!(
+        !pages.is_empty() && pages.iter().any(|t| !t.as_str().unwrap().is_empty()),
+        "{e}"
+    );
 }

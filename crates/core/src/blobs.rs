@@ -64,6 +64,32 @@ impl BlobStore {
         Ok(Stored { sha256, size })
     }
 
+    /// Places a finished temporary file only if its content hashes to
+    /// `expected` (a file fetched again must be the one the store knows);
+    /// otherwise drops it. Returns whether it was placed (or already there).
+    pub fn put_temp_if(&self, tmp: tempfile::NamedTempFile, expected: &str) -> Result<bool> {
+        let mut input = File::open(tmp.path()).map_err(|e| Error::io(tmp.path(), e))?;
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut input, &mut HashWriter(&mut hasher))
+            .map_err(|e| Error::io(tmp.path(), e))?;
+        if hex::encode(hasher.finalize()) != expected {
+            return Ok(false);
+        }
+        self.place(tmp, expected)?;
+        Ok(true)
+    }
+
+    /// Removes the file of a content (its text stays in the store); returns
+    /// whether there was one.
+    pub fn remove(&self, sha256: &str) -> Result<bool> {
+        let path = self.path_of(sha256);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
     /// Removes temporary files (from [`BlobStore::temp_file`]) that no running
     /// process owns: those of a process that has ended (by the id in their
     /// name), and those older than `age` (names without an id, or systems

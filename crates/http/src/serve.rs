@@ -208,6 +208,7 @@ fn core_error(e: &Error) -> Response {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Invalid(_) => StatusCode::BAD_REQUEST,
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::Network(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let body = json!({ "code": e.code(), "message": e.to_string() });
@@ -606,6 +607,22 @@ async fn attachment_file(
             .await;
     let path = match found {
         Ok(Ok(path)) => path,
+        // Kept as text only and the portal cannot be reached: say so, with
+        // the stored text of every page.
+        Ok(Err(e @ Error::Network(_))) => {
+            let mappe = app.mappe.clone();
+            let pages = tokio::task::spawn_blocking(move || {
+                let session = mappe.session(scope);
+                (1..)
+                    .take(5000)
+                    .map_while(|page| session.page_text(AttachmentId(id), page).ok())
+                    .collect::<Vec<String>>()
+            })
+            .await
+            .unwrap_or_default();
+            let body = json!({ "code": e.code(), "message": e.to_string(), "pages": pages });
+            return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+        }
         Ok(Err(e)) => return core_error(&e),
         Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
     };

@@ -74,12 +74,30 @@ impl Mappe {
             .attachment_info(attachment)?
             .ok_or_else(unknown)?;
         let path = self.blobs.path_of(&sha256);
-        if !path.is_file() {
-            return Err(Error::NotFound(format!(
-                "filen til bilag {attachment} findes ikke i datamappen"
-            )));
+        if path.is_file() {
+            return Ok(path);
         }
-        Ok(path)
+        // Kept as text only (the text-only archive): fetched from its portal
+        // now, and kept from then on.
+        let opts = crate::sources::portal::PortalOptions {
+            client: crate::sources::portal::client::ClientOptions {
+                attempts: 2,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let fetched = crate::sources::portal::files::fetch_on_request(
+            &self.store,
+            &self.blobs,
+            attachment,
+            &opts,
+        )?;
+        if fetched && path.is_file() {
+            return Ok(path);
+        }
+        Err(Error::NotFound(format!(
+            "filen til bilag {attachment} findes ikke i datamappen"
+        )))
     }
 
     /// [`Mappe::case_history`] as a caller with `scope` may see it: without

@@ -24,7 +24,7 @@ pub use crate::ingest::ImportReport;
 pub use crate::progress::{Progress, Silent, Tick};
 pub use crate::retrieve::Passage;
 pub use crate::sources::portal::PortalOptions;
-pub use crate::store::{ScopeCounts, Source, SourceScope};
+pub use crate::store::{DiskUse, FilesPolicy, ScopeCounts, Source, SourceScope};
 pub use crate::watch::watch as watch_folders;
 
 /// The search relevance test set and its evaluation (`moedemappe relevance`).
@@ -154,6 +154,10 @@ pub struct Status {
     pub failed_files: Vec<FailedFile>,
     /// Configured sources and how their last sync went.
     pub sources: Vec<Source>,
+    /// Disk use (the member's and closed-scope tokens only: it counts closed
+    /// material too).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk: Option<DiskUse>,
 }
 
 /// How one source's sync went.
@@ -366,7 +370,36 @@ impl Mappe {
                 read.failed_files()?
             },
             sources: self.sources_for(scope)?,
+            disk: if open_only {
+                None
+            } else {
+                Some(self.disk_use()?)
+            },
         })
+    }
+
+    /// Bytes of files, text and index, and the files kept as text only.
+    fn disk_use(&self) -> Result<DiskUse> {
+        let mut disk = DiskUse {
+            text: self.store.read().text_bytes()?,
+            index: walkdir::WalkDir::new(self.dir.join("index"))
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum(),
+            ..DiskUse::default()
+        };
+        for (sha256, size) in self.store.read().attachment_sizes()? {
+            if self.blobs.contains(&sha256) {
+                disk.files += size;
+            } else {
+                disk.text_only += 1;
+                disk.all_would_need += size;
+            }
+        }
+        Ok(disk)
     }
 
     /// Rebuilds the search index from the store; returns the documents written.

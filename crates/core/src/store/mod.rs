@@ -4,6 +4,7 @@
 
 mod annotations;
 mod cases;
+mod files;
 mod folders;
 mod follow;
 mod meetings;
@@ -15,11 +16,12 @@ mod write;
 
 pub use annotations::{ItemAttachment, ItemContext, Upserted};
 pub use cases::Treatment;
+pub use files::{DiskUse, FileToFetch};
 pub use follow::{BodyRow, UpcomingMeeting};
 pub use meetings::{ItemDetail, MeetingSummary};
 pub use portal::{EntryState, ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
-pub use sources::{ScopeCounts, Source, SourceScope, SyncFailure};
+pub use sources::{FilesPolicy, ScopeCounts, Source, SourceScope, SyncFailure};
 pub use stats::{ExplainAttachmentRow, ExplainItemRow, StatsBody, StatsCounts};
 pub use write::{AttachmentRef, ItemRecord, MeetingRecord};
 
@@ -47,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0006_member_attachments.sql"),
     include_str!("0007_closed_meetings.sql"),
     include_str!("0008_source_scope.sql"),
+    include_str!("0009_text_only_files.sql"),
 ];
 
 /// A handle on the SQLite database of one data directory, to share between

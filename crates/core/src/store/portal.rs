@@ -146,11 +146,13 @@ impl Writer<'_> {
         source: SourceId,
         guid: &str,
         attachment: AttachmentId,
+        path: &str,
     ) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO portal_documents (source_id, guid, attachment_id) VALUES (?1, ?2, ?3)
-             ON CONFLICT (source_id, guid) DO UPDATE SET attachment_id = excluded.attachment_id",
-            params![source.0, guid, attachment.0],
+            "INSERT INTO portal_documents (source_id, guid, attachment_id, path) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (source_id, guid) DO UPDATE SET attachment_id = excluded.attachment_id,
+                                                         path = excluded.path",
+            params![source.0, guid, attachment.0, path],
         )?;
         Ok(())
     }

@@ -47,9 +47,49 @@ pub struct SourceScope {
     pub followed: bool,
     /// The first meeting day; none: the current election period and the year before.
     pub since: Option<NaiveDate>,
+    /// Which PDF files are kept on disk; of the others only the text is.
+    pub files: FilesPolicy,
     /// What the last sync found, where one has run.
     #[serde(default, skip_deserializing)]
     pub counts: Option<ScopeCounts>,
+}
+
+/// Which PDF files of a portal source are kept on disk once their text is
+/// read. The others keep their text, pages and hash, so search, statistics and
+/// the assistant see them, and are fetched again when opened.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilesPolicy {
+    /// The files of the bodies the member follows (and any the member opened
+    /// or noted in).
+    #[default]
+    Followed,
+    /// Every file.
+    All,
+    /// Only those the member opened or noted in.
+    None,
+}
+
+impl FilesPolicy {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilesPolicy::Followed => "followed",
+            FilesPolicy::All => "all",
+            FilesPolicy::None => "none",
+        }
+    }
+
+    /// From the stored word.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "followed" => Some(FilesPolicy::Followed),
+            "all" => Some(FilesPolicy::All),
+            "none" => Some(FilesPolicy::None),
+            _ => None,
+        }
+    }
 }
 
 /// What the last sync of a portal source found of its scope.
@@ -113,8 +153,9 @@ impl Writer<'_> {
             .transpose()
             .map_err(|e| Error::Invalid(e.to_string()))?;
         self.tx.execute(
-            "UPDATE sources SET scope_bodies = ?2, scope_followed = ?3, scope_since = ?4 WHERE id = ?1",
-            params![id.0, bodies, scope.followed, scope.since],
+            "UPDATE sources SET scope_bodies = ?2, scope_followed = ?3, scope_since = ?4, files = ?5
+              WHERE id = ?1",
+            params![id.0, bodies, scope.followed, scope.since, scope.files.as_str()],
         )?;
         Ok(())
     }
@@ -214,6 +255,7 @@ fn source_of(r: &Row<'_>) -> rusqlite::Result<Source> {
                 .unwrap_or_default(),
             followed: r.get(9)?,
             since: r.get(10)?,
+            files: FilesPolicy::parse(&r.get::<_, String>(15)?).unwrap_or_default(),
             counts,
         })
     });
@@ -237,7 +279,7 @@ impl Reader<'_> {
         let mut stmt = self.conn.prepare(
             "SELECT id, kind, name, location, added_at, last_attempt_at, last_success_at, last_error,
                     scope_bodies, scope_followed, scope_since,
-                    scope_first_day, scope_listed, scope_in, scope_stored
+                    scope_first_day, scope_listed, scope_in, scope_stored, files
                FROM sources ORDER BY id",
         )?;
         let mut sources: Vec<Source> = stmt

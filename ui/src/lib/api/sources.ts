@@ -1,4 +1,5 @@
 // Kilder: sources, background sync and failed files.
+import type { FilesPolicy } from "../../api/FilesPolicy";
 import type { Source } from "../../api/Source";
 import type { SyncState } from "../../api/SyncState";
 import type { SourcesStatus } from "../../api/SourcesStatus";
@@ -16,7 +17,7 @@ export async function addSource(kind: "portal" | "folder", location: string, nam
 /** Sets what a portal fetches; nothing already fetched is deleted. */
 export async function setSourceScope(
   name: string,
-  scope: { bodies: string[]; followed: boolean; since: string | null },
+  scope: { bodies: string[]; followed: boolean; since: string | null; files: FilesPolicy },
 ): Promise<Source> {
   return (await (await send("PUT", `/api/sources/${encodeURIComponent(name)}`, scope)).json()) as Source;
 }

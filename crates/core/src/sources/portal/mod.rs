@@ -13,6 +13,7 @@
 //! lists are marked withdrawn, never deleted.
 
 pub mod client;
+pub mod files;
 pub mod json;
 pub mod municipalities;
 pub mod scope;
@@ -78,6 +79,10 @@ pub struct PortalReport {
     pub indexed: u64,
     /// What could not be fetched or read, and why.
     pub failures: Vec<SyncFailure>,
+    /// Files let go after their text was read (the text-only archive).
+    pub dropped: u64,
+    /// Files fetched back because the source's `files` wants them again.
+    pub refetched: u64,
 }
 
 /// Brings the store up to date with one portal source.
@@ -102,6 +107,11 @@ pub fn sync_portal(
     let mut read = ImportReport::default();
     ingest::read_pending_text(store, blobs, extract, progress, &mut read)?;
     report.pages = read.pages;
+    // The text is read: keep the files the source's `files` wants, fetch
+    // back those it wants again, and let the others go.
+    let policy = source.scope.as_ref().map(|s| s.files).unwrap_or_default();
+    files::fetch_wanted(store, blobs, source, policy, opts, progress, &mut report)?;
+    report.dropped = files::drop_unwanted(store, blobs, source, policy)?;
     crate::annotations::follow::after_update(store)?;
     report.indexed = ingest::update_index(store, index, progress)?;
     store.write(|w| w.sync_finished(source.id, Ok(&report.failures)))?;
@@ -416,7 +426,7 @@ fn store_meeting(
             .collect()
     };
     let mut failed_docs: HashMap<String, String> = HashMap::new();
-    let mut downloaded: Vec<(String, crate::blobs::Stored)> = Vec::new();
+    let mut downloaded: Vec<(String, String, crate::blobs::Stored)> = Vec::new();
     for chunk in missing.chunks(opts.concurrency.max(1)) {
         let results = runtime.block_on(async {
             let mut set = tokio::task::JoinSet::new();
@@ -451,7 +461,7 @@ fn store_meeting(
                     report.downloaded += 1;
                     report.bytes += size;
                     tick.bytes += size;
-                    downloaded.push((doc.guid.clone(), stored));
+                    downloaded.push((doc.guid.clone(), doc.path.clone(), stored));
                 }
                 Err(reason) => {
                     failed_docs.insert(doc.guid.clone(), reason);
@@ -465,9 +475,9 @@ fn store_meeting(
     let end = entry.entry.end_utc.as_deref().and_then(local_time);
     let complete = failed_docs.is_empty();
     store.write(|w| {
-        for (guid, stored) in &downloaded {
+        for (guid, path, stored) in &downloaded {
             let id = w.attachment(&stored.sha256, stored.size)?;
-            w.record_portal_document(source.id, guid, id)?;
+            w.record_portal_document(source.id, guid, id, path)?;
             known.insert(guid.clone(), id);
         }
         let body = w.upsert_body(&entry.committee, None)?;
