@@ -12,9 +12,19 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The error's JSON body, where the server sent one. */
+    readonly body?: Record<string, unknown>,
   ) {
     super(message);
   }
+}
+
+/** The stored page texts an offline answer for a text-only bilag carries
+ * (503 with `pages`), or null. */
+export function offlinePages(e: unknown): string[] | null {
+  if (!(e instanceof ApiError) || e.status !== 503) return null;
+  const pages = e.body?.pages;
+  return Array.isArray(pages) && pages.every((p) => typeof p === "string") ? (pages as string[]) : null;
 }
 
 /** What the member is told when the server does not know their session. */
@@ -69,13 +79,14 @@ async function call(path: string, init: RequestInit): Promise<Response> {
   if (resp.status === 401) throw new ApiError(NOT_LOGGED_IN, 401);
   if (!resp.ok) {
     let message = `Fejl ${resp.status}`;
+    let body: Record<string, unknown> | undefined;
     try {
-      const body = (await resp.json()) as { code?: string; message?: string };
-      if (body.message) message = body.message;
+      body = (await resp.json()) as Record<string, unknown>;
+      if (typeof body.message === "string" && body.message) message = body.message;
     } catch {
       // not JSON: keep the status
     }
-    throw new ApiError(message, resp.status);
+    throw new ApiError(message, resp.status, body);
   }
   return resp;
 }
