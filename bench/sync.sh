@@ -8,7 +8,8 @@
 # With `aarhus` the portal is widened to Aarhus' size (70 bodies, ten years,
 # 5,000+ entries; `fakeportal --aarhus-size`) and the source keeps its default
 # scope, so the first sync fetches the current election period and the year
-# before only.
+# before only. FILES=all keeps every PDF file on disk (default: followed, and
+# the benchmark follows no body, so only text is kept).
 #
 # Prints a Markdown table for BENCHMARKS.md.
 set -euo pipefail
@@ -32,7 +33,8 @@ for _ in $(seq 100); do [ -s "$work/portal.url" ] && break; sleep 0.1; done
 url=$(head -1 "$work/portal.url")
 counters() { curl -s "$url/__fakeportal/counters"; }
 
-"$target/moedemappe" --data-dir "$work/data" source add portal "$url" --name Bench >&2
+"$target/moedemappe" --data-dir "$work/data" source add portal "$url" --name Bench \
+  --files "${FILES:-followed}" >&2
 before=$(counters)
 /usr/bin/time -f '%e %M' -o "$work/t1" "$target/moedemappe" --data-dir "$work/data" sync >"$work/s1" 2>&2
 after1=$(counters)
@@ -58,7 +60,7 @@ scope = (st["sources"][0].get("scope") or {}).get("counts")
 listed = f" The portal lists {scope['listed']:,} meeting entries; {scope['in_scope']:,} are in the default scope (from {scope['first_day']})." if scope else ""
 print(f"Demo corpus at scale {scale} served by `fakeportal --no-faults`: "
       f"{st['meetings']} meetings, {st['items']} items, {st['attachments']} distinct files, {st['pages']:,} pages stored, "
-      f"{int(disk)/1e6:.0f} MB on disk ({int(files)/1e6:.0f} MB of it files).{listed}\n")
+      f"{int(disk)/1e6:.0f} MB on disk ({int(files)/1e6:.0f} MB of it files, `--files {st['sources'][0].get('scope', {}).get('files', '-')}`).{listed}\n")
 print("| sync | wall time | requests (front / list / agenda / PDF redirect / PDF / case PDF) | bytes served | pages/s | peak RSS |")
 print("|---|---|---|---|---|---|")
 def row(name, s, r, by, kb, pages):
