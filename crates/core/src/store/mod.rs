@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0007_closed_meetings.sql"),
     include_str!("0008_source_scope.sql"),
     include_str!("0009_text_only_files.sql"),
+    include_str!("0010_file_indexes.sql"),
 ];
 
 /// A handle on the SQLite database of one data directory, to share between
