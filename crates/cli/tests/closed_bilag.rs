@@ -7,9 +7,8 @@ mod common;
 
 use std::path::Path;
 
-use common::serve::{member, serve};
+use common::serve::{get_json as get, member, open_token, serve};
 use common::{ok, pdf, Page};
-use reqwest::blocking::Client;
 use serde_json::Value;
 
 const OPEN_WORD: &str = "solsikkemarken";
@@ -74,23 +73,6 @@ fn synced(base: &Path, name: &str, without_closed: bool) -> std::path::PathBuf {
     );
     ok(&data, &["sync"]);
     data
-}
-
-fn get(server: &common::serve::Server, path: &str, token: &str) -> (u16, Value) {
-    let resp = Client::new()
-        .get(format!("{}{path}", server.base))
-        .bearer_auth(token)
-        .send()
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().unwrap_or(Value::Null))
-}
-
-fn open_token(data: &Path) -> String {
-    std::fs::read_to_string(data.join("api-token"))
-        .unwrap()
-        .trim()
-        .to_string()
 }
 
 #[test]

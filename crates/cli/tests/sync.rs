@@ -523,17 +523,6 @@ fn a_received_closed_bilag_attached_to_an_item_stays_through_reindex_and_resync(
     assert_eq!(store_snapshot(&data), before);
 }
 
-/// GET `path` on `server` with a bearer token: (status, JSON body).
-fn get_json(server: &common::serve::Server, path: &str, token: &str) -> (u16, serde_json::Value) {
-    let resp = reqwest::blocking::Client::new()
-        .get(format!("{}{path}", server.base))
-        .bearer_auth(token)
-        .send()
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().unwrap_or(serde_json::Value::Null))
-}
-
 #[test]
 fn a_lukket_referat_is_a_closed_meeting_the_open_scope_sees_no_trace_of() {
     const TEXT_WORD: &str = "grundkøbet";
@@ -594,13 +583,10 @@ fn a_lukket_referat_is_a_closed_meeting_the_open_scope_sees_no_trace_of() {
     }
 
     let (a, b) = (common::serve::serve(&with), common::serve::serve(&without));
-    let open = |data: &Path| {
-        std::fs::read_to_string(data.join("api-token"))
-            .unwrap()
-            .trim()
-            .to_string()
-    };
-    let (ta, tb) = (open(&with), open(&without));
+    let (ta, tb) = (
+        common::serve::open_token(&with),
+        common::serve::open_token(&without),
+    );
 
     // The member sees three closed meetings, marked closed, with closed items.
     let m = common::serve::member(&a);
@@ -678,17 +664,18 @@ fn a_lukket_referat_is_a_closed_meeting_the_open_scope_sees_no_trace_of() {
         "/api/agenda/recent?before=2100-01-01&last=500".to_string(),
     ];
     for path in &paths {
-        let (sa, ja) = get_json(&a, path, &ta);
-        let (sb, jb) = get_json(&b, path, &tb);
+        let (sa, ja) = common::serve::get_json(&a, path, &ta);
+        let (sb, jb) = common::serve::get_json(&b, path, &tb);
         assert_eq!((sa, &ja), (sb, &jb), "{path}");
     }
-    let (_, sa) = get_json(&a, "/api/status", &ta);
-    let (_, sb) = get_json(&b, "/api/status", &tb);
+    let (_, sa) = common::serve::get_json(&a, "/api/status", &ta);
+    let (_, sb) = common::serve::get_json(&b, "/api/status", &tb);
     for key in ["bodies", "meetings", "items", "attachments", "pages"] {
         assert_eq!(sa[key], sb[key], "status {key}: {sa:#}");
     }
     // And the meeting ids of the closed minutes answer as unknown ids do.
-    let (code, body404) = get_json(&a, &format!("/api/meetings/{}", beside["id"]), &ta);
+    let (code, body404) =
+        common::serve::get_json(&a, &format!("/api/meetings/{}", beside["id"]), &ta);
     assert_eq!(code, 404, "{body404}");
 }
 

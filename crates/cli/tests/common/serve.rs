@@ -90,3 +90,22 @@ pub fn member(s: &Server) -> Client {
     assert_eq!(check.status(), StatusCode::OK, "logged in");
     client
 }
+
+/// GET `path` with a bearer token: (status, JSON body or null).
+pub fn get_json(server: &Server, path: &str, token: &str) -> (u16, serde_json::Value) {
+    let resp = Client::new()
+        .get(format!("{}{path}", server.base))
+        .bearer_auth(token)
+        .send()
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().unwrap_or(serde_json::Value::Null))
+}
+
+/// The open-scope token `serve` wrote into the data directory.
+pub fn open_token(data: &std::path::Path) -> String {
+    std::fs::read_to_string(data.join("api-token"))
+        .unwrap()
+        .trim()
+        .to_string()
+}

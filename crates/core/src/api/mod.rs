@@ -358,6 +358,16 @@ impl Mappe {
 
     /// What is stored, and which files failed.
     pub(crate) fn status(&self, scope: Scope) -> Result<Status> {
+        let mut status = self.counts_status(scope)?;
+        if scope.sees_closed() {
+            status.disk = Some(self.disk_use()?);
+        }
+        Ok(status)
+    }
+
+    /// [`Mappe::status`] without the disk use (a stat of every file), for
+    /// views that show counts only.
+    pub(crate) fn counts_status(&self, scope: Scope) -> Result<Status> {
         let read = self.store.read();
         let open_only = !scope.sees_closed();
         Ok(Status {
@@ -370,18 +380,15 @@ impl Mappe {
                 read.failed_files()?
             },
             sources: self.sources_for(scope)?,
-            disk: if open_only {
-                None
-            } else {
-                Some(self.disk_use()?)
-            },
+            disk: None,
         })
     }
 
     /// Bytes of files, text and index, and the files kept as text only.
     fn disk_use(&self) -> Result<DiskUse> {
+        let read = self.store.read();
         let mut disk = DiskUse {
-            text: self.store.read().text_bytes()?,
+            text: read.text_bytes()?,
             index: walkdir::WalkDir::new(self.dir.join("index"))
                 .into_iter()
                 .filter_map(|e| e.ok())
@@ -391,7 +398,7 @@ impl Mappe {
                 .sum(),
             ..DiskUse::default()
         };
-        for (sha256, size) in self.store.read().attachment_sizes()? {
+        for (sha256, size) in read.attachment_sizes()? {
             if self.blobs.contains(&sha256) {
                 disk.files += size;
             } else {

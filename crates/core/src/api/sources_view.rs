@@ -55,7 +55,7 @@ impl Mappe {
     pub(crate) fn sources_status(&self, scope: Scope) -> Result<SourcesStatus> {
         // Without the closed scope only open attachments' failures are
         // counted, and none is named (a path can say more than the file).
-        let status = self.status(scope)?;
+        let status = self.counts_status(scope)?;
         let failed_count = status.failed_files.len();
         let hidden = !scope.sees_closed();
         Ok(SourcesStatus {

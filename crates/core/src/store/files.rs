@@ -2,7 +2,7 @@
 //! `files` setting lets go once their text is read (text, pages and hash
 //! stay), which it wants on disk, and where a file can be fetched again.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::{Reader, Writer};
@@ -153,15 +153,12 @@ impl Reader<'_> {
 
     /// Bytes of page text stored.
     pub fn text_bytes(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM pages",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .optional()?
-            .unwrap_or(0) as u64)
+        let bytes: i64 = self.conn.query_row(
+            "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM pages",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(bytes as u64)
     }
 }
 
