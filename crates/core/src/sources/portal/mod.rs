@@ -169,13 +169,16 @@ fn fetch_and_store(
 
     // Only what is in the source's scope is fetched; the rest stays listed
     // (never withdrawn) and can be fetched by widening the scope later.
+    let mut portal_bodies: Vec<String> = entries.iter().map(|e| e.committee.clone()).collect();
+    portal_bodies.sort();
+    portal_bodies.dedup();
     let resolved = scope::Resolved::new(
         &store.read(),
         &source.scope.clone().unwrap_or_default(),
         &groups,
+        &portal_bodies,
         Utc::now().date_naive(),
     )?;
-    let portal_bodies: Vec<String> = entries.iter().map(|e| e.committee.clone()).collect();
     for name in resolved.unmatched(&portal_bodies) {
         report.failures.push(SyncFailure {
             what: format!("udvalg «{name}»"),

@@ -34,7 +34,9 @@ struct Wanted {
     /// Lower-case full names it stands for: an abbreviation's expansions and
     /// the names and former names of the stored bodies it finds.
     names: Vec<String>,
-    /// Lower-case: a name beginning with this matches too.
+    /// Lower-case: a name beginning with this matches too. Empty when the
+    /// name matches a body of the portal exactly, as `--body` elsewhere:
+    /// "TU" is Teknisk Udvalg, not every body that begins "Tu".
     prefix: String,
 }
 
@@ -47,11 +49,12 @@ impl Wanted {
 
 impl Resolved {
     /// Resolves `scope` for a portal whose list has these group keys
-    /// ("Udvalg 2022-2025", …), on `today`.
+    /// ("Udvalg 2022-2025", …) and these body names, on `today`.
     pub fn new(
         read: &Reader<'_>,
         scope: &SourceScope,
         groups: &[String],
+        portal_bodies: &[String],
         today: NaiveDate,
     ) -> Result<Resolved> {
         let first_day = scope
@@ -70,10 +73,15 @@ impl Resolved {
             for id in read.find_bodies(written, false).unwrap_or_default() {
                 names.extend(lower(read.body_all_names(id)?));
             }
+            let written_lower = written.trim().to_lowercase();
+            names.push(written_lower.clone());
+            let exact = portal_bodies
+                .iter()
+                .any(|b| names.contains(&b.trim().to_lowercase()));
             bodies.wanted.push(Wanted {
                 written: written.clone(),
                 names,
-                prefix: written.trim().to_lowercase(),
+                prefix: if exact { String::new() } else { written_lower },
             });
         }
         if scope.followed {
@@ -151,6 +159,35 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_name_matching_a_body_exactly_is_not_also_a_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let portal: Vec<String> = ["Teknisk Udvalg", "Turistudvalget", "Kulturudvalget"]
+            .map(String::from)
+            .to_vec();
+        let resolve = |bodies: &[&str]| {
+            let scope = SourceScope {
+                bodies: bodies.iter().map(|b| b.to_string()).collect(),
+                ..SourceScope::default()
+            };
+            Resolved::new(&store.read(), &scope, &[], &portal, day("2026-01-01")).unwrap()
+        };
+        // "TU" is Teknisk Udvalg by its abbreviation, not every body beginning "Tu".
+        let tu = resolve(&["TU"]);
+        assert!(tu.includes_body("Teknisk Udvalg"));
+        assert!(!tu.includes_body("Turistudvalget"));
+        // A written beginning that names no body exactly still matches by prefix.
+        let kultur = resolve(&["kultur"]);
+        assert!(kultur.includes_body("Kulturudvalget"));
+        assert!(!kultur.includes_body("Teknisk Udvalg"));
+        assert!(resolve(&["Turistudvalget"]).unmatched(&portal).is_empty());
+        assert_eq!(
+            resolve(&["Skoleudvalget"]).unmatched(&portal),
+            ["Skoleudvalget"]
+        );
     }
 
     #[test]
