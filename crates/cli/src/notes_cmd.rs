@@ -353,6 +353,12 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
                 r.attachments,
                 r.private_left_out
             );
+            if r.without_file > 0 {
+                println!(
+                    "{} delte noter er ikke med, fordi deres bilag kun er gemt som tekst. Åbn bilaget i læseren (moedemappe serve), så hentes filen; del så igen.",
+                    r.without_file
+                );
+            }
             let o = &r.omitted;
             if o.items + o.attachments + o.annotations > 0 {
                 println!(

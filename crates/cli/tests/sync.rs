@@ -1153,4 +1153,66 @@ fn unfollowed_bodies_are_kept_as_text_and_their_files_come_back_when_opened() {
         !pages.is_empty() && pages.iter().any(|t| !t.as_str().unwrap().is_empty()),
         "{e}"
     );
+
+    // A shared note on that bilag cannot travel without its file: the
+    // export and its preview say so instead of leaving it out silently.
+    let id = unfollowed[1].0;
+    let (n, quote) = pages
+        .iter()
+        .enumerate()
+        .find_map(|(n, t)| {
+            let words: Vec<&str> = t.as_str().unwrap().split_whitespace().take(3).collect();
+            (words.len() == 3).then(|| (n + 1, words.join(" ")))
+        })
+        .unwrap();
+    ok(
+        &text_only,
+        &[
+            "note",
+            "add",
+            "--attachment",
+            &id.to_string(),
+            "--page",
+            &n.to_string(),
+            "--quote",
+            &quote,
+            "--body",
+            "Spørg til økonomien",
+            "--shared",
+        ],
+    );
+    let meeting: i64 = rusqlite::Connection::open(text_only.join("moedemappe.sqlite"))
+        .unwrap()
+        .query_row(
+            "SELECT i.meeting_id FROM item_attachments ia JOIN items i ON i.id = ia.item_id
+              WHERE ia.attachment_id = ?1 ORDER BY i.id DESC LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let bundle = dir.path().join("pakke.zip");
+    ok(&text_only, &["me", "--name", "Anna Byrådsmedlem"]);
+    let out = ok(
+        &text_only,
+        &[
+            "share",
+            "export",
+            "--meeting",
+            &meeting.to_string(),
+            "-o",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("0 delte noter"), "{out}");
+    assert!(out.contains("1 delte noter er ikke med"), "{out}");
+    let preview: serde_json::Value = m
+        .get(format!(
+            "{}/api/share/preview?meeting={meeting}",
+            server.base
+        ))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(preview["notes_without_file"], 1, "{preview:#}");
 }

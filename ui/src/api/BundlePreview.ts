@@ -42,4 +42,9 @@ omitted_notes: number,
 /**
  * The closed items left out, in words ("Teknisk Udvalg 04.03.2024, punkt 7").
  */
-omitted_item_names: Array<string>, };
+omitted_item_names: Array<string>, 
+/**
+ * Shared notes left out because their bilag's file is not on disk (a
+ * text-only bilag): opening the bilag in the reader fetches it.
+ */
+notes_without_file: number, };

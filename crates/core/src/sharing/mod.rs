@@ -160,6 +160,9 @@ pub struct ExportReport {
     pub omitted: OmittedCounts,
     /// The closed items left out, in words ("Teknisk Udvalg 04.03.2024, punkt 7").
     pub omitted_items: Vec<String>,
+    /// Shared notes left out because their bilag's file is not on disk (a
+    /// text-only bilag never opened since).
+    pub without_file: usize,
 }
 
 /// What an import did.
@@ -212,6 +215,8 @@ struct Selection {
     private_left_out: usize,
     omitted: OmittedCounts,
     omitted_items: Vec<String>,
+    /// Shared notes that cannot travel: their bilag's file is not on disk.
+    without_file: usize,
 }
 
 /// Writes the bundle of `scope` to `out`.
@@ -267,6 +272,7 @@ pub fn export(
         private_left_out: sel.private_left_out,
         omitted: sel.omitted,
         omitted_items: sel.omitted_items,
+        without_file: sel.without_file,
     })
 }
 
@@ -331,6 +337,9 @@ pub struct BundlePreview {
     pub omitted_notes: usize,
     /// The closed items left out, in words ("Teknisk Udvalg 04.03.2024, punkt 7").
     pub omitted_item_names: Vec<String>,
+    /// Shared notes left out because their bilag's file is not on disk (a
+    /// text-only bilag): opening the bilag in the reader fetches it.
+    pub notes_without_file: usize,
 }
 
 /// An open item in a preview.
@@ -417,6 +426,7 @@ pub fn preview(store: &Store, blobs: &BlobStore, scope: &BundleScope) -> Result<
         omitted_attachments: sel.omitted.attachments,
         omitted_notes: sel.omitted.annotations,
         omitted_item_names: sel.omitted_items,
+        notes_without_file: sel.without_file,
     })
 }
 
@@ -558,6 +568,7 @@ fn select(
         }
     }
     let mut exported = Vec::new();
+    let mut without_file = 0;
     for a in notes {
         if let Some(x) = &a.anchor {
             if let Some(e) = in_scope.get(x.sha256.as_str()) {
@@ -574,7 +585,10 @@ fn select(
                         attachments.insert(sha.clone(), entry(&sha, size, &title));
                     }
                     // Without its file the note cannot travel.
-                    _ => continue,
+                    _ => {
+                        without_file += 1;
+                        continue;
+                    }
                 }
             }
         }
@@ -593,6 +607,7 @@ fn select(
         private_left_out,
         omitted,
         omitted_items,
+        without_file,
     })
 }
 
