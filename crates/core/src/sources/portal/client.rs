@@ -23,6 +23,9 @@ pub struct ClientOptions {
     pub attempts: u32,
     /// Wait before the first retry; doubled for each further one.
     pub backoff: Duration,
+    /// The largest JSON answer read (the committee list of a big portal is
+    /// a few MB); a larger one is refused rather than held in memory.
+    pub max_json: u64,
 }
 
 impl Default for ClientOptions {
@@ -31,6 +34,7 @@ impl Default for ClientOptions {
             timeout: Duration::from_secs(120),
             attempts: 4,
             backoff: Duration::from_millis(500),
+            max_json: 64 << 20,
         }
     }
 }
@@ -215,14 +219,30 @@ impl PortalClient {
         .await
     }
 
+    /// The whole answer to `path`, read chunk by chunk up to
+    /// [`ClientOptions::max_json`] bytes, so memory stays bounded whatever a
+    /// portal (or something posing as one) sends.
     async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, FetchError> {
+        let max = self.opts.max_json;
+        let too_big = || {
+            FetchError::Malformed(format!(
+                "svaret er større end {} MB og læses ikke",
+                max.div_ceil(1 << 20)
+            ))
+        };
         self.retry(|| async {
-            let response = self.send(path).await?;
-            response
-                .bytes()
-                .await
-                .map(|b| b.to_vec())
-                .map_err(transfer_error)
+            let mut response = self.send(path).await?;
+            if response.content_length().is_some_and(|n| n > max) {
+                return Err(too_big());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(transfer_error)? {
+                if (body.len() + chunk.len()) as u64 > max {
+                    return Err(too_big());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body)
         })
         .await
     }
@@ -380,7 +400,79 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::viewer_frame;
+    use super::*;
+
+    /// Serves one fixed answer to every request on 127.0.0.1.
+    fn answer_always(body: Vec<u8>, chunked: bool) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { break };
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let head = if chunked {
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_string()
+                } else {
+                    format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+                };
+                let _ = stream.write_all(head.as_bytes());
+                if chunked {
+                    for part in body.chunks(1000) {
+                        let _ = write!(stream, "{:x}\r\n", part.len());
+                        let _ = stream.write_all(part);
+                        let _ = stream.write_all(b"\r\n");
+                    }
+                    let _ = stream.write_all(b"0\r\n\r\n");
+                } else {
+                    let _ = stream.write_all(&body);
+                }
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[test]
+    fn a_committee_list_larger_than_the_limit_is_refused_not_read() {
+        let mut list =
+            br#"{"Udvalg":{"Udvalg 2022-2025":[{"Navn":"Teknisk Udvalg","Moeder":["#.to_vec();
+        for n in 0..200 {
+            list.extend_from_slice(
+                format!(r#"{{"Id":"m{n}","Dato":"2024-01-01T00:00:00"}},"#).as_bytes(),
+            );
+        }
+        list.pop();
+        list.extend_from_slice(b"]}]}}");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let opts = |max_json| ClientOptions {
+            attempts: 1,
+            max_json,
+            ..Default::default()
+        };
+        for chunked in [false, true] {
+            let base = answer_always(list.clone(), chunked);
+            let small = PortalClient::new(&base, opts(4096)).unwrap();
+            let err = runtime.block_on(small.committee_list()).unwrap_err();
+            assert!(
+                matches!(&err, FetchError::Malformed(m) if m.contains("større end")),
+                "{err:?}"
+            );
+            let roomy = PortalClient::new(&base, opts(1 << 20)).unwrap();
+            let read = runtime.block_on(roomy.committee_list()).unwrap();
+            assert_eq!(
+                read.groups["Udvalg 2022-2025"][0]
+                    .meetings
+                    .as_ref()
+                    .unwrap()
+                    .len(),
+                200
+            );
+        }
+    }
 
     #[test]
     fn the_viewer_frame_is_found_among_other_frames() {
