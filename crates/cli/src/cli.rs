@@ -643,6 +643,16 @@ pub fn run(args: Args) -> Result<()> {
                 concurrency: concurrency.max(1),
                 ..PortalOptions::default()
             };
+            // Ctrl-C pauses: every meeting and file is stored in its own step
+            // (and a half-written download is cleared by the next run), so
+            // stopping at once loses nothing, and the next sync goes on.
+            ctrlc::set_handler(|| {
+                eprintln!(
+                    "\nSynkroniseringen er sat på pause. Alt, der er hentet indtil nu, er gemt; kør `moedemappe sync` igen for at fortsætte."
+                );
+                std::process::exit(130);
+            })
+            .context("kunne ikke lytte efter Ctrl-C")?;
             let outcomes = mappe.member(Scope::Member)?.sync(
                 &ingest.settings()?,
                 &portal,
