@@ -64,6 +64,15 @@ fn run() -> Result<(), String> {
     let worker = WorkerCommand::current_exe()
         .map_err(|e| format!("kunne ikke finde programfilen til PDF-læsning: {e}"))?;
     let settings = api::IngestSettings::new(worker);
+    // `--demo`: the generated demo corpus, written and imported before the
+    // window opens (an import of material already there changes nothing).
+    if std::env::args_os().any(|a| a == "--demo") {
+        eprintln!("Lægger demodata ind i {} …", dir.display());
+        mappe
+            .member(api::Scope::Member)
+            .and_then(|m| m.demo(0.05, &settings, &api::Silent))
+            .map_err(|e| format!("demodata kunne ikke lægges ind: {e}"))?;
+    }
     // One `Mappe` for the whole process, shared without a lock: the window's
     // requests read side by side while syncs on `jobs` (one at a time) and
     // the member's notes write.

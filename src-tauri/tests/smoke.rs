@@ -14,9 +14,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use moedemappe_core::api::{IngestSettings, Mappe, Scope};
-use moedemappe_core::extract::WorkerCommand;
-use moedemappe_core::progress::Silent;
 use serde_json::{json, Value};
 
 const APP: &str = env!("CARGO_BIN_EXE_moedemappe-app");
@@ -154,21 +151,9 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     );
     let started = Instant::now();
 
-    // The demo corpus, imported through the core API with the app itself as
-    // the PDF worker (it answers `extract-worker` as the CLI does).
+    // The app writes and imports the demo corpus itself (`--demo`, as the
+    // README's command for the window), with itself as the PDF worker.
     let data = tempfile::tempdir().unwrap();
-    {
-        let mappe = Mappe::open(data.path()).unwrap();
-        let settings = IngestSettings::new(WorkerCommand {
-            program: PathBuf::from(APP),
-            args: vec!["extract-worker".into()],
-        });
-        mappe
-            .member(Scope::Member)
-            .unwrap()
-            .demo(0.05, &settings, &Silent)
-            .unwrap();
-    }
 
     let display = free_display();
     let _xvfb = Killed(
@@ -209,7 +194,7 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     let created: Value = http
         .post(format!("{base}/session"))
         .json(&json!({ "capabilities": { "alwaysMatch": {
-            "webkitgtk:browserOptions": { "binary": APP, "args": [] }
+            "webkitgtk:browserOptions": { "binary": APP, "args": ["--demo"] }
         } } }))
         .send()
         .expect("a WebDriver session")

@@ -188,6 +188,12 @@ enum Command {
         /// Skriv kun demodata (til <datamappe>/demo); importér dem ikke.
         #[arg(long)]
         no_import: bool,
+        /// Start derefter brugerfladen (som `serve`) og åbn den i browseren.
+        #[arg(long, conflicts_with = "no_import")]
+        open: bool,
+        /// Porten til brugerfladen med --open; 0 vælger en ledig.
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT, requires = "open")]
+        port: u16,
         #[command(flatten)]
         ingest: IngestArgs,
     },
@@ -690,7 +696,13 @@ pub fn run(args: Args) -> Result<()> {
                 .write_demo(scale, &TermProgress::new())?;
             output::demo_summary(&folder, &generated);
         }
-        Command::Demo { scale, ingest, .. } => {
+        Command::Demo {
+            scale,
+            ingest,
+            open,
+            port,
+            ..
+        } => {
             let report = mappe.member(Scope::Member)?.demo(
                 scale,
                 &ingest.settings()?,
@@ -698,16 +710,19 @@ pub fn run(args: Args) -> Result<()> {
             )?;
             output::demo_summary(&report.folder, &report.generated);
             output::import_report(&report.import);
-            println!("Prøv: moedemappe search arbejdsbelastning");
+            if open {
+                println!("Starter brugerfladen; stop med Ctrl-C.");
+                crate::serve::run(mappe, port, open_in_browser)?;
+            } else {
+                println!("Prøv: moedemappe search arbejdsbelastning");
+            }
         }
         Command::Stats(stats) => crate::stats_cmd::run(&mappe, stats)?,
         // Handled before the data directory is opened.
         Command::Relevance { .. } | Command::LoginLink => {}
         Command::Serve { port, open } => crate::serve::run(mappe, port, |link| {
             if open {
-                if let Err(e) = opener::open_browser(link) {
-                    eprintln!("Kunne ikke åbne browseren ({e}); åbn linket ovenfor selv.");
-                }
+                open_in_browser(link);
             }
         })?,
         Command::Follow { bodies } => {
@@ -828,6 +843,13 @@ pub fn run(args: Args) -> Result<()> {
         Command::Notes(cmd) => crate::notes_cmd::run(&mappe, cmd)?,
     }
     Ok(())
+}
+
+/// Opens the UI's login link in the member's browser (`$BROWSER` when set).
+fn open_in_browser(link: &str) {
+    if let Err(e) = opener::open_browser(link) {
+        eprintln!("Kunne ikke åbne browseren ({e}); åbn linket ovenfor selv.");
+    }
 }
 
 /// Set by Ctrl-C: `watch` stops after the sync it is in.

@@ -199,3 +199,73 @@ fn search_filters_sorts_groups_and_finds_similar_cases() {
     assert!(typo.contains("næsten ens"), "{typo}");
     assert!(typo.to_lowercase().contains("arbejdsbelastning"), "{typo}");
 }
+
+/// The README's first command, `demo --open`, with the browser it opens
+/// replaced by a headless check (`$BROWSER`): headless chromium follows the
+/// login link to the UI built into the binary and keeps the rendered page.
+#[test]
+fn demo_open_serves_the_built_in_ui_and_a_browser_renders_it() {
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromium".into());
+    assert!(
+        chromium.is_file(),
+        "chromium ({}): apt-get install -y chromium",
+        chromium.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let dom = dir.path().join("dom.html");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\n\"{chromium}\" --headless --no-sandbox --disable-gpu --user-data-dir=\"{profile}\" \
+             --virtual-time-budget=20000 --dump-dom \"$1\" > \"{dom}.part\" 2> \"{dom}.log\"\n\
+             mv \"{dom}.part\" \"{dom}\"\n",
+            chromium = chromium.display(),
+            profile = dir.path().join("profile").display(),
+            dom = dom.display(),
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let mut app = std::process::Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["demo", "--scale", "0.01", "--open", "--port", "0"])
+        .env("BROWSER", &browser)
+        .env_remove("MOEDEMAPPE_UI_DIR")
+        .env_remove("MOEDEMAPPE_DATA")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !dom.is_file() && started.elapsed() < std::time::Duration::from_secs(180) {
+        if let Ok(Some(status)) = app.try_wait() {
+            panic!("demo --open stopped: {status}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = app.kill();
+    let _ = app.wait();
+    let page = std::fs::read_to_string(&dom).unwrap_or_else(|_| {
+        let log = std::fs::read_to_string(dom.with_extension("html.log")).unwrap_or_default();
+        panic!("the browser rendered nothing in 180 s: {log}")
+    });
+    // Rendered by the UI's script from the API's answers, not in index.html:
+    // the first-run welcome with the demo's bodies to choose from.
+    assert!(page.contains("Velkommen til Mødemappe"), "{page}");
+    let mappe = Mappe::open(&data).unwrap();
+    let bodies = mappe.session(Scope::Member).bodies_to_follow().unwrap();
+    assert!(!bodies.is_empty());
+    for b in &bodies {
+        assert!(
+            page.contains(&b.name),
+            "{} is not on the page: {page}",
+            b.name
+        );
+    }
+}

@@ -11,12 +11,11 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Component, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -34,6 +33,7 @@ mod attach;
 mod notes;
 mod panels;
 mod session;
+mod ui;
 use panels as p;
 pub use session::login_link;
 use session::Sessions;
@@ -47,10 +47,6 @@ mod agenda;
 /// this document are compared by a test).
 const OPENAPI: &str = include_str!("openapi.json");
 
-/// Where the built UI is when `MOEDEMAPPE_UI_DIR` is not set: the
-/// workspace's `ui/dist`, as found when this binary was compiled.
-const BUILT_UI_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist");
-
 /// The Content-Security-Policy of the UI: nothing from other hosts (fonts,
 /// scripts and the PDF worker are bundled), no plugins, no framing.
 const CSP: &str = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; \
@@ -62,8 +58,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; worker-src 'self' blob
 struct App {
     mappe: Arc<Mappe>,
     port: u16,
-    /// The built UI's folder, if there is one.
-    ui_dir: Option<PathBuf>,
+    /// Where the web UI's files come from.
+    ui: ui::UiFiles,
     /// The member's login codes and sessions.
     sessions: Sessions,
     /// Called in-process by the desktop shell: every request is the member.
@@ -72,15 +68,6 @@ struct App {
     sync: moedemappe_core::api::SyncJobs,
     /// How text is read (sync, bundle imports).
     sync_settings: moedemappe_core::api::IngestSettings,
-}
-
-/// The built UI's folder: `MOEDEMAPPE_UI_DIR`, else [`BUILT_UI_DIR`], if it
-/// holds an `index.html`.
-fn ui_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("MOEDEMAPPE_UI_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(BUILT_UI_DIR));
-    dir.join("index.html").is_file().then_some(dir)
 }
 
 /// Runs the server until the process is stopped; `on_link` gets the
@@ -116,7 +103,7 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
         let app = App {
             mappe,
             port,
-            ui_dir: ui_dir(),
+            ui: ui::UiFiles::chosen(),
             sessions,
             in_process: false,
             sync,
@@ -178,7 +165,7 @@ fn router(app: App) -> Router {
         .route("/api/share/author", get(p::author).put(p::set_author))
         .route_layer(middleware::from_fn_with_state(app.clone(), guard))
         .route("/login", get(login))
-        .fallback(static_file)
+        .fallback(ui::static_file)
         .layer(middleware::from_fn_with_state(app.clone(), local_only))
         .layer(middleware::map_response(json_errors))
         .with_state(app)
@@ -640,23 +627,6 @@ async fn attachment_file(
     }
 }
 
-/// The content type of a UI file, by its extension.
-fn content_type(path: &std::path::Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "json" | "map" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "wasm" => "application/wasm",
-        "bcmap" | "pfb" => "application/octet-stream",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Headers every UI response carries.
 fn strict(mut resp: Response, content_type: &'static str) -> Response {
     let h = resp.headers_mut();
@@ -675,53 +645,6 @@ fn strict(mut resp: Response, content_type: &'static str) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     resp
-}
-
-/// The page shown when the UI has not been built.
-const NOT_BUILT: &str = "<!doctype html><html lang=\"da\"><meta charset=\"utf-8\">\
-<title>Mødemappe</title><body style=\"font-family:system-ui,sans-serif;max-width:40em;margin:3em auto\">\
-<h1>Brugerfladen er ikke bygget</h1>\
-<p>Mødemappes API kører, men brugerfladen mangler. Byg den i projektets mappe med</p>\
-<pre>cd ui &amp;&amp; npm ci &amp;&amp; npm run build</pre>\
-<p>og start <code>moedemappe serve</code> igen (eller peg <code>MOEDEMAPPE_UI_DIR</code> på en mappe med en bygget brugerflade).</p>\
-</body></html>";
-
-/// Serves the built UI: files under its folder, `index.html` (with the UI's
-/// token) for `/` and for paths without a file extension.
-async fn static_file(State(app): State<App>, uri: Uri) -> Response {
-    let path = uri.path();
-    if path == "/api" || path.starts_with("/api/") {
-        return error(StatusCode::NOT_FOUND, "ukendt adresse");
-    }
-    let Some(dir) = app.ui_dir.as_ref() else {
-        let resp = (StatusCode::OK, NOT_BUILT).into_response();
-        return strict(resp, "text/html; charset=utf-8");
-    };
-    let relative = std::path::Path::new(path.trim_start_matches('/'));
-    if !relative
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)))
-    {
-        return error(StatusCode::NOT_FOUND, "ukendt adresse");
-    }
-    let file = dir.join(relative);
-    let is_index = relative.as_os_str().is_empty()
-        || relative == std::path::Path::new("index.html")
-        || (relative.extension().is_none() && !file.is_file());
-    if is_index {
-        let html = match tokio::fs::read_to_string(dir.join("index.html")).await {
-            Ok(h) => h,
-            Err(_) => return error(StatusCode::NOT_FOUND, "brugerfladen mangler index.html"),
-        };
-        let mut resp = html.into_response();
-        resp.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        return strict(resp, "text/html; charset=utf-8");
-    }
-    match tokio::fs::read(&file).await {
-        Ok(bytes) => strict(bytes.into_response(), content_type(&file)),
-        Err(_) => error(StatusCode::NOT_FOUND, "ukendt adresse"),
-    }
 }
 
 /// The router of `serve` for the desktop shell, which hands it requests
@@ -752,7 +675,7 @@ pub fn embedded(
         // Port 0 is never the port of a TCP server, so this Host/Origin pair
         // cannot be used to get past `serve`'s own check.
         port: 0,
-        ui_dir: None,
+        ui: ui::UiFiles::NotServed,
         sessions: Sessions::new(0, None),
         in_process: true,
         sync,
