@@ -46,9 +46,53 @@ fn the_reader_highlights_notes_marks_read_and_searches_the_document_in_chromium(
     run_spec("reader.spec.mjs", &["laeser-note.png"]);
 }
 
+#[test]
+fn a_members_first_run_from_kommune_to_the_next_meeting_works_in_chromium() {
+    // A fake portal with meetings still to come, as a live one has.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    moedemappe_core::demo::generate(
+        &corpus,
+        &moedemappe_core::demo::DemoOptions {
+            scale: 0.02,
+            seed: 7,
+        },
+    )
+    .unwrap();
+    let mut data = fakeportal::PortalData::from_corpus(&corpus).unwrap();
+    data.move_to(chrono::Local::now().date_naive(), 21);
+    let today = chrono::Local::now().date_naive();
+    let next_body = data
+        .meetings()
+        .filter(|(_, m)| m.date >= today)
+        .min_by_key(|(_, m)| m.date)
+        .map(|(b, _)| b.name.clone())
+        .expect("a meeting to come");
+    let portal = fakeportal::FakePortal::start(data, fakeportal::Faults::none()).unwrap();
+    run_spec_with(
+        "firstrun.spec.mjs",
+        &[
+            "forste-kommune.png",
+            "forste-udvalg.png",
+            "forste-hentning.png",
+            "forste-moeder.png",
+            "forste-laeser.png",
+        ],
+        &[
+            ("FAKEPORTAL_URL", portal.base_url().as_str()),
+            ("FAKEPORTAL_NEXT_BODY", next_body.as_str()),
+        ],
+    );
+}
+
 /// Runs `tests/browser/{spec}` and checks that it saved the screenshots
 /// `pngs` into `test-artifacts/`.
 fn run_spec(spec: &str, pngs: &[&str]) {
+    run_spec_with(spec, pngs, &[]);
+}
+
+/// [`run_spec`] with `env` set for the script.
+fn run_spec_with(spec: &str, pngs: &[&str], env: &[(&str, &str)]) {
     let root = workspace();
     let chromium = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
@@ -88,6 +132,7 @@ fn run_spec(spec: &str, pngs: &[&str]) {
         .arg(root.join("test-artifacts"))
         .current_dir(&root)
         .env_remove("MOEDEMAPPE_DATA")
+        .envs(env.iter().copied())
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -176,7 +176,8 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         | "/api/sync"
         | "/api/status"
         | "/api/share/candidates"
-        | "/api/share/author" => vec![path.into()],
+        | "/api/share/author"
+        | "/api/demo" => vec![path.into()],
         "/api/search" | "/api/retrieve" => words
             .iter()
             .flat_map(|w| {
@@ -227,7 +228,9 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         }
         "/api/notes/{id}" => vec![path.replace("{id}", &v.note)],
         "/api/read" => ids(&v.attachments, &|a| format!("{path}?attachment={a}")),
-        "/api/sources/{name}" => vec![path.replace("{name}", "demo")],
+        "/api/sources/{name}" | "/api/sources/{name}/bodies" => {
+            vec![path.replace("{name}", "demo")]
+        }
         "/api/share/preview" | "/api/share/bundle" => {
             ids(&v.cases, &|c| format!("{path}?case={c}"))
         }

@@ -231,3 +231,47 @@ fn a_meeting_lists_kinds_flags_and_texts_and_a_case_links_its_meetings() {
         }
     }
 }
+
+#[test]
+fn trying_the_demo_from_the_first_screen_imports_it_as_a_source_with_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = serve(&data);
+    let m = member(&server);
+    let token = std::fs::read_to_string(data.join("api-token")).unwrap();
+    let url = |path: &str| format!("{}{path}", server.base);
+    // Only the member may.
+    let (status, _) = call(
+        reqwest::blocking::Client::new().post(url("/api/demo")),
+        token.trim(),
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, started) = call(m.post(url("/api/demo")).header("origin", &server.base), "");
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let begun = std::time::Instant::now();
+    let state = loop {
+        let (_, s) = call(m.get(url("/api/sync")), "");
+        if s["running"] == false && s["runs"].as_u64() >= Some(1) {
+            break s;
+        }
+        assert!(
+            begun.elapsed().as_secs() < 120,
+            "the demo import did not end: {s}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let result = &state["sources"][0];
+    assert_eq!(result["name"], "Demodata", "{state}");
+    assert!(
+        result["new"].as_u64().unwrap() > 10 && result["error"].is_null(),
+        "{state}"
+    );
+    let (_, bodies) = call(m.get(url("/api/bodies")), "");
+    assert!(bodies.as_array().unwrap().len() >= 3, "{bodies}");
+    // A second press adds no second source.
+    let (status, _) = call(m.post(url("/api/demo")).header("origin", &server.base), "");
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (_, sources) = call(m.get(url("/api/sources")), "");
+    assert_eq!(sources.as_array().unwrap().len(), 1, "{sources}");
+}

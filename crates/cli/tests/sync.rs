@@ -1260,3 +1260,123 @@ fn unfollowed_bodies_are_kept_as_text_and_their_files_come_back_when_opened() {
         .unwrap();
     assert_eq!(preview["notes_without_file"], 1, "{preview:#}");
 }
+
+#[test]
+fn a_first_run_lists_a_portals_bodies_before_any_agenda_and_fetches_the_followed_next_meetings_first(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = portal(dir.path(), |_| Faults::none());
+    let today = chrono::Local::now().date_naive();
+    p.data().move_to(today, 21);
+    let data = dir.path().join("data");
+    let server = common::serve::serve(&data);
+    let m = common::serve::member(&server);
+    let post = |client: &reqwest::blocking::Client, path: &str, body: serde_json::Value| {
+        let r = client
+            .post(format!("{}{path}", server.base))
+            .header("origin", &server.base)
+            .json(&body)
+            .send()
+            .unwrap();
+        let code = r.status().as_u16();
+        (code, r.json::<serde_json::Value>().unwrap_or_default())
+    };
+    let (code, _) = post(
+        &m,
+        "/api/sources",
+        serde_json::json!({"kind": "portal", "location": p.base_url(), "name": "Testportal"}),
+    );
+    assert_eq!(code, 201);
+
+    // The bodies come from the committee list alone: no agenda is asked for.
+    p.reset_counters();
+    let (code, bodies) = post(&m, "/api/sources/Testportal/bodies", serde_json::json!({}));
+    assert_eq!(code, 200, "{bodies}");
+    assert_eq!(p.counters().agenda, 0);
+    let bodies = bodies.as_array().unwrap().clone();
+    assert_eq!(bodies.len(), p.data().bodies.len(), "{bodies:#?}");
+    assert!(bodies
+        .iter()
+        .all(|b| b["meetings"] == 0 && b["followed"] == false));
+    // Only the member may ask.
+    let token = std::fs::read_to_string(data.join("api-token")).unwrap();
+    let r = reqwest::blocking::Client::new()
+        .post(format!("{}/api/sources/Testportal/bodies", server.base))
+        .bearer_auth(token.trim())
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    // A portal that cannot be reached says so in plain words.
+    post(
+        &m,
+        "/api/sources",
+        serde_json::json!({"kind": "portal", "location": "http://127.0.0.1:9", "name": "Nede"}),
+    );
+    let (code, e) = post(&m, "/api/sources/Nede/bodies", serde_json::json!({}));
+    assert_eq!(code, 503, "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("ingen forbindelse"),
+        "{e}"
+    );
+    let r = m
+        .delete(format!("{}/api/sources/Nede", server.base))
+        .header("origin", &server.base)
+        .send()
+        .unwrap();
+    assert!(r.status().is_success());
+
+    // The followed body's meetings are fetched first: from today on, soonest
+    // first, then its earlier ones, newest first; then everybody else's.
+    let (next_body, _) = p
+        .data()
+        .meetings()
+        .filter(|(_, m)| m.date >= today)
+        .map(|(b, m)| (b.name.clone(), m.date))
+        .min_by_key(|(_, d)| *d)
+        .unwrap();
+    let id = bodies
+        .iter()
+        .find(|b| b["name"] == next_body.as_str())
+        .unwrap()["id"]
+        .clone();
+    let r = m
+        .put(format!("{}/api/follow/{id}", server.base))
+        .header("origin", &server.base)
+        .send()
+        .unwrap();
+    assert!(r.status().is_success());
+    drop(server);
+    sync(&data);
+    let conn = rusqlite::Connection::open(data.join("moedemappe.sqlite")).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT b.name, m.date FROM meetings m JOIN bodies b ON b.id = m.body_id ORDER BY m.id",
+        )
+        .unwrap();
+    let order: Vec<(String, chrono::NaiveDate)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let followed: Vec<chrono::NaiveDate> = order
+        .iter()
+        .take_while(|(b, _)| *b == next_body)
+        .map(|(_, d)| *d)
+        .collect();
+    assert_eq!(
+        followed.len(),
+        order.iter().filter(|(b, _)| *b == next_body).count(),
+        "the followed body's meetings come first: {order:?}"
+    );
+    let upcoming = followed.iter().take_while(|d| **d >= today).count();
+    assert!(upcoming >= 1, "{followed:?}");
+    assert!(
+        followed[..upcoming].is_sorted(),
+        "soonest first: {followed:?}"
+    );
+    assert!(
+        followed[upcoming..].iter().all(|d| *d < today)
+            && followed[upcoming..].is_sorted_by(|a, b| a >= b),
+        "then the earlier ones, newest first: {followed:?}"
+    );
+}

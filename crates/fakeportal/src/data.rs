@@ -323,6 +323,22 @@ impl PortalData {
             .flat_map(|b| b.meetings.iter().map(move |m| (b, m)))
     }
 
+    /// Moves every meeting by the same number of days, so the newest falls
+    /// `ahead` days after `today`: a portal with meetings still to come, as
+    /// a live one has (the demo's lie in 2023–2024).
+    pub fn move_to(&mut self, today: NaiveDate, ahead: i64) {
+        let Some(newest) = self.meetings().map(|(_, m)| m.date).max() else {
+            return;
+        };
+        let shift = chrono::Duration::days((today - newest).num_days() + ahead);
+        for m in self.bodies.iter_mut().flat_map(|b| b.meetings.iter_mut()) {
+            m.date += shift;
+            m.released += shift;
+            m.begin_utc = m.begin_utc.map(|t| t + shift);
+            m.end_utc = m.end_utc.map(|t| t + shift);
+        }
+    }
+
     /// The meeting entry with this id, with its body.
     pub fn meeting(&self, id: &str) -> Option<(&FakeBody, &FakeMeeting)> {
         self.meetings().find(|(_, m)| m.id.eq_ignore_ascii_case(id))

@@ -18,7 +18,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::NaiveDate;
 use moedemappe_core::api::Scope;
@@ -156,6 +156,8 @@ fn router(app: App) -> Router {
         .route("/api/stats/csv", get(p::stats_csv))
         .route("/api/sources", get(p::sources).post(p::add_source))
         .route("/api/sources/{name}", p::source_route())
+        .route("/api/sources/{name}/bodies", post(p::list_portal_bodies))
+        .route("/api/demo", post(p::start_demo))
         .route("/api/sync", get(p::sync_state).post(p::start_sync))
         .route("/api/status", get(p::status))
         .route("/api/share/candidates", get(p::share_candidates))

@@ -78,6 +78,9 @@ pub use sync_job::{SyncJobs, SyncSourceResult, SyncState};
 /// Name of the environment variable that selects the data directory.
 pub const DATA_DIR_ENV: &str = "MOEDEMAPPE_DATA";
 
+/// The name of the folder source the first-run screen's demo data comes from.
+pub const DEMO_SOURCE: &str = "Demodata";
+
 /// The default data directory: the OS's per-user application-data folder.
 pub fn default_data_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("dk", "Moedemappe", "Moedemappe")
@@ -508,6 +511,52 @@ impl Mappe {
             .into_iter()
             .find(|s| s.id == id)
             .ok_or_else(|| Error::NotFound(name))
+    }
+
+    /// The bodies a portal source lists with meetings in its scope, asked of
+    /// the portal now (its committee list only) and stored without meetings,
+    /// so the member can choose whom to follow before the first sync.
+    pub(crate) fn list_portal_bodies(&self, name: &str) -> Result<Vec<BodyChoice>> {
+        let source = self.store.read().source(name)?;
+        if source.kind != SourceKind::Portal {
+            return Err(Error::Invalid(format!(
+                "«{}» er en mappe, ikke en portal",
+                source.name
+            )));
+        }
+        let opts = crate::sources::portal::PortalOptions {
+            client: crate::sources::portal::client::ClientOptions {
+                attempts: 2,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        crate::sources::portal::list_bodies(&self.store, &source, &opts)?;
+        self.bodies_to_follow(Scope::Member)
+    }
+
+    /// Writes the demo corpus into `<data>/demo` and adds that folder as the
+    /// source «Demodata», so the next sync (with its progress) imports it:
+    /// the first-run screen's "Prøv med demodata".
+    pub(crate) fn add_demo_source(&self, scale: f64) -> Result<Source> {
+        let (folder, _) = self.write_demo(scale, &crate::progress::Silent)?;
+        match self.store.read().source(DEMO_SOURCE) {
+            Ok(existing) => return Ok(existing),
+            Err(Error::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        // Written by us inside the data directory, where a folder the member
+        // names may not lie (see `add_folder_source`).
+        let location = folder.to_str().ok_or_else(|| {
+            Error::Invalid(format!(
+                "{}: mappens navn kan ikke gemmes",
+                folder.display()
+            ))
+        })?;
+        let id = self
+            .store
+            .write(|w| w.add_source(SourceKind::Folder, DEMO_SOURCE, location))?;
+        self.source_by_id(id)
     }
 
     /// Sets what a portal source fetches: the next sync fetches what is new

@@ -294,6 +294,10 @@ member_forwards! {
     fn demo(&, scale: f64, settings: &IngestSettings, progress: &dyn Progress) -> Result<DemoReport>;
     /// Adds a portal (FirstAgenda Publication) by its base URL.
     fn add_portal_source(&, url: &str, name: Option<&str>) -> Result<Source>;
+    /// The bodies a portal lists in its scope, stored so they can be followed before the first sync.
+    fn list_portal_bodies(&, name: &str) -> Result<Vec<BodyChoice>>;
+    /// Writes the demo corpus and adds it as the folder source «Demodata».
+    fn add_demo_source(&, scale: f64) -> Result<Source>;
     /// Sets what a portal source fetches; narrowing it deletes nothing.
     fn set_source_scope(&, name: &str, scope: &SourceScope) -> Result<Source>;
     /// Adds a folder as a source.

@@ -112,16 +112,22 @@ impl Reader<'_> {
         Ok(rows)
     }
 
-    /// Every body that has met, by name, with whether it is followed.
-    /// With `open_only`, closed meetings count nowhere, as if never stored.
+    /// Every body that has met, or that a portal lists before its first
+    /// sync, by name, with whether it is followed. With `open_only`, closed
+    /// meetings count nowhere, as if never stored.
     pub fn bodies_to_follow(&self, open_only: bool) -> Result<Vec<BodyRow>> {
         let seen = if open_only { OPEN_MEETING } else { "1" };
         let mut stmt = self.conn.prepare(&format!(
             "SELECT b.id, b.name, b.short,
                     EXISTS (SELECT 1 FROM followed_bodies f WHERE f.body_id = b.id),
                     COUNT(m.id), MAX(m.date)
-               FROM bodies b JOIN meetings m ON m.body_id = b.id AND m.withdrawn_at IS NULL AND {seen}
+               FROM bodies b
+               LEFT JOIN meetings m ON m.body_id = b.id AND m.withdrawn_at IS NULL AND {seen}
               GROUP BY b.id
+             -- A body with meetings shows when some are seen; one without
+             -- any (listed by a portal before the first sync) always does.
+             HAVING COUNT(m.id) > 0
+                 OR NOT EXISTS (SELECT 1 FROM meetings x WHERE x.body_id = b.id)
               ORDER BY b.name"
         ))?;
         let rows = stmt

@@ -97,6 +97,41 @@ pub(super) fn source_route() -> MethodRouter<App> {
     get(source).put(set_source_scope).delete(remove_source)
 }
 
+/// The bodies a portal lists in the source's scope, asked of the portal now
+/// and stored, so the member can follow some before the first sync.
+pub(super) async fn list_portal_bodies(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(name): Path<String>,
+) -> Response {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
+        return refused;
+    }
+    with_mappe(&app, move |m| m.member(scope)?.list_portal_bodies(&name)).await
+}
+
+/// "Prøv med demodata": writes the demo corpus, adds it as the folder source
+/// «Demodata» and starts the background sync that imports it.
+pub(super) async fn start_demo(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+) -> Response {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
+        return refused;
+    }
+    let sync = app.sync.clone();
+    let resp = with_mappe(&app, move |m| m.member(scope)?.add_demo_source(0.05)).await;
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let started = sync.start();
+    (
+        StatusCode::ACCEPTED,
+        Json(json!({ "started": started, "state": sync.state() })),
+    )
+        .into_response()
+}
+
 /// Sets what a portal source fetches (bodies, followed, first day).
 async fn set_source_scope(
     State(app): State<App>,

@@ -1,4 +1,5 @@
 // Kilder: sources, background sync and failed files.
+import type { BodyChoice } from "../../api/BodyChoice";
 import type { FilesPolicy } from "../../api/FilesPolicy";
 import type { Source } from "../../api/Source";
 import type { SyncState } from "../../api/SyncState";
@@ -64,4 +65,36 @@ export function when(t: string | null): string {
   if (!t) return "aldrig";
   const d = new Date(t);
   return Number.isNaN(d.getTime()) ? t : dateFmt.format(d);
+}
+
+/** Asks a portal source for its committees (its list only) and stores them,
+ * so they can be followed before the first sync; every body to choose from. */
+export async function listPortalBodies(name: string): Promise<BodyChoice[]> {
+  return (await (await send("POST", `/api/sources/${encodeURIComponent(name)}/bodies`)).json()) as BodyChoice[];
+}
+
+/** "Prøv med demodata": the demo corpus as the source «Demodata», being imported. */
+export async function startDemo(): Promise<{ started: boolean; state: SyncState }> {
+  return (await (await send("POST", "/api/demo")).json()) as { started: boolean; state: SyncState };
+}
+
+/** Seconds left of a step with `done` of `total` units, at the pace since
+ * `since` (when `doneThen` were done), or null before there is a pace. */
+export function secondsLeft(done: number, total: number, doneThen: number, since: number, now: number): number | null {
+  const rate = (done - doneThen) / ((now - since) / 1000);
+  if (total <= 0 || done >= total || !(rate > 0)) return null;
+  return Math.ceil((total - done) / rate);
+}
+
+/** "ca. 20 s tilbage", "ca. 3 min tilbage". */
+export function leftWords(seconds: number): string {
+  return seconds < 60 ? `ca. ${seconds} s tilbage` : `ca. ${Math.ceil(seconds / 60)} min tilbage`;
+}
+
+/** A server message as a sentence: capital first letter, full stop. */
+export function sentence(message: string): string {
+  const m = message.trim();
+  if (m === "") return m;
+  const s = m[0].toLocaleUpperCase("da-DK") + m.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
 }

@@ -144,16 +144,7 @@ fn fetch_and_store(
         .build()
         .map_err(|e| Error::Invalid(format!("kunne ikke starte netværksdelen: {e}")))?;
     let client = PortalClient::new(&source.location, opts.client.clone())?;
-    let unreachable = |e: FetchError| match e {
-        FetchError::Unreachable(_) => Error::Network(format!(
-            "ingen forbindelse til {}; alt, der allerede er hentet, kan stadig bruges",
-            source.location
-        )),
-        other => Error::Network(format!(
-            "portalen {} kunne ikke læses: {other}",
-            source.location
-        )),
-    };
+    let unreachable = |e| network_error(source, e);
     runtime
         .block_on(client.open_session())
         .map_err(unreachable)?;
@@ -202,9 +193,25 @@ fn fetch_and_store(
                 .is_none_or(|s| s.entry_hash != e.hash || !s.complete)
         })
         .collect();
-    // Agendas before supplementary agendas before minutes, day by day.
-    todo.sort_by(|a, b| {
-        (a.date, rank(a.publication), &a.id).cmp(&(b.date, rank(b.publication), &b.id))
+    // What the member reads first is fetched first: the followed bodies'
+    // meetings from today on (soonest first), then their earlier ones (newest
+    // first), then the other bodies' likewise. Within a day, agendas before
+    // supplementary agendas before minutes.
+    let followed: HashSet<String> = {
+        let read = store.read();
+        let mut names = HashSet::new();
+        for (id, _) in read.followed()? {
+            names.extend(read.body_all_names(id)?.iter().map(|n| n.to_lowercase()));
+        }
+        names
+    };
+    let today = Utc::now().date_naive();
+    todo.sort_by_cached_key(|e| {
+        let unfollowed = !followed.contains(&e.committee.to_lowercase());
+        let past = e.date < today;
+        let day = e.date.num_days_from_ce();
+        let day = if past { -day } else { day };
+        (unfollowed, past, day, rank(e.publication), e.id.clone())
     });
     report.fetched = todo.len() as u64;
 
@@ -278,6 +285,61 @@ fn fetch_and_store(
         )
     })?;
     Ok(report)
+}
+
+/// A failed request for the portal's front page or list, in plain words.
+fn network_error(source: &Source, e: FetchError) -> Error {
+    match e {
+        FetchError::Unreachable(_) => Error::Network(format!(
+            "ingen forbindelse til {}; alt, der allerede er hentet, kan stadig bruges",
+            source.location
+        )),
+        other => Error::Network(format!(
+            "portalen {} kunne ikke læses: {other}",
+            source.location
+        )),
+    }
+}
+
+/// The bodies of a portal with open meetings in the source's scope, from
+/// its committee list alone (no agenda is fetched). They are stored, without
+/// meetings, so the member can choose whom to follow before the first sync.
+pub fn list_bodies(store: &Store, source: &Source, opts: &PortalOptions) -> Result<Vec<String>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Invalid(format!("kunne ikke starte netværksdelen: {e}")))?;
+    let client = PortalClient::new(&source.location, opts.client.clone())?;
+    runtime
+        .block_on(client.open_session())
+        .map_err(|e| network_error(source, e))?;
+    let list = runtime
+        .block_on(client.committee_list())
+        .map_err(|e| network_error(source, e))?;
+    let groups: Vec<String> = list.groups.keys().cloned().collect();
+    let entries = flatten(list, &mut PortalReport::default());
+    let mut names: Vec<String> = entries.iter().map(|e| e.committee.clone()).collect();
+    names.sort();
+    names.dedup();
+    let resolved = scope::Resolved::new(
+        &store.read(),
+        &source.scope.clone().unwrap_or_default(),
+        &groups,
+        &names,
+        Utc::now().date_naive(),
+    )?;
+    names.retain(|name| {
+        entries
+            .iter()
+            .any(|e| &e.committee == name && !e.closed && resolved.includes(name, e.date))
+    });
+    store.write(|w| {
+        for name in &names {
+            w.upsert_body(name, None)?;
+        }
+        Ok(())
+    })?;
+    Ok(names)
 }
 
 fn flatten(list: json::CommitteeList, report: &mut PortalReport) -> Vec<Entry> {
