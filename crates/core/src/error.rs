@@ -10,13 +10,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// SQLite failed.
-    #[error("databasefejl: {0}")]
+    #[error("{}", db_words(.0))]
     Db(#[from] rusqlite::Error),
     /// The search index failed.
     #[error("søgeindeksfejl: {0}")]
     Index(#[from] tantivy::TantivyError),
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{}", io_words(path, source))]
     Io {
         /// The file.
         path: PathBuf,
@@ -42,6 +42,25 @@ pub enum Error {
     Network(String),
 }
 
+/// What a full disk means for the member, said once for files and database.
+const DISK_FULL: &str = "disken er fuld, så intet nyt kunne gemmes; alt, der allerede var gemt, er i behold. Gør plads på disken, og prøv igen";
+
+fn io_words(path: &std::path::Path, source: &std::io::Error) -> String {
+    if source.kind() == std::io::ErrorKind::StorageFull {
+        format!("{DISK_FULL} ({})", path.display())
+    } else {
+        format!("{}: {source}", path.display())
+    }
+}
+
+fn db_words(e: &rusqlite::Error) -> String {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+        DISK_FULL.to_string()
+    } else {
+        format!("databasefejl: {e}")
+    }
+}
+
 impl Error {
     /// A stable code for callers that must branch on the kind of error.
     pub fn code(&self) -> &'static str {
@@ -63,5 +82,23 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_said_in_plain_danish() {
+        let full = Error::io("/data/files/ab.pdf", std::io::ErrorKind::StorageFull.into());
+        assert!(full.to_string().starts_with("disken er fuld"), "{full}");
+        let db = Error::Db(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        ));
+        assert!(db.to_string().starts_with("disken er fuld"), "{db}");
+        let other = Error::io("/data/x", std::io::ErrorKind::NotFound.into());
+        assert!(other.to_string().starts_with("/data/x: "), "{other}");
     }
 }
