@@ -99,11 +99,7 @@ struct SearchArgs {
 }
 
 fn parse_access(s: &str) -> std::result::Result<Access, String> {
-    match s.trim().to_lowercase().as_str() {
-        "aaben" | "åben" | "aabne" | "åbne" | "open" => Ok(Access::Open),
-        "lukket" | "lukkede" | "closed" => Ok(Access::Closed),
-        _ => Err("skriv aaben eller lukket".into()),
-    }
+    Access::parse(s).ok_or_else(|| "skriv aaben eller lukket".into())
 }
 
 fn parse_kind(s: &str) -> std::result::Result<MaterialKind, String> {
@@ -111,12 +107,7 @@ fn parse_kind(s: &str) -> std::result::Result<MaterialKind, String> {
 }
 
 fn parse_sort(s: &str) -> std::result::Result<SortOrder, String> {
-    match s.trim().to_lowercase().as_str() {
-        "relevans" | "relevance" => Ok(SortOrder::Relevance),
-        "nyeste" | "newest" => Ok(SortOrder::Newest),
-        "aeldste" | "ældste" | "oldest" => Ok(SortOrder::Oldest),
-        _ => Err("skriv relevans, nyeste eller aeldste".into()),
-    }
+    SortOrder::parse(s).ok_or_else(|| "skriv relevans, nyeste eller aeldste".into())
 }
 
 #[derive(Debug, Subcommand)]

@@ -258,9 +258,9 @@ fn date_arg(name: &str, value: &Option<String>) -> Result<Option<NaiveDate>, Str
 fn access_arg(value: &Option<String>) -> Result<Option<Access>, String> {
     match value.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some("open") | Some("aaben") | Some("åben") => Ok(Some(Access::Open)),
-        Some("closed") | Some("lukket") => Ok(Some(Access::Closed)),
-        Some(_) => Err("access skal være open eller closed".into()),
+        Some(v) => Access::parse(v)
+            .map(Some)
+            .ok_or_else(|| "access skal være open eller closed".into()),
     }
 }
 

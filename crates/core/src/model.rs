@@ -282,6 +282,19 @@ impl Access {
     pub fn is_closed(self) -> bool {
         self == Access::Closed
     }
+
+    /// Parses the English or Danish word, any case: the one vocabulary of
+    /// the CLI, HTTP and MCP (open, åben, aaben, åbne, aabne; closed,
+    /// lukket, lukkede).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "open" | "åben" | "aaben" | "åbne" | "aabne" | "åbent" | "aabent" => {
+                Some(Access::Open)
+            }
+            "closed" | "lukket" | "lukkede" => Some(Access::Closed),
+            _ => None,
+        }
+    }
 }
 
 /// The flags an agenda item carries besides its kind.
@@ -392,4 +405,25 @@ pub struct Collection {
     pub id: CollectionId,
     /// Name (the folder's name).
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Access;
+    use crate::index::SortOrder;
+
+    #[test]
+    fn filters_have_one_vocabulary_in_english_and_danish() {
+        for open in ["open", "Åben", "aaben", "åbne", "AABNE"] {
+            assert_eq!(Access::parse(open), Some(Access::Open), "{open}");
+        }
+        for closed in ["closed", "lukket", " Lukkede "] {
+            assert_eq!(Access::parse(closed), Some(Access::Closed), "{closed}");
+        }
+        assert_eq!(Access::parse("hemmelig"), None);
+        assert_eq!(SortOrder::parse("Nyeste"), Some(SortOrder::Newest));
+        assert_eq!(SortOrder::parse("ældste"), Some(SortOrder::Oldest));
+        assert_eq!(SortOrder::parse("relevance"), Some(SortOrder::Relevance));
+        assert_eq!(SortOrder::parse("tilfældig"), None);
+    }
 }

@@ -443,15 +443,13 @@ impl SearchParams {
         };
         let access = match self.access.as_deref() {
             None => None,
-            Some("open") => Some(Access::Open),
-            Some("closed") => Some(Access::Closed),
-            Some(_) => return Err(bad("access skal være open eller closed")),
+            Some(a) => Some(Access::parse(a).ok_or(bad("access skal være open eller closed"))?),
         };
         let sort = match self.sort.as_deref() {
-            None | Some("relevance") => SortOrder::Relevance,
-            Some("newest") => SortOrder::Newest,
-            Some("oldest") => SortOrder::Oldest,
-            Some(_) => return Err(bad("sort skal være relevance, newest eller oldest")),
+            None => SortOrder::Relevance,
+            Some(s) => {
+                SortOrder::parse(s).ok_or(bad("sort skal være relevance, newest eller oldest"))?
+            }
         };
         Ok(SearchRequest {
             query: SearchQuery {

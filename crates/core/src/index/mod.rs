@@ -243,6 +243,19 @@ pub enum SortOrder {
     Oldest,
 }
 
+impl SortOrder {
+    /// Parses the English or Danish word, any case (relevance, relevans;
+    /// newest, nyeste; oldest, ældste, aeldste).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "relevance" | "relevans" => Some(SortOrder::Relevance),
+            "newest" | "nyeste" => Some(SortOrder::Newest),
+            "oldest" | "ældste" | "aeldste" => Some(SortOrder::Oldest),
+            _ => None,
+        }
+    }
+}
+
 /// A search request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
