@@ -43,6 +43,7 @@ async function main() {
   await first.waitFor();
   await first.getByText("Vælg din kommune").waitFor();
   assert.ok((await page.locator("#kommuner option").count()) >= 60, "the shipped municipalities to choose from");
+  assert.equal(await page.title(), "Forside – Mødemappe");
   await page.screenshot({ path: join(artifacts, "forste-kommune.png") });
   step("first run: Vælg din kommune");
 
@@ -88,11 +89,13 @@ async function main() {
   // The next meeting, and its first bilag in the reader.
   await cards.first().click();
   await page.waitForURL(/#\/moede\/\d+$/);
+  await page.waitForFunction((body) => document.title.startsWith(body) && document.title.endsWith(" – Møde – Mødemappe"), nextBody);
   const bilag = page.locator('[data-screen="moede"] a[data-attachment]').first();
   await bilag.waitFor();
   await bilag.click();
   await page.waitForURL(/#\/laes\/\d+\/1(\?|$)/);
   await page.locator('.page[data-page="1"][data-rendered="true"]').waitFor({ timeout: 30_000 });
+  assert.match(await page.title(), / – Læser – Mødemappe$/);
   await page.screenshot({ path: join(artifacts, "forste-laeser.png") });
   step("the next meeting's bilag in the reader");
 
