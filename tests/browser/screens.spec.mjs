@@ -286,6 +286,14 @@ async function main() {
     history.treatments.filter((t) => t.meeting !== null).length,
     "each stored treatment links to its meeting",
   );
+  // The decision of each treatment, as its item's text states it.
+  const decided = history.treatments.filter((t) => t.decision);
+  assert.ok(decided.length > 0, "treatments with a decision");
+  assert.deepEqual(
+    await page.locator(".treatment .decision p").allInnerTexts(),
+    decided.map((t) => t.decision),
+    "each decision on the timeline",
+  );
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(artifacts, "sag.png"), fullPage: false });
   step(`sag.png: ${n}, ${history.treatments.length} treatments`);

@@ -96,6 +96,25 @@ fn demo_then_search_cites_real_pages_and_aarhus_equals_aarhus() {
     let with_å = ok(&data, &["search", "Århus", "--json", "--limit", "50"]);
     assert!(json_lines(&with_aa).len() >= 10);
     assert_eq!(with_aa, with_å);
+
+    // Each treatment of a case carries the decision its item's text states.
+    let case = hits
+        .iter()
+        .find_map(|h| h["case_number"].as_str())
+        .expect("a hit with a case");
+    let history: serde_json::Value =
+        serde_json::from_str(&ok(&data, &["case", case, "--json"])).unwrap();
+    let treatments = history["treatments"].as_array().unwrap();
+    assert!(!treatments.is_empty());
+    for t in treatments {
+        let decision = t["decision"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no decision: {t:#}"));
+        assert!(
+            decision.ends_with('.') && !decision.contains("Beslutning"),
+            "{decision}"
+        );
+    }
 }
 
 #[test]

@@ -243,6 +243,11 @@ fn write_metadata(
                             },
                             case_number: e.case_number.clone(),
                             case_text: e.case_text.clone(),
+                            decision: e.decision.clone().or_else(|| {
+                                e.case_text
+                                    .as_deref()
+                                    .and_then(crate::folder::schema::decision_in_text)
+                            }),
                             subjects: e.subjects.clone(),
                             attachments: attachment_refs(&item.attachments),
                         },

@@ -300,6 +300,8 @@ pub(crate) fn write_plan(out: &Path, plan: &DemoPlan) -> Result<DemoSummary> {
                     postponed: it.postponed,
                     foretraede: it.foretraede,
                     case_text: Some(it.case_text.clone()),
+                    // The decision is read from the case text's "Beslutning".
+                    decision: None,
                     subjects: it.subjects.clone(),
                     attachments: own_access,
                 });

@@ -59,6 +59,7 @@ fn meeting(
                         case_number: (kind != ItemKind::Fixed)
                             .then(|| format!("EMN-{}-{number:06}", &date[..4])),
                         case_text: None,
+                        decision: None,
                         subjects: subjects.iter().map(|s| s.to_string()).collect(),
                         attachments: files
                             .iter()

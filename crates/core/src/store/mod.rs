@@ -51,7 +51,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0008_source_scope.sql"),
     include_str!("0009_text_only_files.sql"),
     include_str!("0010_file_indexes.sql"),
+    include_str!("0011_decisions.sql"),
 ];
+
+/// The migration after which [`fill_decisions`] runs.
+const DECISIONS_MIGRATION: usize = 11;
 
 /// A handle on the SQLite database of one data directory, to share between
 /// threads: reads run side by side on a pool of read-only connections (WAL
@@ -142,8 +146,37 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
+        if i + 1 == DECISIONS_MIGRATION {
+            fill_decisions(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as u32)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Gives every item without a decision the one its case text states (the
+/// rule of the folder format, [`crate::folder::schema::decision_in_text`]).
+fn fill_decisions(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let found: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, case_text FROM items
+              WHERE decision IS NULL AND case_text LIKE '%beslutning%'",
+        )?;
+        let rows: Vec<(i64, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .filter_map(|(id, text)| {
+                crate::folder::schema::decision_in_text(&text).map(|d| (id, d))
+            })
+            .collect()
+    };
+    for (id, decision) in found {
+        tx.execute(
+            "UPDATE items SET decision = ?2 WHERE id = ?1",
+            rusqlite::params![id, decision],
+        )?;
     }
     Ok(())
 }

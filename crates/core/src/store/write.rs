@@ -54,6 +54,8 @@ pub struct ItemRecord {
     pub case_number: Option<String>,
     /// Case text.
     pub case_text: Option<String>,
+    /// The decision taken; none keeps what is stored.
+    pub decision: Option<String>,
     /// Subjects of a written briefing.
     pub subjects: Vec<String>,
     /// Attachments in order.
@@ -134,13 +136,14 @@ impl Writer<'_> {
         };
         let id: i64 = self.tx.query_row(
             "INSERT INTO items (meeting_id, number, title, kind, closed, referred, postponed,
-                                foretraede, case_id, case_number, case_text)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                foretraede, case_id, case_number, case_text, decision)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (meeting_id, number) DO UPDATE SET
                title = excluded.title, kind = excluded.kind, closed = excluded.closed,
                referred = excluded.referred, postponed = excluded.postponed,
                foretraede = excluded.foretraede, case_id = excluded.case_id,
-               case_number = excluded.case_number, case_text = excluded.case_text
+               case_number = excluded.case_number, case_text = excluded.case_text,
+               decision = coalesce(excluded.decision, decision)
              RETURNING id",
             params![
                 meeting.0,
@@ -153,7 +156,8 @@ impl Writer<'_> {
                 item.flags.foretraede,
                 case_id,
                 item.case_number,
-                item.case_text
+                item.case_text,
+                item.decision
             ],
             |r| r.get(0),
         )?;

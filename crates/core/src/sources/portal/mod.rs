@@ -589,6 +589,7 @@ fn store_meeting(
                         flags: text.flags,
                         case_number: item.case_number().map(str::to_string),
                         case_text: text.case_text.clone(),
+                        decision: text.decision.clone(),
                         subjects: text.subjects.clone(),
                         attachments: docs
                             .iter()
