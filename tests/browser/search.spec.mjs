@@ -145,6 +145,24 @@ async function main() {
   assert.equal(await page.locator(".group .badge.closed").first().innerText(), "LUKKET");
   step(`closed case ${closedCase} marked LUKKET`);
 
+  // A case number in its short spelling ("2023-1088" for EMN-2023-001088)
+  // offers the case first, and leads to it.
+  const openCase = await page.evaluate(async () => {
+    const r = await fetch("/api/search?q=budget&access=open&group=false&limit=100");
+    return (await r.json()).hits.find((h) => h.case_number)?.case_number ?? null;
+  });
+  assert.ok(openCase, "an open case");
+  const [, year, serial] = /-(\d{4})-(\d+)$/.exec(openCase);
+  await page.locator("#q").fill(`${year}-${Number(serial)}`);
+  await page.keyboard.press("Enter");
+  const offered = page.getByTestId("case-match");
+  await offered.waitFor();
+  assert.match(await offered.innerText(), new RegExp(openCase));
+  await offered.click();
+  await page.waitForURL(new RegExp(`#/sag/${openCase}$`));
+  await page.locator('[data-screen="sag"] .treatment').first().waitFor();
+  step(`${year}-${Number(serial)} offers ${openCase}`);
+
   assert.deepEqual(remote, [], "no request left the machine");
   assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violations");
   const real = problems.filter((p) => !/Warning: /.test(p));

@@ -82,6 +82,20 @@ fn hit_json(hit: &Hit) -> serde_json::Value {
 
 /// A readable list of hits, or of groups of hits.
 pub fn hits_text(results: &SearchResults, facets: bool) {
+    if let Some(c) = &results.case {
+        println!(
+            "Sag {}: {} ({} {}). Se forløbet: moedemappe case {}",
+            c.case_number,
+            c.title,
+            c.treatments,
+            if c.treatments == 1 {
+                "behandling"
+            } else {
+                "behandlinger"
+            },
+            c.case_number
+        );
+    }
     if results.hits.is_empty() && results.groups.is_empty() {
         println!("Ingen resultater.");
         return;

@@ -91,7 +91,35 @@ impl<'m> Session<'m> {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let mut results = self.mappe.search(&self.scoped(request))?;
         self.renumber(|n| n.results(&mut results))?;
+        results.case = self.case_named(&request.query.text)?;
         Ok(results)
+    }
+
+    /// The case a query names by its number, in any usual spelling, if this
+    /// scope may see it (newest such case first).
+    fn case_named(&self, text: &str) -> Result<Option<crate::index::CaseMatch>> {
+        let Some(ending) = crate::store::case_number_ending(text) else {
+            return Ok(None);
+        };
+        let numbers = self.mappe.store.read().cases_ending(&ending)?;
+        for number in numbers {
+            let history = match self.case_history(&number) {
+                Ok(h) => h,
+                Err(crate::Error::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            let newest = history.treatments.iter().rev().find(|t| t.date.is_some());
+            return Ok(Some(crate::index::CaseMatch {
+                case_number: history.case_number.clone(),
+                title: newest
+                    .or(history.treatments.last())
+                    .map(|t| t.title.clone())
+                    .unwrap_or_default(),
+                treatments: history.treatments.len(),
+                last_date: newest.and_then(|t| t.date),
+            }));
+        }
+        Ok(None)
     }
 
     /// Material like a case from other cases; a case this scope cannot see

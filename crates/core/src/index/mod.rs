@@ -348,6 +348,25 @@ pub struct SearchResults {
     /// typo fallback). The words are as indexed (stemmed).
     #[serde(default)]
     pub corrected: Option<String>,
+    /// The query is a case number ("EMN-2024-001773", "2024-1773",
+    /// "001773") of a case the caller may see: offered before the hits.
+    #[serde(default)]
+    pub case: Option<CaseMatch>,
+}
+
+/// A case a search names by its number.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseMatch {
+    /// The case number as stored.
+    pub case_number: String,
+    /// The title of its newest treatment.
+    pub title: String,
+    /// How many treatments it has.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub treatments: usize,
+    /// The day of its newest treatment.
+    pub last_date: Option<chrono::NaiveDate>,
 }
 
 /// The hits of one attachment of one item (or of an item's own text, or of one

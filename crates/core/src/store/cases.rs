@@ -39,7 +39,46 @@ pub struct Treatment {
     pub closed: bool,
 }
 
+/// What a query written as a case number asks for: the stored number's
+/// ending ("-2024-001773", or "-001773" for any year), upper-case.
+/// Understood: "EMN-2024-001773", "2024-1773", "2024-001773" and a six-digit
+/// "001773"; a bare year or a short number is not a case number.
+pub fn case_number_ending(text: &str) -> Option<String> {
+    let t = text
+        .trim()
+        .trim_matches(|c| c == '"' || c == '»' || c == '«');
+    if t.is_empty() || t.contains(char::is_whitespace) {
+        return None;
+    }
+    let parts: Vec<&str> = t.split(['-', '/']).collect();
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let serial = |p: &str| (digits(p) && p.len() <= 6).then(|| format!("{:0>6}", p));
+    match parts.as_slice() {
+        [prefix, year, n]
+            if prefix.chars().all(char::is_alphabetic) && digits(year) && year.len() == 4 =>
+        {
+            Some(format!("{}-{year}-{}", prefix.to_uppercase(), serial(n)?))
+        }
+        [year, n] if digits(year) && year.len() == 4 => Some(format!("-{year}-{}", serial(n)?)),
+        [n] if digits(n) && n.len() == 6 => Some(format!("-{n}")),
+        _ => None,
+    }
+}
+
 impl Reader<'_> {
+    /// Stored case numbers that end as `ending` does ([`case_number_ending`]),
+    /// newest first, at most five.
+    pub fn cases_ending(&self, ending: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT number FROM cases WHERE upper(number) = ?1 OR upper(number) LIKE '%' || ?1
+              ORDER BY number DESC LIMIT 5",
+        )?;
+        let rows = stmt
+            .query_map([ending], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Every treatment of the case, oldest first: stored items with this case
     /// number (fixed items excluded: they share numbers without being one case),
     /// then earlier treatments that only "Sagsforløb:" blocks mention.
@@ -107,5 +146,31 @@ impl Reader<'_> {
         }
         treatments.sort_by_key(|t| (t.date, t.item.is_some()));
         Ok(treatments)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::case_number_ending;
+
+    #[test]
+    fn a_case_number_is_understood_in_its_usual_spellings() {
+        let e = |t: &str| case_number_ending(t);
+        assert_eq!(e("EMN-2024-001773").as_deref(), Some("EMN-2024-001773"));
+        assert_eq!(e("emn-2024-1773").as_deref(), Some("EMN-2024-001773"));
+        assert_eq!(e("2024-1773").as_deref(), Some("-2024-001773"));
+        assert_eq!(e(" 2024-001773 ").as_deref(), Some("-2024-001773"));
+        assert_eq!(e("001773").as_deref(), Some("-001773"));
+        for not in [
+            "2024",
+            "1773",
+            "budget 2024",
+            "2024-",
+            "EMN-24-1",
+            "1234567",
+            "a-b",
+        ] {
+            assert_eq!(e(not), None, "{not}");
+        }
     }
 }

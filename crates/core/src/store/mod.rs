@@ -15,7 +15,7 @@ mod stats;
 mod write;
 
 pub use annotations::{ItemAttachment, ItemContext, Upserted};
-pub use cases::Treatment;
+pub use cases::{case_number_ending, Treatment};
 pub use files::{DiskUse, FileToFetch};
 pub use follow::{BodyRow, UpcomingMeeting};
 pub use meetings::{ItemDetail, MeetingSummary};
