@@ -228,7 +228,7 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
         "no main menu"
     );
     let title = session.call(reqwest::Method::GET, "/title", None);
-    assert_eq!(title.as_str(), Some("Mødemappe"));
+    assert_eq!(title.as_str(), Some("Forside – Mødemappe"));
 
     // The page's own fetch goes through the scheme to the API router as the
     // member: the page holds no token, and a write (the reading pace) works.

@@ -226,6 +226,17 @@ async function main() {
   await page.locator(`.read-count[data-read-count="${total}"]`).waitFor();
   step("shortcut list; whole attachment read");
 
+  // The note is found by its words in Søg ("Noter"), inflected otherwise,
+  // and leads back to its page.
+  await page.goto(`${base}?q=${encodeURIComponent("rådmandens tal")}`);
+  const noteHits = page.getByTestId("note-hits");
+  await noteHits.waitFor();
+  const noteLink = noteHits.getByRole("link", { name: "Spørg rådmanden om tallene for 2025." });
+  await noteLink.click();
+  await page.waitForURL(new RegExp(`#/laes/${attachment}/${cited}`));
+  await page.locator(`.page[data-page="${cited}"][data-rendered="true"]`).waitFor({ timeout: 30_000 });
+  step("the note found by its words in Søg, and its page opened from there");
+
   assert.deepEqual(remote, [], "no request left the machine");
   assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violations");
   const real = problems.filter((p) => !/Warning: /.test(p));

@@ -298,6 +298,15 @@ async function main() {
   await page.screenshot({ path: join(artifacts, "sag.png"), fullPage: false });
   step(`sag.png: ${n}, ${history.treatments.length} treatments`);
 
+  // "Del" from the case page opens Del with this case and its preview.
+  await page.locator("a.share-from").click();
+  await page.waitForURL(new RegExp(`#/del\\?sag=${encodeURIComponent(n)}$`));
+  await page.locator('[data-screen="del"] h3', { hasText: `Sag ${n}` }).waitFor();
+  await page.screenshot({ path: join(artifacts, "del-fra-sag.png"), fullPage: false });
+  step(`Del from the case page: preview of ${n}`);
+  await page.goBack();
+  await page.locator('[data-screen="sag"] .treatment').first().waitFor();
+
   // Following is the member's own setting: the open-scope local token may
   // read the agenda but not change what is followed.
   const local = readFileSync(join(data, "api-token"), "utf8").trim();

@@ -542,6 +542,18 @@ pub fn run(args: Args) -> Result<()> {
                 output::hits_json(&results, a.facets)?;
             } else {
                 output::hits_text(&results, a.facets);
+                // The member's notes with these words, as Søg's "Noter".
+                if let (None, Some(q)) = (&a.like, &a.query) {
+                    let notes = mappe
+                        .session(Scope::Member)
+                        .find_notes(&moedemappe_core::api::NoteScope::All, q)?;
+                    if !notes.is_empty() {
+                        println!("\nDine noter med ordene ({}):", notes.len());
+                        for v in notes.iter().take(5) {
+                            crate::notes_cmd::note_line(v);
+                        }
+                    }
+                }
             }
         }
         Command::Status { json } => {

@@ -97,6 +97,9 @@ pub enum NoteCommand {
         /// Noterne på et bilag.
         #[arg(long)]
         attachment: Option<i64>,
+        /// Kun noter med disse ord (i teksten, de markerede ord eller mærkerne).
+        #[arg(long)]
+        query: Option<String>,
         /// Ét JSON-objekt pr. linje.
         #[arg(long)]
         json: bool,
@@ -158,7 +161,7 @@ fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }
 
-fn note_line(v: &NoteView) {
+pub fn note_line(v: &NoteView) {
     let n = &v.note;
     let mut head = vec![short(&n.id).to_string()];
     if let Some(c) = &n.case_number {
@@ -253,6 +256,7 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
             meeting,
             item,
             attachment,
+            query,
             json,
         }) => {
             let scope = match (case, meeting, item, attachment) {
@@ -265,7 +269,11 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
                 (None, None, None, None) => NoteScope::All,
                 _ => anyhow::bail!("vælg højst én af --case, --meeting, --item og --attachment"),
             };
-            let notes = mappe.session(Scope::Member).notes(&scope)?;
+            let session = mappe.session(Scope::Member);
+            let notes = match query.as_deref().filter(|q| !q.trim().is_empty()) {
+                Some(q) => session.find_notes(&scope, q)?,
+                None => session.notes(&scope)?,
+            };
             if json {
                 for v in &notes {
                     println!("{}", serde_json::to_string(v)?);
@@ -332,7 +340,9 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
             closed,
         }) => {
             let scope = match (case, meeting) {
-                (Some(c), _) => BundleScope::Case(c.trim().to_string()),
+                (Some(c), _) => {
+                    BundleScope::Case(mappe.session(Scope::Member).resolve_case_number(&c)?)
+                }
                 (None, Some(m)) => {
                     BundleScope::Meeting(mappe.session(Scope::Member).resolve_meeting(&m)?)
                 }

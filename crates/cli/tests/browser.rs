@@ -37,6 +37,7 @@ fn forside_moede_and_sag_work_in_chromium() {
             "moede.png",
             "moede-lukket-bilag.png",
             "sag.png",
+            "del-fra-sag.png",
         ],
     );
 }

@@ -224,6 +224,9 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
                     .iter()
                     .map(|a| format!("{path}?attachment={a}")),
             );
+            // Notes found by their words (Søg's "Noter").
+            r.extend(words.iter().map(|w| format!("{path}?q={w}")));
+            r.push(format!("{path}?q=delt%20note"));
             r
         }
         "/api/notes/{id}" => vec![path.replace("{id}", &v.note)],

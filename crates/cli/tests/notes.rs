@@ -78,6 +78,18 @@ fn a_note_on_a_case_shows_at_the_later_meeting_where_the_case_returns() {
     .remove(0);
     assert_eq!(highlight["anchor"]["exact"], quote.as_str());
     assert_eq!(highlight["anchor"]["page"], 1);
+
+    // Notes are found by their words, inflected as the search inflects them:
+    // "udsættelser" finds "udsættelsen", a tag counts, and a word in no note
+    // finds none.
+    let found = |q: &str| json_lines(&ok(&data, &["note", "list", "--query", q, "--json"]));
+    let hits = found("forvaltningens udsættelser");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["id"], note_id.as_str());
+    assert_eq!(found("spørgsmål")[0]["id"], note_id.as_str());
+    assert!(found("letbanen udsættelsen").is_empty());
+    let search = ok(&data, &["search", "udsættelsen"]);
+    assert!(search.contains("Dine noter med ordene (1)"), "{search}");
     let highlight_id = highlight["id"].as_str().unwrap().to_string();
 
     // At the later meeting, both notes are listed, at the item where the case is now.

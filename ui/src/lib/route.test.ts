@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { caseHref, parseRoute } from "./route";
+import { caseHref, parseRoute, parseShareTarget, shareHref } from "./route";
 
 describe("parseRoute", () => {
   it("shows the front page on a bare address", () => {
@@ -19,5 +19,16 @@ describe("parseRoute", () => {
   });
   it("falls back to the front page on an unknown screen", () => {
     expect(parseRoute("#/nowhere", "")).toEqual({ screen: "forside" });
+  });
+});
+
+describe("Del from where you are", () => {
+  it("names a case or a meeting in Del's address, and reads it back", () => {
+    const forCase = shareHref({ case: "EMN-2024-001773" }).slice(1);
+    expect(parseRoute(forCase, "")).toEqual({ screen: "del" });
+    expect(parseShareTarget(forCase)).toEqual({ mode: "case", what: "EMN-2024-001773" });
+    const forMeeting = shareHref({ meeting: 12 }).slice(1);
+    expect(parseShareTarget(forMeeting)).toEqual({ mode: "meeting", what: "12" });
+    expect(parseShareTarget("#/del")).toBeNull();
   });
 });

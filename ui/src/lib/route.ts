@@ -39,3 +39,24 @@ export function parseRoute(hash: string, search: string): Route {
 export const meetingHref = (id: number): string => `/#/moede/${id}`;
 /** The address of a case's history. */
 export const caseHref = (number: string): string => `/#/sag/${encodeURIComponent(number)}`;
+
+/** What Del opens with: a case or a meeting, from the page the member was on. */
+export type ShareTarget = { mode: "case"; what: string } | { mode: "meeting"; what: string };
+
+/** The address of Del with a case or a meeting chosen (and its preview shown). */
+export function shareHref(target: { case: string } | { meeting: number }): string {
+  return "case" in target
+    ? `/#/del?sag=${encodeURIComponent(target.case)}`
+    : `/#/del?moede=${target.meeting}`;
+}
+
+/** The case or meeting a Del address names, if any. */
+export function parseShareTarget(hash: string): ShareTarget | null {
+  const query = hash.replace(/^#/, "").split("?")[1] ?? "";
+  const p = new URLSearchParams(query);
+  const kase = p.get("sag")?.trim();
+  if (kase) return { mode: "case", what: kase };
+  const meeting = p.get("moede")?.trim();
+  if (meeting) return { mode: "meeting", what: meeting };
+  return null;
+}

@@ -95,6 +95,16 @@ impl<'m> Session<'m> {
         Ok(results)
     }
 
+    /// The stored case number `text` names in any usual spelling
+    /// ("2024-1773" for EMN-2024-001773) where this scope may see such a
+    /// case; else `text` as written (trimmed), to be refused as unknown.
+    pub fn resolve_case_number(&self, text: &str) -> Result<String> {
+        Ok(self
+            .case_named(text)?
+            .map(|c| c.case_number)
+            .unwrap_or_else(|| text.trim().to_string()))
+    }
+
     /// The case a query names by its number, in any usual spelling, if this
     /// scope may see it (newest such case first).
     fn case_named(&self, text: &str) -> Result<Option<crate::index::CaseMatch>> {
@@ -196,6 +206,37 @@ impl<'m> Session<'m> {
     /// else only shared and imported notes on material they may see.
     pub fn notes(&self, which: &NoteScope) -> Result<Vec<NoteView>> {
         self.mappe.notes_for(which, self.scope)
+    }
+
+    /// [`Session::notes`] whose text, highlighted words or tags hold every
+    /// word of `query`, newest first. Words are compared as the search
+    /// compares them (Danish stems, compound parts), so "støjkrav" finds
+    /// "Tjek støjkravene". A query without words finds nothing.
+    pub fn find_notes(&self, which: &NoteScope, query: &str) -> Result<Vec<NoteView>> {
+        let wanted = crate::index::analyze(query);
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut found: Vec<NoteView> = self
+            .notes(which)?
+            .into_iter()
+            .filter(|v| {
+                let mut text = v.note.body.clone();
+                if let Some(anchor) = &v.note.anchor {
+                    text.push('\n');
+                    text.push_str(&anchor.exact);
+                }
+                for tag in &v.note.tags {
+                    text.push('\n');
+                    text.push_str(tag);
+                }
+                let words: std::collections::HashSet<String> =
+                    crate::index::analyze_for_index(&text).into_iter().collect();
+                wanted.iter().all(|w| words.contains(w))
+            })
+            .collect();
+        found.sort_by_key(|v| std::cmp::Reverse(v.note.modified));
+        Ok(found)
     }
 
     /// Workload statistics; without the closed scope closed items count

@@ -45,6 +45,7 @@ fn export_ts() {
     crate::api::SyncState::export_all_to(fresh.path()).unwrap();
     crate::api::SourcesStatus::export_all_to(fresh.path()).unwrap();
     crate::store::Source::export_all_to(fresh.path()).unwrap();
+    crate::store::MeetingSummary::export_all_to(fresh.path()).unwrap();
     crate::api::BundlePreview::export_all_to(fresh.path()).unwrap();
     crate::api::ShareCandidate::export_all_to(fresh.path()).unwrap();
     crate::api::ImportBundleReport::export_all_to(fresh.path()).unwrap();

@@ -34,6 +34,8 @@ struct Which {
     meeting: Option<i64>,
     item: Option<i64>,
     attachment: Option<i64>,
+    /// Only notes whose words hold these (Søg's "Noter").
+    q: Option<String>,
 }
 
 /// Why a caller without the closed scope is refused here.
@@ -57,7 +59,10 @@ async fn list(
             )
         }
     };
-    with_mappe(&app, move |m| m.session(scope).notes(&which)).await
+    match w.q.filter(|q| !q.trim().is_empty()) {
+        Some(q) => with_mappe(&app, move |m| m.session(scope).find_notes(&which, &q)).await,
+        None => with_mappe(&app, move |m| m.session(scope).notes(&which)).await,
+    }
 }
 
 async fn add(

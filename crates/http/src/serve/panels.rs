@@ -265,7 +265,9 @@ pub(super) struct ShareParams {
 impl ShareParams {
     fn scope(&self, m: &Mappe) -> moedemappe_core::Result<BundleScope> {
         match (&self.case, &self.meeting) {
-            (Some(c), None) if !c.trim().is_empty() => Ok(BundleScope::Case(c.trim().to_string())),
+            (Some(c), None) if !c.trim().is_empty() => Ok(BundleScope::Case(
+                m.session(Scope::Member).resolve_case_number(c)?,
+            )),
             (None, Some(meeting)) => Ok(BundleScope::Meeting(
                 m.session(Scope::Member).resolve_meeting(meeting)?,
             )),

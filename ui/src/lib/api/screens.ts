@@ -3,6 +3,7 @@
 import type { AgendaEntry } from "../../api/AgendaEntry";
 import type { BodyChoice } from "../../api/BodyChoice";
 import type { CaseHistory } from "../../api/CaseHistory";
+import type { MeetingSummary } from "../../api/MeetingSummary";
 import type { MeetingView } from "../../api/MeetingView";
 import type { NoteView } from "../../api/NoteView";
 import type { Pace } from "../../api/Pace";
@@ -66,6 +67,11 @@ export async function notesOf(
   return (await (await get(`/api/notes?${p}`)).json()) as NoteView[];
 }
 
+/** The member's notes whose words hold every word of `q` (Søg's "Noter"). */
+export async function findNotes(q: string): Promise<NoteView[]> {
+  return (await (await get(`/api/notes?${new URLSearchParams({ q })}`)).json()) as NoteView[];
+}
+
 /** What attaching a PDF to an item did. */
 export type Attached = {
   item: number;
@@ -89,4 +95,9 @@ export async function attach(item: number, file: File, closed: boolean): Promise
 /** Removes a bilag the member attached. */
 export async function detach(item: number, attachment: number): Promise<void> {
   await send("DELETE", `/api/items/${item}/attachments/${attachment}`);
+}
+
+/** Every meeting the caller may see, newest first. */
+export async function meetings(): Promise<MeetingSummary[]> {
+  return (await (await get("/api/meetings")).json()) as MeetingSummary[];
 }
