@@ -123,8 +123,15 @@ async function statistik(base) {
   await page.screenshot({ path: join(artifacts, "statistik.png"), fullPage: false });
   step("screenshot statistik.png");
 
-  // CSV: a download of the same rows.
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Hent som CSV" }).click()]);
+  // Excel: a real workbook (a zip that starts with PK) named .xlsx.
+  const [book] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Hent som Excel" }).click()]);
+  assert.equal(book.suggestedFilename(), "moedemappe-statistik.xlsx");
+  const bookPath = join(work, "statistik.xlsx");
+  await book.saveAs(bookPath);
+  assert.equal(readFileSync(bookPath).subarray(0, 2).toString("latin1"), "PK", "the Excel download is a workbook");
+
+  // CSV, for programs: a download of the same rows.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "CSV til programmer" }).click()]);
   const csvPath = join(work, "statistik.csv");
   await download.saveAs(csvPath);
   const csv = readFileSync(csvPath, "utf8").replace(/^\ufeff/, "").trim().split("\n");
@@ -154,7 +161,7 @@ async function statistik(base) {
     await page.locator('[data-total="pages"]').innerText(),
     da.format(monthly.reduce((s, r) => s + r.pages, 0)),
   );
-  step("statistik: totals, chart data, CSV and filters match the CLI");
+  step("statistik: totals, chart data, Excel, CSV and filters match the CLI");
 }
 
 async function kilder(base) {

@@ -79,6 +79,10 @@ async function main() {
   const pressed = page.locator('.facets button.toggle[aria-pressed="true"]');
   await pressed.first().waitFor();
   assert.equal(await pressed.locator(".name").first().innerText(), bodyName);
+  assert.ok(
+    (await page.locator(".facets section").first().locator("button.toggle").count()) > 1,
+    "the other udvalg stay in view beside the chosen one",
+  );
   const cites = await page.locator(".group .cite").allInnerTexts();
   assert.ok(cites.length > 0 && cites.every((c) => c.startsWith(bodyName)), `only ${bodyName}: ${cites.join(" | ")}`);
   await page.goBack();
@@ -130,7 +134,9 @@ async function main() {
   await page.getByRole("link", { name: "Tilbage til søgningen" }).click();
   await page.locator(".group").first().waitFor();
   assert.match(page.url(), /\?q=arbejdsbelastning$/);
-  step("back to the search");
+  // Focus is back on the hit that was opened.
+  await page.waitForFunction(() => document.activeElement?.closest(".groups") !== null);
+  step("back to the search, focus on the opened hit");
 
   // Closed material: the member sees it, and it is marked LUKKET.
   const closedCase = await page.evaluate(async () => {

@@ -752,7 +752,7 @@ pub fn run(args: Args) -> Result<()> {
             if let Some(p) = pace {
                 mappe.member(Scope::Member)?.set_reading_pace(p)?;
             }
-            let from = from.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let from = from.unwrap_or_else(moedemappe_core::api::today);
             let entries = mappe.session(Scope::Member).agenda(from, next)?;
             if json {
                 for e in &entries {

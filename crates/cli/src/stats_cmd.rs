@@ -1,8 +1,9 @@
 //! `moedemappe stats`: workload statistics per body and period as a table
-//! (Danish headers, for people), CSV or JSON (English snake_case keys, one row
-//! per body × period, numbers as numbers, ISO dates: for charts and
-//! spreadsheets), and `--explain` for the meetings, items and attachments
-//! behind every figure.
+//! (Danish headers, for people), an Excel workbook (Danish headers, numbers as
+//! numbers, for people who count on), CSV or JSON (English snake_case keys,
+//! one row per body × period, numbers as numbers, ISO dates: for programs),
+//! and `--explain` for the meetings, items and attachments behind every
+//! figure.
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -23,9 +24,12 @@ pub struct StatsArgs {
     /// Periode: year (år) eller month (måned).
     #[arg(long, value_enum, default_value_t = By::Year)]
     by: By,
-    /// Udskrift: table (tabel), csv eller json.
+    /// Udskrift: table (tabel), xlsx (Excel; kræver -o), csv eller json (til programmer).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Skriv til denne fil i stedet for skærmen.
+    #[arg(short = 'o', long = "output")]
+    output: Option<std::path::PathBuf>,
     /// Vis møderne, punkterne og bilagene bag hvert tal, og hvorfor noget ikke tælles.
     #[arg(long)]
     explain: bool,
@@ -40,6 +44,7 @@ enum By {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Table,
+    Xlsx,
     Csv,
     Json,
 }
@@ -60,20 +65,38 @@ pub fn run(mappe: &Mappe, args: StatsArgs) -> Result<()> {
             By::Month => Interval::Month,
         },
     };
-    if args.explain {
+    if args.format == Format::Xlsx && args.output.is_none() {
+        anyhow::bail!("En Excel-fil skal gemmes i en fil: tilføj fx -o statistik.xlsx");
+    }
+    let bytes: Vec<u8> = if args.explain {
         let explanations = mappe.session(Scope::Member).stats_explain(&query)?;
         match args.format {
-            Format::Json => println!("{}", serde_json::to_string_pretty(&explanations)?),
-            Format::Csv => print!("{}", explain_csv(&explanations)),
-            Format::Table => print!("{}", explain_text(&explanations)),
+            Format::Json => format!("{}\n", serde_json::to_string_pretty(&explanations)?).into(),
+            Format::Csv => explain_csv(&explanations).into(),
+            Format::Table => explain_text(&explanations).into(),
+            Format::Xlsx => {
+                anyhow::bail!("--explain findes som tabel, csv og json, ikke som Excel")
+            }
         }
-        return Ok(());
-    }
-    let stats = mappe.session(Scope::Member).stats(&query)?;
-    match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
-        Format::Csv => print!("{}", stats.to_csv()?),
-        Format::Table => print!("{}", table(&stats)),
+    } else {
+        let stats = mappe.session(Scope::Member).stats(&query)?;
+        match args.format {
+            Format::Json => format!("{}\n", serde_json::to_string_pretty(&stats)?).into(),
+            Format::Csv => stats.to_csv()?.into(),
+            Format::Table => table(&stats).into(),
+            Format::Xlsx => stats.to_xlsx()?,
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes)
+                .map_err(|e| anyhow::anyhow!("Kunne ikke skrive {}: {e}", path.display()))?;
+            eprintln!("Gemt i {}.", path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
     }
     Ok(())
 }

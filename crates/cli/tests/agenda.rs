@@ -76,3 +76,31 @@ fn the_agenda_shows_the_reading_load_of_followed_bodies() {
     let text = ok(&data, &["agenda", "--from", "2024-01-01", "--next", "1"]);
     assert!(text.contains("sider i timen"), "{text}");
 }
+
+/// The demo is made for the day it runs (pinned here): a followed body has
+/// meetings ahead, with their agendas' pages to read.
+#[test]
+fn after_the_demo_a_followed_body_has_meetings_ahead_of_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .env("MOEDEMAPPE_TODAY", "2026-12-06")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["demo"]);
+    run(&["follow", "TU"]);
+    let ahead = json_lines(&run(&["agenda", "--json"]));
+    assert!(!ahead.is_empty());
+    for e in &ahead {
+        assert_eq!(e["body"], "Teknisk Udvalg");
+        assert!(e["date"].as_str().unwrap() >= "2026-12-06", "{e}");
+    }
+    assert!(ahead[0]["pages"].as_u64().unwrap() > 0, "{}", ahead[0]);
+}

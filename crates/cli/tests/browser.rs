@@ -43,6 +43,20 @@ fn forside_moede_and_sag_work_in_chromium() {
 }
 
 #[test]
+fn a_member_moves_from_hits_to_items_meetings_cases_notes_and_a_small_screen_in_chromium() {
+    run_spec(
+        "moving.spec.mjs",
+        &[
+            "soeg-til-punkt.png",
+            "laeser-sti.png",
+            "moeder.png",
+            "noter.png",
+            "laeser-1024.png",
+        ],
+    );
+}
+
+#[test]
 fn the_reader_highlights_notes_marks_read_and_searches_the_document_in_chromium() {
     run_spec("reader.spec.mjs", &["laeser-note.png"]);
 }
@@ -57,6 +71,7 @@ fn a_members_first_run_from_kommune_to_the_next_meeting_works_in_chromium() {
         &moedemappe_core::demo::DemoOptions {
             scale: 0.02,
             seed: 7,
+            today: None,
         },
     )
     .unwrap();

@@ -22,7 +22,11 @@ fn demo_then_search_cites_real_pages_and_aarhus_equals_aarhus() {
     // Everything the generator wrote was imported.
     let generated = moedemappe_core::demo::generate(
         &dir.path().join("again"),
-        &moedemappe_core::demo::DemoOptions::default(),
+        &moedemappe_core::demo::DemoOptions {
+            // `demo` adds meetings around today.
+            today: Some(moedemappe_core::clock::today()),
+            ..moedemappe_core::demo::DemoOptions::default()
+        },
     )
     .unwrap();
     let status = mappe.session(Scope::Member).status().unwrap();

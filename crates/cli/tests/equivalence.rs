@@ -195,9 +195,11 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         "/api/attachments/{id}/pages/{page}" => ids(&v.attachments, &|a| {
             path.replace("{id}", a).replace("{page}", "1")
         }),
-        "/api/attachments/{id}/file" => ids(&v.attachments, &|a| path.replace("{id}", a)),
+        "/api/attachments/{id}/file" | "/api/attachments/{id}/uses" => {
+            ids(&v.attachments, &|a| path.replace("{id}", a))
+        }
         "/api/meetings" => vec![path.into(), format!("{path}?body=TU")],
-        "/api/meetings/{id}" | "/api/meetings/{id}/progress" => {
+        "/api/meetings/{id}" | "/api/meetings/{id}/progress" | "/api/meetings/{id}/opened" => {
             ids(&v.meetings, &|m| path.replace("{id}", m))
         }
         "/api/items/{id}" | "/api/items/{id}/attachments" => {
@@ -207,12 +209,17 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
             path.replace("{id}", i)
                 .replace("{attachment}", &v.attachments[0])
         }),
-        "/api/stats" | "/api/stats/csv" => vec![
+        "/api/stats" | "/api/stats/csv" | "/api/stats/xlsx" => vec![
             path.into(),
             format!("{path}?by=month"),
             format!("{path}?body=TU"),
         ],
         "/api/agenda" => vec![path.into(), format!("{path}?from=2000-01-01&next=50")],
+        "/api/archive" => vec![
+            path.into(),
+            format!("{path}?body=TU"),
+            format!("{path}?from=2024-01-01&to=2024-06-30"),
+        ],
         "/api/follow/{body}" => ids(&v.bodies, &|b| path.replace("{body}", b)),
         "/api/notes" => {
             let mut r = vec![path.to_string()];

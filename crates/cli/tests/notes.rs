@@ -397,6 +397,7 @@ fn a_highlight_follows_an_attachment_the_portal_replaces_with_a_revised_version(
         &moedemappe_core::demo::DemoOptions {
             scale: 0.02,
             seed: 7,
+            today: None,
         },
     )
     .unwrap();

@@ -151,6 +151,98 @@ fn default_demo_stats_match_the_plan_in_every_format() {
         assert!(row[col("meeting_hours")].parse::<f64>().is_ok());
     }
 
+    // Excel: a real workbook (read back with Python's openpyxl), Danish
+    // headers, numeric cells equal to the JSON rows, one sheet per view.
+    let book = dir.path().join("statistik.xlsx");
+    ok(
+        &data,
+        &[
+            "stats",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2024-12-31",
+            "--format",
+            "xlsx",
+            "-o",
+            book.to_str().unwrap(),
+        ],
+    );
+    let read = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import json, sys, openpyxl\n\
+             wb = openpyxl.load_workbook(sys.argv[1])\n\
+             out = {}\n\
+             for ws in wb.worksheets:\n\
+             \x20   out[ws.title] = [[c if isinstance(c, (int, float, str)) or c is None else str(c) for c in r] for r in ws.iter_rows(values_only=True)]\n\
+             print(json.dumps(out))",
+        )
+        .arg(&book)
+        .output()
+        .expect("python3 (CI installs python3-openpyxl)");
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let sheets: Value = serde_json::from_slice(&read.stdout).unwrap();
+    let period = sheets["Pr. periode"].as_array().expect("sheet Pr. periode");
+    let head: Vec<&str> = period[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
+    assert_eq!(head, moedemappe_core::api::XLSX_PERIOD_HEADERS);
+    assert_eq!(period.len() - 1, got.len());
+    let at = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    for row in &period[1..] {
+        let key = (
+            row[at("Udvalg")].as_str().unwrap().to_string(),
+            row[at("Periode")].as_str().unwrap().to_string(),
+        );
+        let r = &got[&key];
+        for (header, json_key) in [
+            ("Møder", "meetings"),
+            ("Punkter", "items"),
+            ("Henviste sager", "referred"),
+            ("Bilag", "attachments"),
+            ("Bilagssider", "pages"),
+        ] {
+            assert!(
+                row[at(header)].is_number(),
+                "{header} is not a number: {row}"
+            );
+            assert_eq!(
+                row[at(header)].as_f64(),
+                r[json_key].as_f64(),
+                "{header} {key:?}"
+            );
+        }
+        assert_eq!(row[at("Mødetimer")].as_f64(), r["meeting_hours"].as_f64());
+        assert!(row[at("Fra")]
+            .as_str()
+            .unwrap()
+            .starts_with(r["period_start"].as_str().unwrap()));
+    }
+    let bodies = sheets["Pr. udvalg"].as_array().expect("sheet Pr. udvalg");
+    assert_eq!(bodies[0][0], "Udvalg");
+    let tu_total = bodies
+        .iter()
+        .find(|r| r[0] == "Teknisk Udvalg")
+        .expect("a TU row");
+    let tu_pages: u64 = got
+        .iter()
+        .filter(|((b, _), _)| b == "Teknisk Udvalg")
+        .map(|(_, r)| n(r, "pages"))
+        .sum();
+    assert_eq!(tu_total[8].as_f64(), Some(tu_pages as f64));
+    // Excel needs a file to go to.
+    let out = moedemappe(&data, &["stats", "--format", "xlsx"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-o"));
+
     // The table has Danish headers and the same page figure as JSON (Danish thousands).
     let table = ok(
         &data,

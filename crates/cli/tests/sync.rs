@@ -18,6 +18,7 @@ fn portal(dir: &Path, faults: impl FnOnce(&PortalData) -> Faults) -> RunningPort
         &moedemappe_core::demo::DemoOptions {
             scale: 0.02,
             seed: 7,
+            today: None,
         },
     )
     .unwrap();

@@ -5,6 +5,7 @@
 //! - [`model`]: the domain nouns (bodies, meetings, items, cases, attachments).
 //! - [`store`]: the SQLite store, the source of truth, and its migrations.
 //! - [`private`]: keeping the data directory readable by its owner only.
+//! - [`clock`]: today's date, pinnable for tests and demos.
 //! - [`blobs`]: attachment files kept by content hash inside the data directory.
 //! - [`folder`]: the on-disk folder format and its `meeting.json` / `body.json`.
 //! - [`extract`]: PDF text extraction, isolated in worker processes.
@@ -26,6 +27,7 @@
 pub mod annotations;
 pub mod api;
 pub mod blobs;
+pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod extract;

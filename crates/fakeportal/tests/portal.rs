@@ -22,6 +22,7 @@ fn corpus() -> &'static Path {
             &DemoOptions {
                 scale: 0.02,
                 seed: 7,
+                today: None,
             },
         )
         .unwrap();

@@ -138,6 +138,7 @@ fn router(app: App) -> Router {
         .route("/api/cases/{number}/similar", get(similar))
         .route("/api/attachments/{id}/pages/{page}", get(page_text))
         .route("/api/attachments/{id}/file", get(attachment_file))
+        .route("/api/attachments/{id}/uses", get(attachment_uses))
         .route("/api/meetings", get(meetings))
         .route("/api/meetings/{id}", get(meeting))
         .route("/api/items/{id}", get(item))
@@ -149,11 +150,13 @@ fn router(app: App) -> Router {
         .route("/api/stats", get(stats))
         .route("/api/agenda", get(agenda::agenda))
         .route("/api/agenda/recent", get(agenda::recent))
+        .route("/api/archive", get(agenda::archive))
         .route("/api/bodies", get(agenda::bodies))
         .route("/api/follow/{body}", agenda::follow_route())
         .route("/api/pace", get(agenda::pace).put(agenda::set_pace))
         .merge(notes::routes())
         .route("/api/stats/csv", get(p::stats_csv))
+        .route("/api/stats/xlsx", get(p::stats_xlsx))
         .route("/api/sources", get(p::sources).post(p::add_source))
         .route("/api/sources/{name}", p::source_route())
         .route("/api/sources/{name}/bodies", post(p::list_portal_bodies))
@@ -579,6 +582,18 @@ async fn page_text(
     with_mappe(&app, move |m| {
         let text = m.session(scope).page_text(AttachmentId(id), page)?;
         Ok(json!({ "attachment_id": id, "page": page, "text": text }))
+    })
+    .await
+}
+
+/// Where a bilag belongs: the items that use it, newest first.
+async fn attachment_uses(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(id): Path<i64>,
+) -> Response {
+    with_mappe(&app, move |m| {
+        m.session(scope).attachment_uses(AttachmentId(id))
     })
     .await
 }

@@ -2,6 +2,7 @@
 import type { AnchorState } from "./AnchorState";
 import type { Author } from "./Author";
 import type { NoteFormat } from "./NoteFormat";
+import type { NotePlace } from "./NotePlace";
 import type { Origin } from "./Origin";
 import type { TextAnchor } from "./TextAnchor";
 import type { Visibility } from "./Visibility";
@@ -22,6 +23,10 @@ attachment: number | null,
  * In a meeting or item listing: the item it shows at.
  */
 shown_at: number | null, 
+/**
+ * Where it belongs, for the list of all notes: an open agenda item.
+ */
+place: NotePlace | null, 
 /**
  * `urn:uuid:…`, kept across bundles.
  */

@@ -1,5 +1,6 @@
 // How a hit is cited on screen: udvalg · dato · punkt · sagsnummer · bilag, side.
 import type { Citation } from "../api/Citation";
+import { archiveHref, caseHref, itemHref, meetingHref } from "./route";
 
 const dateFormat = new Intl.DateTimeFormat("da-DK", {
   day: "numeric",
@@ -26,6 +27,29 @@ export function citationParts(c: Citation): string[] {
     parts.push(c.page !== null ? `${c.attachment_title}, side ${c.page}` : c.attachment_title);
   } else if (c.page !== null) {
     parts.push(`side ${c.page}`);
+  }
+  return parts;
+}
+
+/** The parts of the citation line, each with the address of its page:
+ * the body's meetings, the meeting, the item, the case, the bilag's page. */
+export function citationLinks(c: Citation): { text: string; href: string | null }[] {
+  const parts: { text: string; href: string | null }[] = [];
+  if (c.body) parts.push({ text: c.body, href: archiveHref({ body: c.body }) });
+  if (c.collection && !c.body) parts.push({ text: c.collection, href: null });
+  if (c.meeting_date)
+    parts.push({ text: danishDate(c.meeting_date), href: c.meeting_id !== null ? meetingHref(c.meeting_id) : null });
+  if (c.item_number !== null)
+    parts.push({
+      text: `punkt ${c.item_number}`,
+      href: c.meeting_id !== null && c.item_id !== null ? itemHref(c.meeting_id, c.item_id) : null,
+    });
+  if (c.case_number) parts.push({ text: c.case_number, href: caseHref(c.case_number) });
+  if (c.attachment_title) {
+    const text = c.page !== null ? `${c.attachment_title}, side ${c.page}` : c.attachment_title;
+    parts.push({ text, href: c.attachment_id !== null ? readerHash(c.attachment_id, c.page ?? 1, "", c.attachment_title) : null });
+  } else if (c.page !== null) {
+    parts.push({ text: `side ${c.page}`, href: null });
   }
   return parts;
 }

@@ -9,6 +9,8 @@ export type Route =
   | { screen: "soeg" }
   | { screen: "laes" }
   | { screen: "moede"; id: number }
+  | { screen: "moeder" }
+  | { screen: "noter" }
   | { screen: "sag"; number: string }
   | { screen: "statistik" }
   | { screen: "kilder" }
@@ -25,6 +27,10 @@ export function parseRoute(hash: string, search: string): Route {
   switch (path) {
     case "/soeg":
       return { screen: "soeg" };
+    case "/moeder":
+      return { screen: "moeder" };
+    case "/noter":
+      return { screen: "noter" };
     case "/statistik":
       return { screen: "statistik" };
     case "/kilder":
@@ -37,6 +43,13 @@ export function parseRoute(hash: string, search: string): Route {
 
 /** The address of a meeting's agenda. */
 export const meetingHref = (id: number): string => `/#/moede/${id}`;
+/** The address of one item on its meeting's agenda (scrolled to and marked). */
+export const itemHref = (meeting: number, item: number): string => `/#/moede/${meeting}?punkt=${item}`;
+/** The item an agenda address points at (`?punkt=`), if any. */
+export function focusedItem(hash: string): number | null {
+  const n = Number(new URLSearchParams(hash.replace(/^#/, "").split("?")[1] ?? "").get("punkt"));
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
 /** The address of a case's history. */
 export const caseHref = (number: string): string => `/#/sag/${encodeURIComponent(number)}`;
 
@@ -59,4 +72,27 @@ export function parseShareTarget(hash: string): ShareTarget | null {
   const meeting = p.get("moede")?.trim();
   if (meeting) return { mode: "meeting", what: meeting };
   return null;
+}
+
+/** What the Møder archive shows: one body (by name) or all, one year or all. */
+export interface ArchiveFilter {
+  body: string | null;
+  year: number | null;
+}
+
+/** The archive's filter in an address's `#/moeder?udvalg=…&aar=…`. */
+export function parseArchiveFilter(hash: string): ArchiveFilter {
+  const p = new URLSearchParams(hash.replace(/^#/, "").split("?")[1] ?? "");
+  const body = p.get("udvalg")?.trim() || null;
+  const year = Number(p.get("aar"));
+  return { body, year: Number.isInteger(year) && year > 1900 && year < 3000 ? year : null };
+}
+
+/** The address of the Møder archive with these filters. */
+export function archiveHref(f: Partial<ArchiveFilter> = {}): string {
+  const p = new URLSearchParams();
+  if (f.body) p.set("udvalg", f.body);
+  if (f.year) p.set("aar", String(f.year));
+  const q = p.toString();
+  return `/#/moeder${q ? `?${q}` : ""}`;
 }

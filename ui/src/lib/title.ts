@@ -16,6 +16,8 @@ export const SCREEN_TITLES: Record<string, string> = {
   forside: "Forside",
   soeg: "Søg",
   moede: "Møde",
+  moeder: "Møder",
+  noter: "Noter",
   sag: "Sag",
   statistik: "Statistik",
   kilder: "Kilder",

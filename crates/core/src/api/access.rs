@@ -212,18 +212,17 @@ impl Mappe {
 
     /// A note as listed on its own: where its anchor's attachment is here.
     pub(crate) fn note_view(&self, note: super::notes::Note) -> Result<NoteView> {
+        let read = self.store.read();
         let attachment = match &note.anchor {
-            Some(x) => self
-                .store
-                .read()
-                .attachment_by_sha(&x.sha256)?
-                .map(|(id, _)| id),
+            Some(x) => read.attachment_by_sha(&x.sha256)?.map(|(id, _)| id),
             None => None,
         };
+        let place = super::notes::note_place(&read, &note, attachment)?;
         Ok(NoteView {
             mine: note.origin == crate::annotations::Origin::Own,
             shown_at: note.item,
             attachment,
+            place,
             note,
         })
     }

@@ -142,6 +142,40 @@ impl Mappe {
         self.entries(meetings, scope)
     }
 
+    /// Every meeting (newest first) of the bodies `body` names, or of all,
+    /// from `from` to `to`, each with its reading load; `scope` as in
+    /// [`Mappe::agenda_for`]. A name that matches no body is an error.
+    pub(crate) fn archive_for(
+        &self,
+        body: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        scope: Scope,
+    ) -> Result<Vec<AgendaEntry>> {
+        let body = body.map(str::trim).filter(|b| !b.is_empty());
+        if let Some(name) = body {
+            if self
+                .store
+                .read()
+                .find_bodies(name, !scope.sees_closed())?
+                .is_empty()
+            {
+                return Err(Error::NotFound(format!("Intet udvalg hedder »{name}«.")));
+            }
+        }
+        let meetings = self
+            .meetings(body, from, to, scope)?
+            .into_iter()
+            .map(|m| UpcomingMeeting {
+                meeting: m.id,
+                body: m.body,
+                date: m.date,
+                start: m.start,
+            })
+            .collect();
+        self.entries(meetings, scope)
+    }
+
     /// Every body that has met, by name, with whether the member follows
     /// it; without the closed scope, closed meetings count nowhere.
     pub(crate) fn bodies_to_follow(&self, scope: Scope) -> Result<Vec<BodyChoice>> {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Mappe;
 use crate::api::Scope;
-use crate::model::{ItemFlags, ItemId, ItemKind, MeetingId};
+use crate::model::{AttachmentId, ItemFlags, ItemId, ItemKind, MeetingId};
 use crate::store::{ItemContext, MeetingSummary};
 use crate::{Error, Result};
 
@@ -40,6 +40,43 @@ pub struct MeetingItem {
     pub text: Option<String>,
     /// The decision, where known (minutes).
     pub decision: Option<String>,
+}
+
+/// An agenda item that uses an attachment: where the reader says the bilag
+/// belongs (body · day · item · case).
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttachmentUse {
+    /// The meeting.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub meeting: MeetingId,
+    /// The body that met.
+    pub body: String,
+    /// The meeting's day.
+    pub date: NaiveDate,
+    /// The item.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub item: ItemId,
+    /// The item's number on the agenda (as this scope numbers it).
+    pub item_number: u32,
+    /// The item's title.
+    pub item_title: String,
+    /// The case number, where the item has one.
+    pub case_number: Option<String>,
+}
+
+impl From<&ItemContext> for AttachmentUse {
+    fn from(i: &ItemContext) -> Self {
+        AttachmentUse {
+            meeting: i.meeting,
+            body: i.body.clone(),
+            date: i.date,
+            item: i.id,
+            item_number: i.number,
+            item_title: i.title.clone(),
+            case_number: i.case_number.clone(),
+        }
+    }
 }
 
 /// One item with its own text and public link.
@@ -106,6 +143,29 @@ impl Mappe {
     }
 
     /// One item; a closed item is unknown without the closed scope.
+    /// The items that use an attachment as `scope` sees them (an item where
+    /// it is a closed bilag, or a closed item, only with the closed scope),
+    /// newest first. An attachment this scope may not see is unknown.
+    pub(crate) fn attachment_items(
+        &self,
+        attachment: AttachmentId,
+        scope: Scope,
+    ) -> Result<Vec<ItemContext>> {
+        let read = self.store.read();
+        let open = read.attachment_is_open(attachment)?;
+        if !open.is_some_and(|open| open || scope.sees_closed()) {
+            return Err(Error::NotFound(format!("intet bilag med id {attachment}")));
+        }
+        let mut items: Vec<ItemContext> = read
+            .items_using(attachment)?
+            .into_iter()
+            .filter_map(|i| scope.item(i))
+            .filter(|i| i.attachments.iter().any(|a| a.id == attachment))
+            .collect();
+        items.reverse();
+        Ok(items)
+    }
+
     pub(crate) fn item(&self, id: ItemId, scope: Scope) -> Result<ItemView> {
         let read = self.store.read();
         let unknown = || Error::NotFound(format!("punkt {id} findes ikke"));

@@ -37,7 +37,7 @@ pub use session::{Member, Session};
 mod agenda;
 mod browse;
 pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
-pub use browse::{ItemView, MeetingItem, MeetingView};
+pub use browse::{AttachmentUse, ItemView, MeetingItem, MeetingView};
 mod retrieve;
 
 use crate::blobs::BlobStore;
@@ -61,7 +61,8 @@ use std::sync::{Mutex, MutexGuard};
 mod notes;
 pub use notes::{
     AttachmentProgress, BundleScope, ClosedPolicy, ExportReport, ImportBundleReport, NewNote, Note,
-    NoteAuthor, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility, ReadingProgress,
+    NoteAuthor, NoteEdit, NoteFormat, NotePlace, NoteScope, NoteView, NoteVisibility,
+    ReadingProgress,
 };
 mod share;
 mod stats;
@@ -70,10 +71,14 @@ pub use crate::sharing::{BundlePreview, PreviewAttachment, PreviewItem, PreviewN
 pub use share::{ShareCandidate, MAX_BUNDLE_BYTES};
 mod sources_view;
 mod stats_csv;
+mod stats_xlsx;
 pub use crate::stats::{Explanation, Interval, Stats, StatsQuery, StatsRow};
 pub use sources_view::SourcesStatus;
 pub use stats_csv::{csv_field, stats_csv, STATS_CSV_COLUMNS};
+pub use stats_xlsx::{XLSX_BODY_HEADERS, XLSX_PERIOD_HEADERS};
 pub use sync_job::{SyncJobs, SyncSourceResult, SyncState};
+
+pub use crate::clock::{today, TODAY_VAR};
 
 /// Name of the environment variable that selects the data directory.
 pub const DATA_DIR_ENV: &str = "MOEDEMAPPE_DATA";
@@ -442,8 +447,10 @@ impl Mappe {
         if folder.exists() {
             std::fs::remove_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
         }
+        // Meetings around today, so the front page has something ahead.
         let opts = demo::DemoOptions {
             scale,
+            today: Some(crate::clock::today()),
             ..demo::DemoOptions::default()
         };
         progress.begin("Skriver demodata", 0);

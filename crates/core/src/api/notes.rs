@@ -105,6 +105,61 @@ pub struct NoteView {
     /// In a meeting or item listing: the item it shows at.
     #[cfg_attr(any(test, feature = "ts"), ts(type = "number | null"))]
     pub shown_at: Option<ItemId>,
+    /// Where it belongs, for the list of all notes: an open agenda item.
+    pub place: Option<NotePlace>,
+}
+
+/// The open agenda item a note belongs to: the item it was made at, else
+/// the latest open treatment of its case, else the first open item that
+/// uses its attachment. Closed items are never named here.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct NotePlace {
+    /// The meeting.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub meeting: MeetingId,
+    /// The body that met.
+    pub body: String,
+    /// The meeting's day.
+    pub date: NaiveDate,
+    /// The item.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
+    pub item: ItemId,
+    /// The item's title.
+    pub item_title: String,
+}
+
+/// See [`NotePlace`].
+pub(crate) fn note_place(
+    read: &crate::store::Reader<'_>,
+    note: &Annotation,
+    attachment: Option<AttachmentId>,
+) -> Result<Option<NotePlace>> {
+    let place = |i: ItemContext| NotePlace {
+        meeting: i.meeting,
+        body: i.body,
+        date: i.date,
+        item: i.id,
+        item_title: i.title,
+    };
+    if let Some(item) = note.item {
+        if let Ok(i) = read.item_context(item) {
+            if !i.closed {
+                return Ok(Some(place(i)));
+            }
+        }
+    }
+    if let Some(case) = &note.case_number {
+        if let Some(i) = read.case_items(case)?.into_iter().rev().find(|i| !i.closed) {
+            return Ok(Some(place(i)));
+        }
+    }
+    if let Some(a) = attachment {
+        if let Some(i) = read.items_using(a)?.into_iter().find(|i| !i.closed) {
+            return Ok(Some(place(i)));
+        }
+    }
+    Ok(None)
 }
 
 /// Reading progress of one attachment at a meeting.
@@ -410,11 +465,13 @@ impl Mappe {
                             .is_some_and(|x| i.attachments.iter().any(|a| a.sha256 == x.sha256))
                 })
                 .map(|i| i.id);
+            let place = note_place(&read, &note, attachment)?;
             out.push(NoteView {
                 mine: note.origin == Origin::Own,
                 note,
                 attachment,
                 shown_at,
+                place,
             });
         }
         Ok(out)
@@ -481,6 +538,14 @@ impl Mappe {
         self.store.write(|w| w.mark_read(&sha, &pages, now()))
     }
 
+    /// Records that the member opened a meeting now.
+    pub(crate) fn meeting_opened(&self, meeting: MeetingId) -> Result<()> {
+        if !self.store.read().meeting_exists(meeting)? {
+            return Err(Error::NotFound(format!("mødet {meeting} findes ikke")));
+        }
+        self.store.write(|w| w.meeting_opened(meeting, now()))
+    }
+
     /// The pages of an attachment marked read, in order.
     pub(crate) fn read_pages(&self, attachment: AttachmentId) -> Result<Vec<u32>> {
         let read = self.store.read();
@@ -496,7 +561,12 @@ impl Mappe {
         if !read.meeting_exists(meeting)? {
             return Err(Error::NotFound(format!("mødet {meeting} findes ikke")));
         }
-        let previous = read.setting(PREVIOUS_SYNC)?.as_deref().and_then(parse_time);
+        // New: arrived since the member last opened the meeting, or, for a
+        // meeting never opened, since the sync before the latest.
+        let previous = match read.opened_at(meeting)? {
+            Some(opened) => Some(opened),
+            None => read.setting(PREVIOUS_SYNC)?.as_deref().and_then(parse_time),
+        };
         let mut seen = BTreeSet::new();
         let mut progress = ReadingProgress {
             meeting,

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use super::notes::{NoteScope, NoteView, ReadingProgress};
 use super::numbering::OpenNumbers;
 use super::{
-    AgendaEntry, BodyChoice, CaseHistory, ItemView, Mappe, MeetingView, Scope, SearchRequest,
-    ShareCandidate, SourcesStatus, Status,
+    AgendaEntry, AttachmentUse, BodyChoice, CaseHistory, ItemView, Mappe, MeetingView, Scope,
+    SearchRequest, ShareCandidate, SourcesStatus, Status,
 };
 use crate::index::SearchResults;
 use crate::model::{AttachmentId, BodyId, ItemId, MeetingId};
@@ -197,6 +197,14 @@ impl<'m> Session<'m> {
         Ok(view)
     }
 
+    /// Where an attachment is used: its items as this scope sees and numbers
+    /// them, newest first.
+    pub fn attachment_uses(&self, attachment: AttachmentId) -> Result<Vec<AttachmentUse>> {
+        let mut items = self.mappe.attachment_items(attachment, self.scope)?;
+        self.renumber(|n| items.iter_mut().try_for_each(|i| n.item(i)))?;
+        Ok(items.iter().map(AttachmentUse::from).collect())
+    }
+
     /// A meeting by id or `<body>/<YYYY-MM-DD>`.
     pub fn resolve_meeting(&self, text: &str) -> Result<MeetingId> {
         self.mappe.resolve_meeting(text)
@@ -273,6 +281,17 @@ impl<'m> Session<'m> {
     /// The next meetings of the followed bodies, with their reading load.
     pub fn agenda(&self, from: NaiveDate, next: usize) -> Result<Vec<AgendaEntry>> {
         self.mappe.agenda_for(from, next, self.scope)
+    }
+
+    /// Every meeting, newest first, of one body (name, former name or
+    /// abbreviation) or all, between two days, each with its reading load.
+    pub fn archive(
+        &self,
+        body: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<AgendaEntry>> {
+        self.mappe.archive_for(body, from, to, self.scope)
     }
 
     /// The latest meetings of the followed bodies.
@@ -407,6 +426,8 @@ member_forwards! {
     fn note_view(&, note: Annotation) -> Result<NoteView>;
     /// Marks pages of an attachment as read.
     fn mark_read(&, attachment: AttachmentId, pages: &[u32]) -> Result<usize>;
+    /// Records that the member opened a meeting: what was new is no longer.
+    fn meeting_opened(&, meeting: MeetingId) -> Result<()>;
     /// Writes a sharing bundle to `out`.
     fn export_bundle(&, scope: &BundleScope, policy: ClosedPolicy, out: &Path) -> Result<ExportReport>;
     /// The bundle of `scope` as zip bytes (closed material left out).

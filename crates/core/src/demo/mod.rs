@@ -14,6 +14,9 @@
 //!   once per meeting;
 //! - meetings: meetings held.
 //!
+//! With [`DemoOptions::today`] the demo also holds meetings around that day,
+//! outside the calibrated years' figures (see `plan::Builder::around_today`).
+//!
 //! The same options always give byte-identical output.
 
 pub mod pdf;
@@ -39,6 +42,10 @@ pub struct DemoOptions {
     pub scale: f64,
     /// Seed of every random choice.
     pub seed: u64,
+    /// The day the demo is made for: besides the 2023/2024 history it then
+    /// holds a few meetings of every body in the weeks around it (minutes
+    /// before it, agendas from it on). `None`: the history only.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for DemoOptions {
@@ -46,6 +53,7 @@ impl Default for DemoOptions {
         DemoOptions {
             scale: 0.05,
             seed: 2023,
+            today: None,
         }
     }
 }
@@ -71,7 +79,7 @@ pub struct DemoSummary {
 
 /// Plans the demo corpus. Pure: no I/O, the same options give the same plan.
 pub fn plan(opts: &DemoOptions) -> DemoPlan {
-    plan::make_plan(opts.scale, opts.seed)
+    plan::make_plan(opts.scale, opts.seed, opts.today)
 }
 
 /// Plans and writes the demo corpus below `out`, which must be absent or empty.

@@ -687,6 +687,8 @@ impl DItem {
 struct DMeeting {
     date: NaiveDate,
     items: Vec<DItem>,
+    /// Not yet held: published as an agenda, without decisions.
+    ahead: bool,
 }
 
 struct DDoc {
@@ -1215,6 +1217,50 @@ impl Builder {
     }
 
     /// The Magistrat's and the Byråd's own items (free counts).
+    /// Meetings of every body around `today`: the last one before it (with
+    /// minutes) and the next two from it on (agendas), each with one to three
+    /// short cases of its own. They lie outside the calibrated history, so
+    /// its figures stay exact; a day the body already meets is skipped.
+    fn around_today(&mut self, today: NaiveDate) {
+        for (b, s) in SETUPS.iter().enumerate() {
+            let mut rng = Rng::derive(self.seed, "today", b as u64);
+            // The body's weekday, every other week, not in a break.
+            let mut first = today - Days::new(35);
+            while first.weekday() != s.weekday {
+                first = first + Days::new(1);
+            }
+            if (first.iso_week().week() + b as u32) % 2 == 1 {
+                first = first + Days::new(7);
+            }
+            let days: Vec<NaiveDate> = (0..40u64)
+                .map(|k| first + Days::new(14 * k))
+                .filter(|d| !is_break(*d) && !is_holiday(*d))
+                .filter(|d| self.meetings[b].iter().all(|m| m.date != *d))
+                .collect();
+            let before = days.iter().rfind(|d| **d < today);
+            let ahead = days.iter().filter(|d| **d >= today).take(2);
+            for &date in before.into_iter().chain(ahead) {
+                let mut items = Vec::new();
+                for _ in 0..rng.range(1, 3) {
+                    let mut it = self.new_regular(&mut rng, b, date.year());
+                    it.holder = false;
+                    for _ in 0..rng.range(1, 2) {
+                        let name = text::attachment_name(&mut rng, it.topic);
+                        let d = self.add_doc(rng.range(2, 9), it.topic, name.clone());
+                        it.att.push((name, d));
+                    }
+                    items.push(it);
+                }
+                self.meetings[b].push(DMeeting {
+                    date,
+                    items,
+                    ahead: date >= today,
+                });
+            }
+            self.meetings[b].sort_by_key(|m| m.date);
+        }
+    }
+
     fn own_items(&mut self) {
         let mut rng = Rng::derive(self.seed, "own", 0);
         for b in [MAGISTRAT, COUNCIL] {
@@ -1255,6 +1301,14 @@ impl Builder {
     }
 }
 
+/// A case text without its "Beslutning" section (for an agenda).
+fn without_decision(text: String) -> String {
+    match text.find("Beslutning\n") {
+        Some(at) => text[..at].trim_end().to_string(),
+        None => text,
+    }
+}
+
 /// Splits `total` over slots proportionally to integer weights (largest remainder).
 fn split_even(total: u64, weights: &[u64]) -> Vec<u64> {
     let wsum: u64 = weights.iter().sum::<u64>().max(1);
@@ -1290,7 +1344,7 @@ fn hhmm(minutes: u32) -> String {
 }
 
 /// Makes the plan. Pure: no I/O, same options give the same plan.
-pub(crate) fn make_plan(scale: f64, seed: u64) -> DemoPlan {
+pub(crate) fn make_plan(scale: f64, seed: u64, today: Option<NaiveDate>) -> DemoPlan {
     let scale = if scale.is_finite() {
         scale.clamp(0.001, 4.0)
     } else {
@@ -1321,6 +1375,7 @@ pub(crate) fn make_plan(scale: f64, seed: u64) -> DemoPlan {
                 ms.push(DMeeting {
                     date: full[i.min(full.len() - 1)],
                     items: Vec::new(),
+                    ahead: false,
                 });
             }
         }
@@ -1355,6 +1410,9 @@ pub(crate) fn make_plan(scale: f64, seed: u64) -> DemoPlan {
     }
     bld.flows();
     bld.own_items();
+    if let Some(today) = today {
+        bld.around_today(today);
+    }
     finish(bld)
 }
 
@@ -1428,6 +1486,12 @@ fn finish(mut bld: Builder) -> DemoPlan {
                         text::case_text(&mut rng, &ctx, s.name, &it.title, r)
                     }
                 };
+                // A meeting not yet held has no decisions.
+                let case_text = if dm.ahead {
+                    without_decision(case_text)
+                } else {
+                    case_text
+                };
                 let attachments: Vec<PlannedAttachment> = it
                     .att
                     .iter()
@@ -1486,7 +1550,11 @@ fn finish(mut bld: Builder) -> DemoPlan {
                 start: hhmm(start),
                 end: hhmm(start + s.minutes),
                 place: place.to_string(),
-                publication: Publication::Minutes,
+                publication: if dm.ahead {
+                    Publication::Agenda
+                } else {
+                    Publication::Minutes
+                },
                 items: out,
             });
         }

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::folder::schema::{BodyFile, MeetingFile};
-use crate::model::{Access, BodyKind, ItemKind};
-use chrono::Datelike;
+use crate::model::{Access, BodyKind, ItemKind, Publication};
+use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -21,6 +21,7 @@ fn full_scale_plan_matches_the_table_exactly() {
     let p = plan(&DemoOptions {
         scale: 1.0,
         seed: 2023,
+        today: None,
     });
     let stats = stats_map(&p);
     for row in WORKLOAD_TABLE {
@@ -86,7 +87,11 @@ fn full_scale_plan_matches_the_table_exactly() {
 #[test]
 fn other_seeds_also_match_the_table() {
     for seed in [1, 99] {
-        let p = plan(&DemoOptions { scale: 1.0, seed });
+        let p = plan(&DemoOptions {
+            scale: 1.0,
+            seed,
+            today: None,
+        });
         let stats = stats_map(&p);
         for row in WORKLOAD_TABLE {
             for t in row.years {
@@ -246,10 +251,12 @@ fn default_plan_has_every_feature_and_follows_the_scaled_table() {
     assert_features(&plan(&DemoOptions {
         scale: 0.005,
         seed: 7,
+        today: None,
     }));
     assert_features(&plan(&DemoOptions {
         scale: 1.0,
         seed: 2023,
+        today: None,
     }));
 }
 
@@ -366,6 +373,7 @@ fn generated_corpus_is_deterministic_valid_and_counts_as_planned() {
     let opts = DemoOptions {
         scale: 0.02,
         seed: 5,
+        today: None,
     };
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
@@ -540,7 +548,15 @@ fn timing() {
     for scale in [0.05, 1.0] {
         let dir = tempfile::tempdir().unwrap();
         let t = std::time::Instant::now();
-        let s = generate(dir.path(), &DemoOptions { scale, seed: 2023 }).unwrap();
+        let s = generate(
+            dir.path(),
+            &DemoOptions {
+                scale,
+                seed: 2023,
+                today: None,
+            },
+        )
+        .unwrap();
         let el = t.elapsed();
         let size: u64 = walk(dir.path())
             .iter()
@@ -573,5 +589,46 @@ fn page_texts_are_what_the_pdfs_show() {
         .unwrap();
     for (got, want) in hb.iter().zip(&texts.handbook[0]) {
         assert_eq!(words(got), words(want));
+    }
+}
+
+#[test]
+fn a_demo_made_for_a_day_has_meetings_around_it_and_the_same_history() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    let history = plan(&DemoOptions::default());
+    let p = plan(&DemoOptions {
+        today: Some(today),
+        ..DemoOptions::default()
+    });
+    // The calibrated years count exactly as before.
+    let years = |p: &DemoPlan| {
+        p.expected_stats()
+            .into_iter()
+            .filter(|s| s.year <= 2024)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(years(&p), years(&history));
+    for b in &p.bodies {
+        let ahead: Vec<_> = b.meetings.iter().filter(|m| m.date >= today).collect();
+        assert_eq!(ahead.len(), 2, "{}", b.name);
+        assert!(ahead
+            .iter()
+            .all(|m| m.date <= today + chrono::Days::new(60)));
+        for m in &ahead {
+            assert_eq!(m.publication, Publication::Agenda, "{}", b.name);
+            assert!(m.items.iter().any(|i| !i.attachments.is_empty()));
+            assert!(
+                m.items.iter().all(|i| !i.case_text.contains("Beslutning")),
+                "{} {}",
+                b.name,
+                m.date
+            );
+        }
+        let before = b
+            .meetings
+            .iter()
+            .filter(|m| m.date < today && m.date.year() > 2024);
+        assert_eq!(before.count(), 1, "{}", b.name);
+        assert!(b.meetings.windows(2).all(|w| w[0].date < w[1].date));
     }
 }

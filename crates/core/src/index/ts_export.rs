@@ -35,6 +35,7 @@ fn export_ts() {
     crate::api::Pace::export_all_to(fresh.path()).unwrap();
     crate::api::MeetingView::export_all_to(fresh.path()).unwrap();
     crate::api::CaseHistory::export_all_to(fresh.path()).unwrap();
+    crate::api::AttachmentUse::export_all_to(fresh.path()).unwrap();
     // Notes and reading progress.
     crate::api::NoteView::export_all_to(fresh.path()).unwrap();
     crate::api::NewNote::export_all_to(fresh.path()).unwrap();

@@ -184,6 +184,7 @@ pub fn evaluate(opts: &RelevanceOptions) -> Result<RelevanceReport> {
     let demo = DemoOptions {
         scale: opts.scale,
         seed: opts.seed,
+        today: None,
     };
     let corpus = corpus::build(&demo);
     let queries = judge::parse(judge::QUERIES_TSV)?;

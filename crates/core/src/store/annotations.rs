@@ -262,9 +262,32 @@ impl Writer<'_> {
         }
         Ok(n)
     }
+
+    /// Records that the member opened a meeting at `at`.
+    pub fn meeting_opened(&self, meeting: MeetingId, at: DateTime<Utc>) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO meetings_opened (meeting_id, opened_at) VALUES (?1, ?2)
+             ON CONFLICT (meeting_id) DO UPDATE SET opened_at = excluded.opened_at",
+            params![meeting.0, format_time(at)],
+        )?;
+        Ok(())
+    }
 }
 
 impl Reader<'_> {
+    /// When the member last opened a meeting, if ever.
+    pub fn opened_at(&self, meeting: MeetingId) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT opened_at FROM meetings_opened WHERE meeting_id = ?1",
+                [meeting.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(at.as_deref().and_then(parse_time))
+    }
+
     /// A setting.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self

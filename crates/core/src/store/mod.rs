@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0009_text_only_files.sql"),
     include_str!("0010_file_indexes.sql"),
     include_str!("0011_decisions.sql"),
+    include_str!("0012_meetings_opened.sql"),
 ];
 
 /// The migration after which [`fill_decisions`] runs.

@@ -32,7 +32,7 @@ pub(super) struct AgendaParams {
 }
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    moedemappe_core::api::today()
 }
 
 /// The next meetings of the followed bodies from `from` (default today).
@@ -55,6 +55,28 @@ pub(super) async fn recent(
     let before = p.before.unwrap_or_else(today);
     let last = p.last.unwrap_or(DEFAULT_NEXT).min(MAX_NEXT);
     with_mappe(&app, move |m| m.session(scope).recent_agenda(before, last)).await
+}
+
+/// The query string of `/api/archive`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct ArchiveParams {
+    body: Option<String>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+/// Every meeting, newest first, with its reading load: of one body or all,
+/// between two days.
+pub(super) async fn archive(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<ArchiveParams>,
+) -> Response {
+    with_mappe(&app, move |m| {
+        m.session(scope).archive(p.body.as_deref(), p.from, p.to)
+    })
+    .await
 }
 
 /// Every body that has met, with whether it is followed.

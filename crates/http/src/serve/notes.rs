@@ -7,7 +7,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use moedemappe_core::api::Scope;
 use moedemappe_core::api::{NewNote, NoteEdit, NoteScope};
@@ -24,6 +24,7 @@ pub(super) fn routes() -> Router<App> {
         .route("/api/notes/{id}", put(edit).delete(remove))
         .route("/api/read", get(read_pages).post(mark_read))
         .route("/api/meetings/{id}/progress", get(progress))
+        .route("/api/meetings/{id}/opened", post(opened))
 }
 
 /// Which notes `GET /api/notes` lists: one of these, or all.
@@ -156,6 +157,22 @@ async fn read_pages(
     with_mappe(&app, move |m| {
         let pages = m.session(scope).read_pages(AttachmentId(q.attachment))?;
         Ok(json!({ "attachment": q.attachment, "pages": pages }))
+    })
+    .await
+}
+
+/// The member opened a meeting: its "nye" start again from now.
+async fn opened(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Path(id): Path<i64>,
+) -> Response {
+    if let Some(refused) = member_only(scope, MEMBER_ONLY) {
+        return refused;
+    }
+    with_mappe(&app, move |m| {
+        m.member(scope)?.meeting_opened(MeetingId(id))?;
+        Ok(json!({ "opened": id }))
     })
     .await
 }

@@ -23,7 +23,7 @@ use serde_json::json;
 /// Why a caller without the closed scope is refused here.
 const MEMBER_ONLY: &str = "kun medlemmet selv må ændre kilder, hente og dele: åbn Mødemappe via linket, som serve skriver";
 
-/// The statistics query of `/api/stats` and `/api/stats/csv`: `body` may
+/// The statistics query of `/api/stats`, `/api/stats/csv` and `/api/stats/xlsx`: `body` may
 /// name several bodies, separated by commas.
 pub(super) fn stats_query(m: &Session<'_>, p: &SpanParams) -> moedemappe_core::Result<StatsQuery> {
     let by = match p.by.as_deref() {
@@ -78,6 +78,39 @@ pub(super) async fn stats_csv(
                 ),
             ],
             csv,
+        )
+            .into_response(),
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+/// The workload as an Excel workbook (`.xlsx`), the same rows as `/api/stats`.
+pub(super) async fn stats_xlsx(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<SpanParams>,
+) -> Response {
+    let mappe = app.mappe.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let m = &*mappe;
+        let s = m.session(scope);
+        s.stats(&stats_query(&s, &p)?)?.to_xlsx()
+    })
+    .await;
+    match done {
+        Ok(Ok(bytes)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"moedemappe-statistik.xlsx\"".to_string(),
+                ),
+            ],
+            bytes,
         )
             .into_response(),
         Ok(Err(e)) => core_error(&e),
@@ -316,7 +349,7 @@ pub(super) async fn share_bundle(
     .await;
     match done {
         Ok(Ok(bytes)) => {
-            let day = chrono::Local::now().date_naive();
+            let day = moedemappe_core::api::today();
             let disposition = format!("attachment; filename=\"moedemappe-deling-{day}.zip\"");
             (
                 [

@@ -1,6 +1,7 @@
 // Calls of the Forside, Møde and Sag screens: the agenda of the followed
 // bodies, which bodies to follow, the reading pace, a meeting and a case.
 import type { AgendaEntry } from "../../api/AgendaEntry";
+import type { AttachmentUse } from "../../api/AttachmentUse";
 import type { BodyChoice } from "../../api/BodyChoice";
 import type { CaseHistory } from "../../api/CaseHistory";
 import type { MeetingSummary } from "../../api/MeetingSummary";
@@ -20,6 +21,25 @@ export async function agenda(next = 6, from?: string): Promise<AgendaEntry[]> {
 /** The latest meetings of the followed bodies before today, newest first. */
 export async function recentAgenda(last = 6): Promise<AgendaEntry[]> {
   return (await (await get(`/api/agenda/recent?last=${last}`)).json()) as AgendaEntry[];
+}
+
+/** Every meeting, newest first, of one body or all, between two days, with its reading load. */
+export async function archive(f: { body?: string | null; from?: string; to?: string }): Promise<AgendaEntry[]> {
+  const p = new URLSearchParams();
+  if (f.body) p.set("body", f.body);
+  if (f.from) p.set("from", f.from);
+  if (f.to) p.set("to", f.to);
+  return (await (await get(`/api/archive?${p}`)).json()) as AgendaEntry[];
+}
+
+/** Where a bilag belongs: the items that use it, newest first. */
+export async function attachmentUses(id: number): Promise<AttachmentUse[]> {
+  return (await (await get(`/api/attachments/${id}/uses`)).json()) as AttachmentUse[];
+}
+
+/** The member opened a meeting: what was new is seen. */
+export async function meetingOpened(id: number): Promise<void> {
+  await send("POST", `/api/meetings/${id}/opened`);
 }
 
 /** Every body that has met, with whether it is followed. */
@@ -65,6 +85,11 @@ export async function notesOf(
   const [key, value] = Object.entries(on)[0];
   const p = new URLSearchParams({ [key]: String(value) });
   return (await (await get(`/api/notes?${p}`)).json()) as NoteView[];
+}
+
+/** Every note the caller may see (the member: all of theirs and those imported). */
+export async function allNotes(): Promise<NoteView[]> {
+  return (await (await get("/api/notes")).json()) as NoteView[];
 }
 
 /** The member's notes whose words hold every word of `q` (Søg's "Noter"). */

@@ -34,6 +34,12 @@ export async function fetchStatsCsv(f: StatsFilter): Promise<string> {
   return await resp.text();
 }
 
+/** The Excel workbook (.xlsx) of the same filter. */
+export async function fetchStatsXlsx(f: StatsFilter): Promise<Blob> {
+  const resp = await get(`/api/stats/xlsx?${statsQuery(f)}`);
+  return await resp.blob();
+}
+
 /** A body's figures summed over the periods shown. */
 export interface BodyTotal {
   body_id: number;
