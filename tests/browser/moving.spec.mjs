@@ -55,6 +55,14 @@ async function main() {
   await page.goto(`${base}?q=${query}`);
   const group = page.locator("li.group").filter({ has: page.locator(`.cite a[href*="punkt=${hit.item_id}"]`) }).first();
   await group.waitFor();
+  // From the search box, the first result is three keys away: Tab to the
+  // Søg button, Tab to »Gå til første resultat«, Enter.
+  await page.locator("#q").focus();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Gå til første resultat");
+  await page.keyboard.press("Enter");
+  assert.ok(await page.evaluate(() => document.activeElement?.closest(".groups") !== null), "focus on the first result");
   const cite = group.locator(".cite");
   assert.equal(await cite.getByRole("link", { name: hit.body, exact: true }).count(), 1, "the body links to its meetings");
   assert.equal(await cite.getByRole("link", { name: hit.case_number, exact: true }).count(), 1, "the case links to its page");
@@ -73,6 +81,8 @@ async function main() {
   await page.waitForURL(/#\/sag\//);
   await page.locator('[data-screen="sag"] .treatment').first().waitFor();
   assert.match(await page.locator(".case-number").innerText(), new RegExp(hit.case_number));
+  // Each treatment's body links to its meetings, its day to the meeting.
+  assert.ok((await page.locator(".treatment a.to-body").count()) > 0, "bodies on the timeline link to Møder");
   await page.goBack();
   await page.waitForURL(new RegExp(`#/moede/${hit.meeting_id}`));
   await page.goBack();
