@@ -30,8 +30,8 @@ export function offlinePages(e: unknown): string[] | null {
 /** What the member is told when the server does not know their session. */
 export const NOT_LOGGED_IN =
   "Mødemappe kender ikke denne browser endnu. Åbn Mødemappe gennem det link, " +
-  "som «moedemappe serve» skrev i terminalen (eller start den med «moedemappe serve --open»). " +
-  "Er linket brugt, giver «moedemappe login-link» et nyt.";
+  "som »moedemappe serve« skrev i terminalen (eller start den med »moedemappe serve --open«). " +
+  "Er linket brugt, giver »moedemappe login-link« et nyt.";
 
 let base = "";
 

@@ -28,8 +28,8 @@ describe("time left", () => {
 
 describe("sentence", () => {
   it("capitalises and ends a server message", () => {
-    expect(sentence("kender ingen kommune ved navn «aarhsu»; mente du Aarhus?")).toBe(
-      "Kender ingen kommune ved navn «aarhsu»; mente du Aarhus?",
+    expect(sentence("kender ingen kommune ved navn »aarhsu«; mente du Aarhus?")).toBe(
+      "Kender ingen kommune ved navn »aarhsu«; mente du Aarhus?",
     );
     expect(sentence("ingen forbindelse til x")).toBe("Ingen forbindelse til x.");
     expect(sentence("æblet")).toBe("Æblet.");

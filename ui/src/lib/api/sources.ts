@@ -73,7 +73,7 @@ export async function listPortalBodies(name: string): Promise<BodyChoice[]> {
   return (await (await send("POST", `/api/sources/${encodeURIComponent(name)}/bodies`)).json()) as BodyChoice[];
 }
 
-/** "Prøv med demodata": the demo corpus as the source «Demodata», being imported. */
+/** "Prøv med demodata": the demo corpus as the source »Demodata«, being imported. */
 export async function startDemo(): Promise<{ started: boolean; state: SyncState }> {
   return (await (await send("POST", "/api/demo")).json()) as { started: boolean; state: SyncState };
 }
