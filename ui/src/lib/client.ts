@@ -19,6 +19,15 @@ export class ApiError extends Error {
   }
 }
 
+/** A server message as the screens show it: a sentence with a capital
+ * letter and a full stop, Danish quotation marks (»…«). */
+export function sentence(message: string): string {
+  const text = message.trim().replace(/«([^«»]*)»/g, "»$1«");
+  if (text === "") return text;
+  const first = text[0].toLocaleUpperCase("da-DK") + text.slice(1);
+  return /[.!?…:]$/.test(first) ? first : `${first}.`;
+}
+
 /** The stored page texts an offline answer for a text-only bilag carries
  * (503 with `pages`), or null. */
 export function offlinePages(e: unknown): string[] | null {
@@ -82,7 +91,7 @@ async function call(path: string, init: RequestInit): Promise<Response> {
     let body: Record<string, unknown> | undefined;
     try {
       body = (await resp.json()) as Record<string, unknown>;
-      if (typeof body.message === "string" && body.message) message = body.message;
+      if (typeof body.message === "string" && body.message) message = sentence(body.message);
     } catch {
       // not JSON: keep the status
     }
