@@ -248,6 +248,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Alle møder, nyeste først, med sider, nye og læste: for ét udvalg eller alle, ét år eller alle.
+    Meetings {
+        /// Kun dette udvalg (navn, tidligere navn eller forkortelse som TU).
+        #[arg(long)]
+        body: Option<String>,
+        /// Kun dette år.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Som JSON (én linje pr. møde).
+        #[arg(long)]
+        json: bool,
+    },
     /// Start den lokale API (og brugerfladen i browseren) på 127.0.0.1.
     Serve {
         /// Port; 0 vælger en ledig og skriver den.
@@ -760,6 +772,20 @@ pub fn run(args: Args) -> Result<()> {
                 }
             } else {
                 output::agenda(&entries, &mappe.session(Scope::Member).followed()?);
+            }
+        }
+        Command::Meetings { body, year, json } => {
+            let span = |m: u32, d: u32| year.and_then(|y| NaiveDate::from_ymd_opt(y, m, d));
+            let entries =
+                mappe
+                    .session(Scope::Member)
+                    .archive(body.as_deref(), span(1, 1), span(12, 31))?;
+            if json {
+                for e in &entries {
+                    println!("{}", serde_json::to_string(e)?);
+                }
+            } else {
+                output::archive(&entries);
             }
         }
         Command::Latency { runs, json } => {

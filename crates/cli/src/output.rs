@@ -194,6 +194,33 @@ pub fn agenda(entries: &[AgendaEntry], followed: &[String]) {
     }
 }
 
+/// The meeting archive: one line per meeting, newest first.
+pub fn archive(entries: &[AgendaEntry]) {
+    if entries.is_empty() {
+        println!("Ingen møder.");
+        return;
+    }
+    for e in entries {
+        let items = if e.items == 1 { "punkt" } else { "punkter" };
+        println!(
+            "{} · {} (møde {}): {} {items}, {} sider, {} nye, {} læst",
+            e.date.format("%d.%m.%Y"),
+            e.body,
+            e.meeting_id,
+            e.items,
+            e.pages,
+            e.new,
+            e.read
+        );
+    }
+    let pages: u32 = entries.iter().map(|e| e.pages).sum();
+    let n = entries.len();
+    println!(
+        "{n} {}, {pages} sider.",
+        if n == 1 { "møde" } else { "møder" }
+    );
+}
+
 /// Retrieved passages: JSON lines, or numbered with heading, link and text.
 pub fn passages(passages: &[Passage], json: bool) -> Result<()> {
     if json {

@@ -103,4 +103,25 @@ fn after_the_demo_a_followed_body_has_meetings_ahead_of_today() {
         assert!(e["date"].as_str().unwrap() >= "2026-12-06", "{e}");
     }
     assert!(ahead[0]["pages"].as_u64().unwrap() > 0, "{}", ahead[0]);
+
+    // The archive: every TU meeting of 2024, newest first, and the day's.
+    let archive = json_lines(&run(&[
+        "meetings", "--body", "TU", "--year", "2024", "--json",
+    ]));
+    assert!(archive.len() > 1);
+    let dates: Vec<&str> = archive
+        .iter()
+        .map(|e| e["date"].as_str().unwrap())
+        .collect();
+    assert!(dates.iter().all(|d| d.starts_with("2024-")), "{dates:?}");
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+    assert!(archive.iter().all(|e| e["body"] == "Teknisk Udvalg"));
+    let all = json_lines(&run(&["meetings", "--body", "TU", "--json"]));
+    assert!(all
+        .iter()
+        .any(|e| e["meeting_id"] == ahead[0]["meeting_id"]));
+    assert!(run(&["meetings", "--body", "TU", "--year", "2024"]).contains(" møder, "));
 }
