@@ -260,6 +260,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Møderne som kalenderfil (iCalendar, .ics) til din kalender; importér den igen for at opdatere.
+    Calendar {
+        /// Kun dette udvalg (navn, tidligere navn eller forkortelse); kan gentages.
+        #[arg(long)]
+        body: Vec<String>,
+        /// Kun de udvalg, du følger.
+        #[arg(long, conflicts_with = "body")]
+        followed: bool,
+        /// Skriv til denne fil i stedet for skærmen.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// Start den lokale API (og brugerfladen i browseren) på 127.0.0.1.
     Serve {
         /// Port; 0 vælger en ledig og skriver den.
@@ -772,6 +784,32 @@ pub fn run(args: Args) -> Result<()> {
                 }
             } else {
                 output::agenda(&entries, &mappe.session(Scope::Member).followed()?);
+            }
+        }
+        Command::Calendar {
+            body,
+            followed,
+            output,
+        } => {
+            let session = mappe.session(Scope::Member);
+            let bodies = if followed {
+                let names = session.followed()?;
+                if names.is_empty() {
+                    anyhow::bail!("Du følger ingen udvalg endnu. Prøv: moedemappe follow TU");
+                }
+                names
+            } else {
+                body
+            };
+            let ics = session.calendar(&bodies)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, ics.as_bytes()).map_err(|e| {
+                        anyhow::anyhow!("Kunne ikke skrive {}: {e}", path.display())
+                    })?;
+                    eprintln!("Kalenderen er gemt i {}.", path.display());
+                }
+                None => print!("{ics}"),
             }
         }
         Command::Meetings { body, year, json } => {

@@ -200,7 +200,11 @@ impl Mappe {
         self.bodies_to_follow(Scope::Member)
     }
 
-    fn entries(&self, meetings: Vec<UpcomingMeeting>, scope: Scope) -> Result<Vec<AgendaEntry>> {
+    pub(super) fn entries(
+        &self,
+        meetings: Vec<UpcomingMeeting>,
+        scope: Scope,
+    ) -> Result<Vec<AgendaEntry>> {
         let pace = self.reading_pace()?;
         let mut out = Vec::with_capacity(meetings.len());
         for m in meetings {

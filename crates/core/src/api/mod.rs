@@ -36,8 +36,10 @@ pub use scope::Scope;
 pub use session::{Member, Session};
 mod agenda;
 mod browse;
+mod calendar;
 pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
 pub use browse::{AttachmentUse, ItemView, MeetingItem, MeetingView};
+pub use calendar::{copenhagen_instant, CALENDAR_LINK_BASE};
 mod retrieve;
 
 use crate::blobs::BlobStore;

@@ -294,6 +294,12 @@ impl<'m> Session<'m> {
         self.mappe.archive_for(body, from, to, self.scope)
     }
 
+    /// The meetings of the bodies `bodies` names (all when empty) as an
+    /// iCalendar file; closed meetings only with the closed scope.
+    pub fn calendar(&self, bodies: &[String]) -> Result<String> {
+        self.mappe.calendar_for(bodies, self.scope)
+    }
+
     /// The latest meetings of the followed bodies.
     pub fn recent_agenda(&self, before: NaiveDate, last: usize) -> Result<Vec<AgendaEntry>> {
         self.mappe.recent_agenda_for(before, last, self.scope)

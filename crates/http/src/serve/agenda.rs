@@ -5,7 +5,8 @@
 //! change what is followed and the pace.
 
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
@@ -77,6 +78,87 @@ pub(super) async fn archive(
         m.session(scope).archive(p.body.as_deref(), p.from, p.to)
     })
     .await
+}
+
+/// The query string of the calendar: bodies, separated by commas (all when
+/// absent), and for the subscription feed its key.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct CalendarParams {
+    body: Option<String>,
+    noegle: Option<String>,
+}
+
+impl CalendarParams {
+    fn bodies(&self) -> Vec<String> {
+        self.body
+            .iter()
+            .flat_map(|b| b.split(','))
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// An iCalendar answer.
+fn ics(body: moedemappe_core::Result<String>) -> Response {
+    match body {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(e) => super::core_error(&e),
+    }
+}
+
+/// The meetings as an iCalendar file, as the caller's scope sees them.
+pub(super) async fn calendar(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Query(p): Query<CalendarParams>,
+) -> Response {
+    let mappe = app.mappe.clone();
+    let done =
+        tokio::task::spawn_blocking(move || mappe.session(scope).calendar(&p.bodies())).await;
+    match done {
+        Ok(body) => ics(body),
+        Err(_) => super::error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+/// The feed a calendar program subscribes to, `/kalender.ics?noegle=…`: any
+/// access token of this data directory in the address (calendar programs
+/// send no headers), and always the open scope, whatever the token's, so
+/// a closed meeting never reaches a calendar.
+pub(super) async fn calendar_feed(
+    State(app): State<App>,
+    Query(p): Query<CalendarParams>,
+) -> Response {
+    let Some(key) = p.noegle.clone().filter(|k| !k.trim().is_empty()) else {
+        return super::error(
+            StatusCode::UNAUTHORIZED,
+            "Kalenderen kræver en nøgle: /kalender.ics?noegle=… (lav en med moedemappe token create).",
+        );
+    };
+    let mappe = app.mappe.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        if mappe.check_token(key.trim())?.is_none() {
+            return Ok(None);
+        }
+        mappe.session(Scope::Open).calendar(&p.bodies()).map(Some)
+    })
+    .await;
+    match done {
+        Ok(Ok(Some(text))) => ics(Ok(text)),
+        Ok(Ok(None)) => super::error(StatusCode::UNAUTHORIZED, "Ukendt nøgle til kalenderen."),
+        Ok(Err(e)) => super::core_error(&e),
+        Err(_) => super::error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
 }
 
 /// Every body that has met, with whether it is followed.

@@ -29,7 +29,7 @@ use crate::store::{
     AttachmentRef, ItemExtras, ItemRecord, PortalMeeting, ScopeCounts, Source, Store, SyncFailure,
 };
 use crate::{Error, Result};
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use client::{ClientOptions, FetchError, PortalClient};
 use json::{Agenda, MeetingEntry};
 use serde::Serialize;
@@ -656,33 +656,19 @@ fn store_meeting(
     Ok(())
 }
 
-/// "2023-03-06T14:00:00Z" → "15:00" in Danish local time (CET/CEST).
+/// "2023-03-06T14:00:00Z" → "15:00" in Danish local time (CET/CEST, from
+/// the IANA time-zone database through chrono-tz).
 fn local_time(utc: &str) -> Option<String> {
     let t: DateTime<Utc> = utc.parse().ok().or_else(|| {
         chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%dT%H:%M:%S")
             .ok()
             .map(|n| n.and_utc())
     })?;
-    let offset = if in_summer_time(t) { 2 } else { 1 };
     Some(
-        (t + chrono::Duration::hours(offset))
+        t.with_timezone(&chrono_tz::Europe::Copenhagen)
             .format("%H:%M")
             .to_string(),
     )
-}
-
-/// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on
-/// the last Sunday of October. (Hand-written to avoid a time-zone database for
-/// one zone.)
-fn in_summer_time(t: DateTime<Utc>) -> bool {
-    let last_sunday = |month: u32| {
-        let mut d = NaiveDate::from_ymd_opt(t.year(), month, 31).unwrap_or_default();
-        while d.weekday() != Weekday::Sun {
-            d = d.pred_opt().unwrap_or(d);
-        }
-        Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap_or_default())
-    };
-    t >= last_sunday(3) && t < last_sunday(10)
 }
 
 #[cfg(test)]
