@@ -137,6 +137,17 @@ async function main() {
   assert.equal(await row.locator("[data-pages]").getAttribute("data-pages"), String(first.pages), "pages per meeting");
   if (first.new > 0) assert.equal(await row.locator("[data-new]").getAttribute("data-new"), String(first.new));
   await page.screenshot({ path: join(artifacts, "moeder.png"), fullPage: false });
+  // The body's meetings as a calendar file.
+  const [ics] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Hent som kalender (.ics)" }).click(),
+  ]);
+  const icsPath = join(t.work, "moeder.ics");
+  await ics.saveAs(icsPath);
+  const icsText = (await import("node:fs")).readFileSync(icsPath, "utf8");
+  assert.ok(icsText.startsWith("BEGIN:VCALENDAR"), "an iCalendar file");
+  const allTu = (await api("/api/archive?body=TU")).body.length;
+  assert.equal((icsText.match(/BEGIN:VEVENT/g) ?? []).length, allTu, "one event per TU meeting");
   // "Nye" means new since the meeting was last opened: opening it clears them.
   const withNew = expected.find((m) => m.new > 0);
   if (withNew) {

@@ -32,6 +32,13 @@ export async function archive(f: { body?: string | null; from?: string; to?: str
   return (await (await get(`/api/archive?${p}`)).json()) as AgendaEntry[];
 }
 
+/** The meetings of one body (or all) as an iCalendar file. */
+export async function calendarFile(body: string | null): Promise<Blob> {
+  const p = new URLSearchParams();
+  if (body) p.set("body", body);
+  return await (await get(`/api/calendar.ics?${p}`)).blob();
+}
+
 /** Where a bilag belongs: the items that use it, newest first. */
 export async function attachmentUses(id: number): Promise<AttachmentUse[]> {
   return (await (await get(`/api/attachments/${id}/uses`)).json()) as AttachmentUse[];
