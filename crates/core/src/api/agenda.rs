@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Mappe;
 use crate::api::Scope;
 use crate::model::{BodyId, MeetingId};
-use crate::store::UpcomingMeeting;
+use crate::store::{MeetingSummary, UpcomingMeeting};
 use crate::{Error, Result};
 
 /// The setting that holds the member's reading pace.
@@ -152,25 +152,23 @@ impl Mappe {
         to: Option<NaiveDate>,
         scope: Scope,
     ) -> Result<Vec<AgendaEntry>> {
-        let body = body.map(str::trim).filter(|b| !b.is_empty());
-        if let Some(name) = body {
-            if self
-                .store
-                .read()
-                .find_bodies(name, !scope.sees_closed())?
-                .is_empty()
-            {
-                return Err(Error::NotFound(format!("Intet udvalg hedder »{name}«.")));
-            }
-        }
-        let meetings = self
-            .meetings(body, from, to, scope)?
-            .into_iter()
+        let meetings = self.meetings_of(body, from, to, scope)?;
+        self.loads(&meetings, scope)
+    }
+
+    /// The reading load of each of these meetings, in their order.
+    pub(super) fn loads(
+        &self,
+        meetings: &[MeetingSummary],
+        scope: Scope,
+    ) -> Result<Vec<AgendaEntry>> {
+        let meetings = meetings
+            .iter()
             .map(|m| UpcomingMeeting {
                 meeting: m.id,
-                body: m.body,
+                body: m.body.clone(),
                 date: m.date,
-                start: m.start,
+                start: m.start.clone(),
             })
             .collect();
         self.entries(meetings, scope)
@@ -200,11 +198,7 @@ impl Mappe {
         self.bodies_to_follow(Scope::Member)
     }
 
-    pub(super) fn entries(
-        &self,
-        meetings: Vec<UpcomingMeeting>,
-        scope: Scope,
-    ) -> Result<Vec<AgendaEntry>> {
+    fn entries(&self, meetings: Vec<UpcomingMeeting>, scope: Scope) -> Result<Vec<AgendaEntry>> {
         let pace = self.reading_pace()?;
         let mut out = Vec::with_capacity(meetings.len());
         for m in meetings {

@@ -113,6 +113,30 @@ impl Mappe {
             .collect())
     }
 
+    /// [`Mappe::meetings`] of one named body (all when `None` or blank),
+    /// where a name that matches no body `scope` may see is unknown (404)
+    /// rather than no filter at all.
+    pub(crate) fn meetings_of(
+        &self,
+        body: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        scope: Scope,
+    ) -> Result<Vec<MeetingSummary>> {
+        let body = body.map(str::trim).filter(|b| !b.is_empty());
+        if let Some(name) = body {
+            if self
+                .store
+                .read()
+                .find_bodies(name, !scope.sees_closed())?
+                .is_empty()
+            {
+                return Err(Error::NotFound(format!("Intet udvalg hedder »{name}«.")));
+            }
+        }
+        self.meetings(body, from, to, scope)
+    }
+
     /// One meeting and its agenda.
     pub(crate) fn meeting(&self, id: MeetingId, scope: Scope) -> Result<MeetingView> {
         let read = self.store.read();
@@ -142,7 +166,6 @@ impl Mappe {
         Ok(MeetingView { meeting, items })
     }
 
-    /// One item; a closed item is unknown without the closed scope.
     /// The items that use an attachment as `scope` sees them (an item where
     /// it is a closed bilag, or a closed item, only with the closed scope),
     /// newest first. An attachment this scope may not see is unknown.
@@ -166,6 +189,7 @@ impl Mappe {
         Ok(items)
     }
 
+    /// One item; a closed item is unknown without the closed scope.
     pub(crate) fn item(&self, id: ItemId, scope: Scope) -> Result<ItemView> {
         let read = self.store.read();
         let unknown = || Error::NotFound(format!("punkt {id} findes ikke"));

@@ -10,8 +10,8 @@ use icalendar::{Calendar, Component, EventLike, EventStatus};
 
 use super::{Mappe, Scope};
 use crate::model::MeetingId;
-use crate::store::{MeetingSummary, UpcomingMeeting};
-use crate::{Error, Result};
+use crate::store::MeetingSummary;
+use crate::Result;
 
 /// Where the links in the events point: `moedemappe serve` on its default port.
 pub const CALENDAR_LINK_BASE: &str = "http://127.0.0.1:7411/#/moede/";
@@ -49,36 +49,14 @@ impl Mappe {
         let mut meetings: Vec<MeetingSummary> = Vec::new();
         if bodies.is_empty() {
             meetings = self.meetings(None, None, None, scope)?;
-        } else {
-            for name in bodies {
-                let found = self.meetings(Some(name), None, None, scope)?;
-                if found.is_empty()
-                    && self
-                        .store
-                        .read()
-                        .find_bodies(name, !scope.sees_closed())?
-                        .is_empty()
-                {
-                    return Err(Error::NotFound(format!("Intet udvalg hedder »{name}«.")));
-                }
-                meetings.extend(found);
-            }
+        }
+        for name in bodies {
+            meetings.extend(self.meetings_of(Some(name), None, None, scope)?);
         }
         meetings.sort_by_key(|m| (m.date, m.id));
         meetings.dedup_by_key(|m| m.id);
         let loads: std::collections::HashMap<MeetingId, (u32, u32)> = self
-            .entries(
-                meetings
-                    .iter()
-                    .map(|m| UpcomingMeeting {
-                        meeting: m.id,
-                        body: m.body.clone(),
-                        date: m.date,
-                        start: m.start.clone(),
-                    })
-                    .collect(),
-                scope,
-            )?
+            .loads(&meetings, scope)?
             .into_iter()
             .map(|e| (e.meeting_id, (e.items, e.pages)))
             .collect();

@@ -16,7 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Extension, Json};
 use moedemappe_core::api::Scope;
-use moedemappe_core::api::{BundleScope, Interval, Mappe, Session, StatsQuery, MAX_BUNDLE_BYTES};
+use moedemappe_core::api::{
+    BundleScope, Interval, Mappe, Session, Stats, StatsQuery, MAX_BUNDLE_BYTES,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -61,28 +63,8 @@ pub(super) async fn stats_csv(
     Extension(scope): Extension<Scope>,
     Query(p): Query<SpanParams>,
 ) -> Response {
-    let mappe = app.mappe.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let m = &*mappe;
-        let s = m.session(scope);
-        s.stats(&stats_query(&s, &p)?)?.to_csv()
-    })
-    .await;
-    match done {
-        Ok(Ok(csv)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"moedemappe-statistik.csv\"".to_string(),
-                ),
-            ],
-            csv,
-        )
-            .into_response(),
-        Ok(Err(e)) => core_error(&e),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
-    }
+    let file = |s: &Stats| s.to_csv().map(String::into_bytes);
+    stats_file(app, scope, p, file, "text/csv; charset=utf-8", "csv").await
 }
 
 /// The workload as an Excel workbook (`.xlsx`), the same rows as `/api/stats`.
@@ -91,23 +73,33 @@ pub(super) async fn stats_xlsx(
     Extension(scope): Extension<Scope>,
     Query(p): Query<SpanParams>,
 ) -> Response {
+    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    stats_file(app, scope, p, Stats::to_xlsx, kind, "xlsx").await
+}
+
+/// The statistics of `p` as a download: `file` writes them, `kind` is the
+/// content type, `ext` the file name's ending.
+async fn stats_file(
+    app: App,
+    scope: Scope,
+    p: SpanParams,
+    file: fn(&Stats) -> moedemappe_core::Result<Vec<u8>>,
+    kind: &'static str,
+    ext: &'static str,
+) -> Response {
     let mappe = app.mappe.clone();
     let done = tokio::task::spawn_blocking(move || {
-        let m = &*mappe;
-        let s = m.session(scope);
-        s.stats(&stats_query(&s, &p)?)?.to_xlsx()
+        let s = mappe.session(scope);
+        file(&s.stats(&stats_query(&s, &p)?)?)
     })
     .await;
     match done {
         Ok(Ok(bytes)) => (
             [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
+                (header::CONTENT_TYPE, kind.to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"moedemappe-statistik.xlsx\"".to_string(),
+                    format!("attachment; filename=\"moedemappe-statistik.{ext}\""),
                 ),
             ],
             bytes,
