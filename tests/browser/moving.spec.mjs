@@ -153,15 +153,19 @@ async function main() {
   if (withNew) {
     await page.locator(`.archive-row[data-meeting="${withNew.meeting_id}"]`).click();
     await page.locator('[data-screen="moede"] .agenda-item').first().waitFor();
-    await page.waitForFunction(
-      async (id) => (await (await fetch(`/api/archive?body=TU&from=2024-01-01&to=2024-12-31`)).json()).find((m) => m.meeting_id === id).new === 0,
-      withNew.meeting_id,
-    );
+    // Polled from here: a page predicate that returns a promise counts as
+    // true at once and would not wait for the screen's POST to land.
+    const seen = async () =>
+      (await api("/api/archive?body=TU&from=2024-01-01&to=2024-12-31")).body.find((m) => m.meeting_id === withNew.meeting_id).new === 0;
+    for (let waited = 0; !(await seen()); waited += 100) {
+      assert.ok(waited < 15000, "opening the meeting marks its pages seen");
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await page.goBack();
     await page.locator(`.archive-row[data-meeting="${withNew.meeting_id}"]`).waitFor();
     assert.equal(await page.locator(`.archive-row[data-meeting="${withNew.meeting_id}"] [data-new]`).count(), 0, "no »nye« after opening");
   }
-  step(`moeder.png: ${expected.length} meetings of TU in 2024`);
+  step(`moeder.png: ${expected.length} meetings of TU in 2024${withNew ? `; »nye« cleared on meeting ${withNew.meeting_id}` : ""}`);
 
   // 3. A note found by its words from Søg and on the Noter screen; private.
   const noteBody = "Tjek støjkrav før mødet";
