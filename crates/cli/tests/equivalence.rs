@@ -11,11 +11,13 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
+use common::contract::Contract;
 use common::ok;
+use common::serve::{serve, Server};
 use serde_json::Value;
 
 /// Deletes what the open scope must not know of: closed items, closed bilag
@@ -43,55 +45,6 @@ DELETE FROM portal_documents WHERE attachment_id IN (SELECT id FROM gone);
 DELETE FROM attachments WHERE id IN (SELECT id FROM gone);
 DELETE FROM cases WHERE id NOT IN (SELECT case_id FROM items WHERE case_id IS NOT NULL);
 ";
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(data: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["serve", "--port", "0"])
-        .env_remove("MOEDEMAPPE_DATA")
-        .env("MOEDEMAPPE_UI_DIR", data.join("no-ui"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut base = None;
-    for _ in 0..10 {
-        let mut line = String::new();
-        if out.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        if let Some(w) = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-        {
-            let port: String = w["http://127.0.0.1:".len()..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            base = Some(format!("http://127.0.0.1:{port}"));
-            break;
-        }
-    }
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    Server {
-        child,
-        base: base.expect("serve printed its address"),
-    }
-}
 
 fn sql(data: &Path, query: &str) -> Vec<Vec<String>> {
     let conn = rusqlite::Connection::open(data.join("moedemappe.sqlite")).unwrap();
@@ -439,10 +392,13 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
         .unwrap()
         .json()
         .unwrap();
+    let mut contract = Contract::new(doc);
+    let mut broken = Vec::new();
     let mut calls = 0;
     let mut differences = Vec::new();
-    for (path, methods) in doc["paths"].as_object().unwrap() {
-        for method in methods.as_object().unwrap().keys() {
+    for (path, methods) in contract.operations() {
+        let path = &path;
+        for method in methods {
             let method: reqwest::Method = method.to_uppercase().parse().unwrap();
             for request in requests_for(path, &values) {
                 let ask = |server: &Server, token: &str, data: &Path| {
@@ -459,6 +415,11 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
                 };
                 let (ra, rb) = (ask(&server_a, &token_a, &a), ask(&server_b, &token_b, &b));
                 calls += 1;
+                for r in [&ra, &rb] {
+                    if let Err(e) = contract.check(method.as_str(), path, r.0, &r.1, &r.2) {
+                        broken.push(format!("{request}: {e}"));
+                    }
+                }
                 if ra != rb {
                     differences.push(format!(
                         "{method} {request}\n  with closed: {} {}\n  without:     {} {}",
@@ -590,4 +551,134 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
             calls.get(i.wrapping_sub(1))
         );
     }
+
+    // The member and a closed-scope token may see more, so their answers
+    // are not compared; but every answer keeps the document's promises.
+    let closed_token = ok(&a, &["token", "create", "--scope", "closed"])
+        .trim()
+        .to_string();
+    // The member's session, from the login link; redirects are answers to
+    // check here, not to follow.
+    let session = reqwest::blocking::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = session.get(&server_a.login).send().unwrap();
+    assert_eq!(login.status().as_u16(), 303, "the link logs the member in");
+    let mut background = Vec::new();
+    for (path, methods) in contract.operations() {
+        for method in methods {
+            for request in requests_for(&path, &values) {
+                let request = request.replace("TOKEN", token_a.trim());
+                // A demo or a sync started goes on in the background: last.
+                if method == "post" && matches!(path.as_str(), "/api/demo" | "/api/sync") {
+                    background.push((path.clone(), method.clone(), request));
+                    continue;
+                }
+                for by_member in [false, true] {
+                    let (status, kind, body) = ask_as(
+                        &session,
+                        &closed_token,
+                        by_member,
+                        &server_a,
+                        &method,
+                        &path,
+                        &request,
+                        &values,
+                        &a,
+                    );
+                    if let Err(e) = contract.check(&method, &path, status, &kind, &body) {
+                        broken.push(format!(
+                            "{request} ({}): {e}",
+                            if by_member { "medlem" } else { "lukket nøgle" }
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (path, method, request) in background {
+        for by_member in [false, true] {
+            let (status, kind, body) = ask_as(
+                &session,
+                &closed_token,
+                by_member,
+                &server_a,
+                &method,
+                &path,
+                &request,
+                &values,
+                &a,
+            );
+            if let Err(e) = contract.check(&method, &path, status, &kind, &body) {
+                broken.push(format!("{request}: {e}"));
+            }
+        }
+    }
+    assert!(
+        contract.validated > 300,
+        "only {} of {} answers had a schema to check",
+        contract.validated,
+        contract.checked
+    );
+    assert!(
+        broken.is_empty(),
+        "{} answers break the OpenAPI document:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+/// A body that asks for something real, where the member's pass should
+/// change something; `{}` elsewhere.
+fn body_for(method: &str, path: &str, v: &Values) -> Option<String> {
+    let attachment: i64 = v.attachments[1].parse().unwrap();
+    let body = match (method, path) {
+        ("get" | "delete", _) => return None,
+        ("post", "/api/notes") => serde_json::json!({
+            "item": null, "attachment": null, "case_number": v.cases[1],
+            "body": "Kontrol af dokumentet", "format": "text/plain",
+            "tags": ["kontrol"], "visibility": "private",
+        }),
+        ("put", "/api/notes/{id}") => serde_json::json!({ "body": "Rettet i kontrollen" }),
+        ("post", "/api/read") => serde_json::json!({ "attachment": attachment, "pages": [1] }),
+        ("put", "/api/pace") => serde_json::json!({ "pages_per_hour": 40 }),
+        ("put", "/api/share/author") => serde_json::json!({ "name": "Kontrol" }),
+        _ => serde_json::json!({}),
+    };
+    Some(body.to_string())
+}
+
+/// Asks `request` of `server` as the member (the session) or with the
+/// closed-scope `token`; the answer as [`answer`] gives it.
+#[allow(clippy::too_many_arguments)]
+fn ask_as(
+    session: &reqwest::blocking::Client,
+    token: &str,
+    by_member: bool,
+    server: &Server,
+    method: &str,
+    path: &str,
+    request: &str,
+    v: &Values,
+    data: &Path,
+) -> (u16, String, String) {
+    let client = if by_member {
+        session.clone()
+    } else {
+        reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let verb: reqwest::Method = method.to_uppercase().parse().unwrap();
+    let mut req = client.request(verb, format!("{}{request}", server.base));
+    if !by_member {
+        req = req.bearer_auth(token);
+    }
+    if let Some(body) = body_for(method, path, v) {
+        req = req.header("content-type", "application/json").body(body);
+    }
+    answer(req.send().unwrap(), data)
 }

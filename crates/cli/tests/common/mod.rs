@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod contract;
 pub mod serve;
 
 use lopdf::encryption::{EncryptionState, EncryptionVersion};

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a note's body is written.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum NoteFormat {
     /// Plain text.
@@ -50,6 +51,7 @@ impl NoteFormat {
 
 /// Who may see an annotation besides its author.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
@@ -81,6 +83,7 @@ impl Visibility {
 
 /// Whether the member wrote an annotation or got it in a bundle.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
@@ -111,6 +114,7 @@ impl Origin {
 
 /// Whether an anchor is placed in its text.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum AnchorState {
@@ -142,6 +146,7 @@ impl AnchorState {
 
 /// The person who wrote an annotation.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {
     /// A stable id, `urn:uuid:…`.
@@ -154,6 +159,7 @@ pub struct Author {
 /// TextPositionSelector + page). Positions count characters (Unicode scalar
 /// values) of the page text as stored.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextAnchor {
     /// SHA-256 of the attachment content.
@@ -176,6 +182,7 @@ pub struct TextAnchor {
 
 /// One annotation.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Annotation {
     /// `urn:uuid:…`, kept across bundles.

@@ -18,6 +18,7 @@ pub const DEFAULT_PACE: u32 = 40;
 
 /// One meeting ahead, with its reading load.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgendaEntry {
     /// The meeting.
@@ -254,6 +255,7 @@ pub use crate::store::BodyRow as BodyChoice;
 
 /// The member's reading pace.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Pace {
     /// Pages per hour.

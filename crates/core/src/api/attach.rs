@@ -15,6 +15,7 @@ use crate::progress::Progress;
 use crate::{Error, Result};
 
 /// What attaching a file did.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attached {
     /// The item.

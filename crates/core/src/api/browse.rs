@@ -12,6 +12,7 @@ use crate::{Error, Result};
 
 /// A meeting with its agenda.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MeetingView {
     /// The meeting.
@@ -23,6 +24,7 @@ pub struct MeetingView {
 
 /// One item of a meeting's agenda, as the meeting screen shows it.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MeetingItem {
     /// The item, its meeting and attachments.
@@ -45,6 +47,7 @@ pub struct MeetingItem {
 /// An agenda item that uses an attachment: where the reader says the bilag
 /// belongs (body · day · item · case).
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttachmentUse {
     /// The meeting.
@@ -80,6 +83,7 @@ impl From<&ItemContext> for AttachmentUse {
 }
 
 /// One item with its own text and public link.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemView {
     /// The item, its meeting and attachments.

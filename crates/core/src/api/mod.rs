@@ -24,7 +24,7 @@ pub use crate::ingest::ImportReport;
 pub use crate::progress::{Progress, Silent, Tick};
 pub use crate::retrieve::Passage;
 pub use crate::sources::portal::PortalOptions;
-pub use crate::store::{DiskUse, FilesPolicy, ScopeCounts, Source, SourceScope};
+pub use crate::store::{DiskUse, FilesPolicy, MeetingSummary, ScopeCounts, Source, SourceScope};
 pub use crate::watch::watch as watch_folders;
 
 /// The search relevance test set and its evaluation (`moedemappe relevance`).
@@ -41,6 +41,7 @@ pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
 pub use browse::{AttachmentUse, ItemView, MeetingItem, MeetingView};
 pub use calendar::{copenhagen_instant, CALENDAR_LINK_BASE};
 mod retrieve;
+pub mod wire;
 
 use crate::blobs::BlobStore;
 use crate::extract::ExtractOptions;
@@ -189,6 +190,7 @@ pub struct SourceOutcome {
 
 /// Every treatment of a case.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseHistory {
     /// The case number.

@@ -29,6 +29,7 @@ const AUTHOR_NAME: &str = "author.name";
 
 /// A new note or highlight.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(any(test, feature = "ts"), ts(optional_fields))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -59,6 +60,7 @@ pub struct NewNote {
 
 /// Changes to one of the member's own notes (`None` keeps the field).
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(any(test, feature = "ts"), ts(optional_fields))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -92,6 +94,7 @@ pub enum NoteScope {
 
 /// A note as listed: the annotation and where it shows.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteView {
     /// The annotation.
@@ -113,6 +116,7 @@ pub struct NoteView {
 /// the latest open treatment of its case, else the first open item that
 /// uses its attachment. Closed items are never named here.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct NotePlace {
     /// The meeting.
@@ -164,6 +168,7 @@ pub(crate) fn note_place(
 
 /// Reading progress of one attachment at a meeting.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct AttachmentProgress {
     /// The attachment.
@@ -183,6 +188,7 @@ pub struct AttachmentProgress {
 
 /// Reading progress of a meeting.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ReadingProgress {
     /// The meeting.

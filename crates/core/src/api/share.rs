@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// A case the member has shared notes on (something worth a bundle).
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShareCandidate {
     /// The case number.

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// What is stored, and the files that could not be read.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SourcesStatus {
     /// Meetings stored.

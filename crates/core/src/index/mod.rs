@@ -78,6 +78,7 @@ pub const MAX_LIMIT: usize = 1000;
 
 /// What a document of the index stands for.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
@@ -91,6 +92,7 @@ pub enum DocKind {
 /// Where a document sits: the body, meeting, item, case, attachment and page
 /// (or the collection) that a hit on it cites.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Citation {
     /// The body that met, for meeting material.
@@ -147,6 +149,7 @@ pub struct IndexDoc {
 
 /// What kind of material a document is: the kind filter and facet.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialKind {
@@ -325,6 +328,7 @@ impl SearchQuery {
 
 /// The result of a search.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchResults {
     /// How many documents (pages and items) matched in all.
@@ -356,6 +360,7 @@ pub struct SearchResults {
 
 /// A case a search names by its number.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseMatch {
     /// The case number as stored.
@@ -372,6 +377,7 @@ pub struct CaseMatch {
 /// The hits of one attachment of one item (or of an item's own text, or of one
 /// collection document), best page first.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HitGroup {
     /// The best hits of the group (at most [`PAGES_PER_GROUP`]), best first;
@@ -388,6 +394,7 @@ pub const PAGES_PER_GROUP: usize = 3;
 
 /// Counts of matching documents per facet value, largest first (ties by value).
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Facets {
     /// Per body (id and name).
@@ -400,6 +407,7 @@ pub struct Facets {
 
 /// Matches in one body.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyCount {
     /// The body.
@@ -414,6 +422,7 @@ pub struct BodyCount {
 
 /// Matches in one year.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearCount {
     /// The meeting year.
@@ -425,6 +434,7 @@ pub struct YearCount {
 
 /// Matches of one kind.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindCount {
     /// The kind.
@@ -438,6 +448,7 @@ pub struct KindCount {
 
 /// One hit: the stored fields of the document, its score and a snippet.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     /// Relevance (BM25); only comparable within one search.

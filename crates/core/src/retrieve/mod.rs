@@ -36,6 +36,7 @@ pub struct RetrieveQuery {
 }
 
 /// One retrieved passage.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     /// Stable id: `<page or item key>#<byte offset>`.

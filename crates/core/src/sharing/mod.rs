@@ -167,6 +167,7 @@ pub struct ExportReport {
 
 /// What an import did.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportBundleReport {
     /// Who shared.
@@ -317,6 +318,7 @@ fn within_caps(m: &Manifest) -> Result<()> {
 
 /// What the bundle of a scope would hold, without writing anything.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct BundlePreview {
     /// "Sag EMN-…" or "Teknisk Udvalg 04.03.2024".
@@ -344,6 +346,7 @@ pub struct BundlePreview {
 
 /// An open item in a preview.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviewItem {
     /// Body name.
@@ -360,6 +363,7 @@ pub struct PreviewItem {
 
 /// An attachment in a preview.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviewAttachment {
     /// A title it carries.
@@ -371,6 +375,7 @@ pub struct PreviewAttachment {
 
 /// A shared note in a preview.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviewNote {
     /// The note text (empty for a plain highlight).

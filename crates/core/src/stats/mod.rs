@@ -38,6 +38,7 @@ use std::collections::BTreeMap;
 
 /// The length of one period of the statistics.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Interval {
@@ -108,6 +109,7 @@ pub struct StatsQuery {
 /// The figures of one body in one period. Field names are the stable CSV
 /// and JSON column names.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatsRow {
     /// Store id of the body.
@@ -155,6 +157,7 @@ pub struct StatsRow {
 
 /// The statistics asked for: one row per body × period.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
     /// The query's first day, if any.

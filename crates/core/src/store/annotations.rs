@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 
 /// An item with what notes and bundles need to know about it.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemContext {
     /// The item.
@@ -41,6 +42,7 @@ pub struct ItemContext {
 
 /// An attachment as an item uses it.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemAttachment {
     /// Store id of the content.

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// One treatment of a case at a meeting.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Treatment {
     /// The body that treated it.

@@ -27,6 +27,7 @@ pub struct FileToFetch {
 
 /// Disk use of a data directory, and what a change of `--files` would mean.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct DiskUse {
     /// Bytes of PDF files kept.

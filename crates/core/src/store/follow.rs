@@ -11,6 +11,7 @@ use crate::Result;
 
 /// A body the member may follow, with when it meets (the API's `BodyChoice`).
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(any(test, feature = "ts"), ts(rename = "BodyChoice"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BodyRow {

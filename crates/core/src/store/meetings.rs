@@ -11,6 +11,7 @@ use crate::Result;
 
 /// A meeting as listed.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MeetingSummary {
     /// The meeting.

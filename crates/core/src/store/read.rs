@@ -38,6 +38,7 @@ pub struct StoreCounts {
 
 /// A file that could not be read fully, and why.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FailedFile {
     /// The file as imported.

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// A configured source and how its syncs went.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
     /// Store id.
@@ -38,6 +39,7 @@ pub struct Source {
 
 /// What of a portal a source fetches: meetings of some bodies from a day on.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct SourceScope {
@@ -58,6 +60,7 @@ pub struct SourceScope {
 /// read. The others keep their text, pages and hash, so search, statistics and
 /// the assistant see them, and are fetched again when opened.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilesPolicy {
@@ -94,6 +97,7 @@ impl FilesPolicy {
 
 /// What the last sync of a portal source found of its scope.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ScopeCounts {
     /// The first meeting day in scope (the default resolved).
@@ -111,6 +115,7 @@ pub struct ScopeCounts {
 
 /// One thing a sync could not do.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncFailure {
     /// What: "møde <id>", "bilag <guid>", a file path.

@@ -7,14 +7,15 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, MethodRouter};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
-use moedemappe_core::api::Pace;
-use moedemappe_core::api::Scope;
+use moedemappe_core::api::wire::{
+    AgendaParams, CalendarParams, ErrorBody, FeedParams, MeetingsParams, RecentParams,
+};
+use moedemappe_core::api::{AgendaEntry, BodyChoice, Pace, Scope};
 use moedemappe_core::model::BodyId;
-use serde::Deserialize;
 
+use super::doc::{Refused, Unreadable};
 use super::{member_only, with_mappe, App};
 
 /// Meetings the front page lists unless told otherwise.
@@ -22,21 +23,15 @@ const DEFAULT_NEXT: usize = 6;
 /// The most meetings one call lists.
 const MAX_NEXT: usize = 100;
 
-/// The query string of `/api/agenda` and `/api/agenda/recent`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct AgendaParams {
-    from: Option<NaiveDate>,
-    before: Option<NaiveDate>,
-    next: Option<usize>,
-    last: Option<usize>,
-}
-
 fn today() -> NaiveDate {
     moedemappe_core::api::today()
 }
 
 /// The next meetings of the followed bodies from `from` (default today).
+#[utoipa::path(get, path = "/api/agenda", tag = "Forside",
+    summary = "De næste møder i de udvalg, medlemmet følger, med sider at læse, nye sider, læste sider og læsetid", description = "Uden adgang til lukket materiale tælles lukkede punkters sider ikke.",
+    params(AgendaParams),
+    responses((status = 200, description = "Møderne, de tidligste først", body = [AgendaEntry]), Unreadable, Refused))]
 pub(super) async fn agenda(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -48,57 +43,36 @@ pub(super) async fn agenda(
 }
 
 /// The last meetings of the followed bodies before `before` (default today).
+#[utoipa::path(get, path = "/api/agenda/recent", tag = "Forside",
+    summary = "De seneste møder før en dag i de udvalg, medlemmet følger, med samme læsebyrde som /api/agenda", description = "",
+    params(RecentParams),
+    responses((status = 200, description = "Møderne, de nyeste først", body = [AgendaEntry]), Unreadable, Refused))]
 pub(super) async fn recent(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
-    Query(p): Query<AgendaParams>,
+    Query(p): Query<RecentParams>,
 ) -> Response {
     let before = p.before.unwrap_or_else(today);
     let last = p.last.unwrap_or(DEFAULT_NEXT).min(MAX_NEXT);
     with_mappe(&app, move |m| m.session(scope).recent_agenda(before, last)).await
 }
 
-/// The query string of `/api/archive`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct ArchiveParams {
-    body: Option<String>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-}
-
 /// Every meeting, newest first, with its reading load: of one body or all,
 /// between two days.
+#[utoipa::path(get, path = "/api/archive", tag = "Møder",
+    summary = "Alle møder, nyeste først, for ét udvalg eller alle, mellem to dage, hver med sider, nye og læste", description = "",
+    params(MeetingsParams),
+    responses((status = 200, description = "Møderne, de nyeste først", body = [AgendaEntry]),
+        (status = 404, description = "Intet udvalg med det navn", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn archive(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
-    Query(p): Query<ArchiveParams>,
+    Query(p): Query<MeetingsParams>,
 ) -> Response {
     with_mappe(&app, move |m| {
         m.session(scope).archive(p.body.as_deref(), p.from, p.to)
     })
     .await
-}
-
-/// The query string of the calendar: bodies, separated by commas (all when
-/// absent), and for the subscription feed its key.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct CalendarParams {
-    body: Option<String>,
-    noegle: Option<String>,
-}
-
-impl CalendarParams {
-    fn bodies(&self) -> Vec<String> {
-        self.body
-            .iter()
-            .flat_map(|b| b.split(','))
-            .map(str::trim)
-            .filter(|b| !b.is_empty())
-            .map(str::to_string)
-            .collect()
-    }
 }
 
 /// An iCalendar answer.
@@ -117,6 +91,11 @@ fn ics(body: moedemappe_core::Result<String>) -> Response {
 }
 
 /// The meetings as an iCalendar file, as the caller's scope sees them.
+#[utoipa::path(get, path = "/api/calendar.ics", tag = "Forside",
+    summary = "Møderne som kalenderfil (.ics), som kalderens adgang ser dem", description = "",
+    params(CalendarParams),
+    responses((status = 200, description = "iCalendar (RFC 5545): ét VEVENT pr. møde, UID fast pr. møde, aflyste møder STATUS:CANCELLED", content_type = "text/calendar", body = String),
+        (status = 404, description = "Intet udvalg med det navn", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn calendar(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -135,10 +114,15 @@ pub(super) async fn calendar(
 /// access token of this data directory in the address (calendar programs
 /// send no headers), and always the open scope, whatever the token's, so
 /// a closed meeting never reaches a calendar.
-pub(super) async fn calendar_feed(
-    State(app): State<App>,
-    Query(p): Query<CalendarParams>,
-) -> Response {
+#[utoipa::path(get, path = "/kalender.ics", tag = "Adgang", security(()),
+    summary = "Kalenderen at abonnere på fra et kalenderprogram på samme maskine: nøglen står i adressen, og den viser altid kun åbent materiale", description = "",
+    params(FeedParams),
+    responses((status = 200, description = "iCalendar (RFC 5545): ét VEVENT pr. møde, UID fast pr. møde, aflyste møder STATUS:CANCELLED", content_type = "text/calendar", body = String),
+        (status = 401, description = "Nøglen mangler eller er ukendt", body = ErrorBody),
+        (status = 403, description = "Fremmed Origin eller Host", body = ErrorBody),
+        (status = 404, description = "Intet udvalg med det navn", body = ErrorBody),
+        (status = 500, description = "Intern fejl", body = ErrorBody), Unreadable))]
+pub(super) async fn calendar_feed(State(app): State<App>, Query(p): Query<FeedParams>) -> Response {
     let Some(key) = p.noegle.clone().filter(|k| !k.trim().is_empty()) else {
         return super::error(
             StatusCode::UNAUTHORIZED,
@@ -150,7 +134,8 @@ pub(super) async fn calendar_feed(
         if mappe.check_token(key.trim())?.is_none() {
             return Ok(None);
         }
-        mappe.session(Scope::Open).calendar(&p.bodies()).map(Some)
+        let bodies = CalendarParams { body: p.body }.bodies();
+        mappe.session(Scope::Open).calendar(&bodies).map(Some)
     })
     .await;
     match done {
@@ -162,17 +147,20 @@ pub(super) async fn calendar_feed(
 }
 
 /// Every body that has met, with whether it is followed.
+#[utoipa::path(get, path = "/api/bodies", tag = "Forside",
+    summary = "Alle udvalg, der har holdt møder, og om medlemmet følger dem", description = "",
+    responses((status = 200, description = "Udvalgene efter navn", body = [BodyChoice]), Refused))]
 pub(super) async fn bodies(State(app): State<App>) -> Response {
     with_mappe(&app, |m| m.session(Scope::Open).bodies_to_follow()).await
 }
 
-/// GET, PUT and DELETE of `/api/follow/{body}`.
-pub(super) fn follow_route() -> MethodRouter<App> {
-    get(following).put(follow).delete(unfollow)
-}
-
 /// Whether a body is followed.
-async fn following(State(app): State<App>, Path(body): Path<i64>) -> Response {
+#[utoipa::path(get, path = "/api/follow/{body}", tag = "Forside",
+    summary = "Om medlemmet følger et udvalg", description = "",
+    params(("body" = i64, Path, description = "Udvalgets id (fra /api/bodies)")),
+    responses((status = 200, description = "Udvalget", body = BodyChoice),
+        (status = 404, description = "Ukendt udvalg", body = ErrorBody), Unreadable, Refused))]
+pub(super) async fn following(State(app): State<App>, Path(body): Path<i64>) -> Response {
     with_mappe(&app, move |m| {
         m.session(Scope::Open)
             .bodies_to_follow()?
@@ -184,7 +172,12 @@ async fn following(State(app): State<App>, Path(body): Path<i64>) -> Response {
 }
 
 /// Follows a body; answers every body anew.
-async fn follow(
+#[utoipa::path(put, path = "/api/follow/{body}", tag = "Forside",
+    summary = "Følg et udvalg (kun medlemmet)", description = "",
+    params(("body" = i64, Path, description = "Udvalgets id (fra /api/bodies)")),
+    responses((status = 200, description = "Alle udvalg igen", body = [BodyChoice]),
+        (status = 404, description = "Ukendt udvalg", body = ErrorBody), Unreadable, Refused))]
+pub(super) async fn follow(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
     Path(body): Path<i64>,
@@ -193,7 +186,12 @@ async fn follow(
 }
 
 /// Stops following a body; answers every body anew.
-async fn unfollow(
+#[utoipa::path(delete, path = "/api/follow/{body}", tag = "Forside",
+    summary = "Følg ikke længere et udvalg (kun medlemmet)", description = "",
+    params(("body" = i64, Path, description = "Udvalgets id (fra /api/bodies)")),
+    responses((status = 200, description = "Alle udvalg igen", body = [BodyChoice]),
+        (status = 404, description = "Ukendt udvalg", body = ErrorBody), Unreadable, Refused))]
+pub(super) async fn unfollow(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
     Path(body): Path<i64>,
@@ -212,6 +210,9 @@ async fn set_following(app: App, scope: Scope, body: i64, on: bool) -> Response 
 }
 
 /// The member's reading pace.
+#[utoipa::path(get, path = "/api/pace", tag = "Forside",
+    summary = "Medlemmets læsetempo i sider i timen", description = "",
+    responses((status = 200, description = "Læsetempoet", body = Pace), Refused))]
 pub(super) async fn pace(State(app): State<App>) -> Response {
     with_mappe(&app, |m| {
         Ok(Pace {
@@ -222,6 +223,11 @@ pub(super) async fn pace(State(app): State<App>) -> Response {
 }
 
 /// Sets the member's reading pace.
+#[utoipa::path(put, path = "/api/pace", tag = "Forside",
+    summary = "Sæt læsetempoet (kun medlemmet)", description = "",
+    request_body = Pace,
+    responses((status = 200, description = "Det nye læsetempo", body = Pace),
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn set_pace(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,

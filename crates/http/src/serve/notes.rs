@@ -5,67 +5,58 @@
 //! closed scope, which the UI's token has.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post, put};
-use axum::{Extension, Json, Router};
-use moedemappe_core::api::Scope;
-use moedemappe_core::api::{NewNote, NoteEdit, NoteScope};
-use moedemappe_core::model::{AttachmentId, ItemId, MeetingId};
-use serde::Deserialize;
-use serde_json::json;
+use axum::{Extension, Json};
+use moedemappe_core::api::wire::{
+    ErrorBody, Marked, NoteParams, OfAttachment, Opened, ReadMarks, ReadPages,
+};
+use moedemappe_core::api::{NewNote, NoteEdit, NoteView, ReadingProgress, Scope};
+use moedemappe_core::model::{AttachmentId, MeetingId};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{error, member_only, with_mappe, App};
+use super::doc::{Refused, Unreadable};
+use super::{member_only, with_mappe, App};
 
-/// The routes of this module (behind the token guard).
-pub(super) fn routes() -> Router<App> {
-    Router::new()
-        .route("/api/notes", get(list).post(add))
-        .route("/api/notes/{id}", put(edit).delete(remove))
-        .route("/api/read", get(read_pages).post(mark_read))
-        .route("/api/meetings/{id}/progress", get(progress))
-        .route("/api/meetings/{id}/opened", post(opened))
-}
-
-/// Which notes `GET /api/notes` lists: one of these, or all.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Which {
-    case: Option<String>,
-    meeting: Option<i64>,
-    item: Option<i64>,
-    attachment: Option<i64>,
-    /// Only notes whose words hold these (Søg's "Noter").
-    q: Option<String>,
+/// The routes of this module (behind the guard).
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list, add))
+        .routes(routes!(edit, remove))
+        .routes(routes!(read_pages, mark_read))
+        .routes(routes!(progress))
+        .routes(routes!(opened))
 }
 
 /// Why a caller without the closed scope is refused here.
 const MEMBER_ONLY: &str = "kun medlemmet selv må se og ændre noter og læsning: åbn Mødemappe via linket, som serve skriver";
 
+#[utoipa::path(get, path = "/api/notes", tag = "Noter",
+    summary = "Noter og markeringer: alle, eller for én sag, ét møde, ét punkt eller ét bilag", description = "Uden medlemmets session: kun delte og importerede noter på åbent materiale.",
+    params(NoteParams),
+    responses((status = 200, description = "Noterne", body = [NoteView]),
+        (status = 404, description = "Ukendt, eller lukket uden adgang", body = ErrorBody), Unreadable, Refused))]
 async fn list(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
-    Query(w): Query<Which>,
+    Query(w): Query<NoteParams>,
 ) -> Response {
-    let which = match (w.case, w.meeting, w.item, w.attachment) {
-        (None, None, None, None) => NoteScope::All,
-        (Some(case), None, None, None) => NoteScope::Case(case),
-        (None, Some(m), None, None) => NoteScope::Meeting(MeetingId(m)),
-        (None, None, Some(i), None) => NoteScope::Item(ItemId(i)),
-        (None, None, None, Some(a)) => NoteScope::Attachment(AttachmentId(a)),
-        _ => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "vælg højst én af case, meeting, item og attachment",
-            )
+    with_mappe(&app, move |m| {
+        let which = w.scope()?;
+        match w.words() {
+            Some(q) => m.session(scope).find_notes(&which, q),
+            None => m.session(scope).notes(&which),
         }
-    };
-    match w.q.filter(|q| !q.trim().is_empty()) {
-        Some(q) => with_mappe(&app, move |m| m.session(scope).find_notes(&which, &q)).await,
-        None => with_mappe(&app, move |m| m.session(scope).notes(&which)).await,
-    }
+    })
+    .await
 }
 
+#[utoipa::path(post, path = "/api/notes", tag = "Noter",
+    summary = "Ny note eller markering (kun medlemmet)", description = "attachment, page og quote for en markering på en side; item eller case_number for en note på punktet eller sagen.",
+    request_body = NewNote,
+    responses((status = 200, description = "Noten", body = NoteView),
+        (status = 404, description = "Ukendt bilag, punkt eller sag", body = ErrorBody),
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody), Unreadable, Refused))]
 async fn add(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -82,6 +73,13 @@ async fn add(
     .await
 }
 
+#[utoipa::path(put, path = "/api/notes/{id}", tag = "Noter",
+    summary = "Ret en af medlemmets egne noter (kun medlemmet); kun de felter, der sendes, ændres", description = "",
+    params(("id" = String, Path, description = "Notens id")),
+    request_body = NoteEdit,
+    responses((status = 200, description = "Noten", body = NoteView),
+        (status = 404, description = "Ukendt note", body = ErrorBody),
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody), Unreadable, Refused))]
 async fn edit(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -99,6 +97,11 @@ async fn edit(
     .await
 }
 
+#[utoipa::path(delete, path = "/api/notes/{id}", tag = "Noter",
+    summary = "Slet en af medlemmets egne noter (kun medlemmet)", description = "",
+    params(("id" = String, Path, description = "Notens id")),
+    responses((status = 200, description = "Den slettede note", body = NoteView),
+        (status = 404, description = "Ukendt note", body = ErrorBody), Refused))]
 async fn remove(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -115,14 +118,12 @@ async fn remove(
     .await
 }
 
-/// The body of `POST /api/read`: pages of an attachment (all when empty).
-#[derive(Debug, Deserialize)]
-struct ReadMarks {
-    attachment: i64,
-    #[serde(default)]
-    pages: Vec<u32>,
-}
-
+#[utoipa::path(post, path = "/api/read", tag = "Noter",
+    summary = "Markér sider af et bilag som læst (alle, når pages er tom; kun medlemmet)", description = "",
+    request_body = ReadMarks,
+    responses((status = 200, description = "Antal sider, der ikke var markeret før", body = Marked),
+        (status = 404, description = "Ukendt bilag", body = ErrorBody),
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody), Unreadable, Refused))]
 async fn mark_read(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -135,17 +136,16 @@ async fn mark_read(
         let marked = m
             .member(scope)?
             .mark_read(AttachmentId(marks.attachment), &marks.pages)?;
-        Ok(json!({ "marked": marked }))
+        Ok(Marked { marked })
     })
     .await
 }
 
-/// The query of `GET /api/read`.
-#[derive(Debug, Deserialize)]
-struct OfAttachment {
-    attachment: i64,
-}
-
+#[utoipa::path(get, path = "/api/read", tag = "Noter",
+    summary = "Siderne af et bilag, der er markeret som læst (kun medlemmet)", description = "",
+    params(OfAttachment),
+    responses((status = 200, description = "De læste sider", body = ReadPages),
+        (status = 404, description = "Ukendt bilag", body = ErrorBody), Unreadable, Refused))]
 async fn read_pages(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -156,12 +156,20 @@ async fn read_pages(
     }
     with_mappe(&app, move |m| {
         let pages = m.session(scope).read_pages(AttachmentId(q.attachment))?;
-        Ok(json!({ "attachment": q.attachment, "pages": pages }))
+        Ok(ReadPages {
+            attachment: q.attachment,
+            pages,
+        })
     })
     .await
 }
 
 /// The member opened a meeting: its "nye" start again from now.
+#[utoipa::path(post, path = "/api/meetings/{id}/opened", tag = "Noter",
+    summary = "Medlemmet har åbnet mødet: det, der var nyt, er det ikke længere (kun medlemmet)", description = "",
+    params(("id" = i64, Path, description = "Mødets id")),
+    responses((status = 200, description = "Mødets id", body = Opened),
+        (status = 404, description = "Ukendt møde", body = ErrorBody), Unreadable, Refused))]
 async fn opened(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -172,11 +180,16 @@ async fn opened(
     }
     with_mappe(&app, move |m| {
         m.member(scope)?.meeting_opened(MeetingId(id))?;
-        Ok(json!({ "opened": id }))
+        Ok(Opened { opened: id })
     })
     .await
 }
 
+#[utoipa::path(get, path = "/api/meetings/{id}/progress", tag = "Noter",
+    summary = "Læsefremskridt for et møde: sider i alt, læst og nye (kun medlemmet)", description = "",
+    params(("id" = i64, Path, description = "Mødets id")),
+    responses((status = 200, description = "Læsefremskridtet", body = ReadingProgress),
+        (status = 404, description = "Ukendt møde", body = ErrorBody), Unreadable, Refused))]
 async fn progress(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,

@@ -8,70 +8,51 @@
 //! assistants use; they must not make the program read new folders or fetch
 //! from the network.
 
-use super::{core_error, error, member_only, with_mappe, App, SpanParams};
+use super::doc::{Binary, Refused, Unreadable};
+use super::{core_error, error, member_only, with_mappe, App};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
 use axum::{Extension, Json};
-use moedemappe_core::api::Scope;
-use moedemappe_core::api::{
-    BundleScope, Interval, Mappe, Session, Stats, StatsQuery, MAX_BUNDLE_BYTES,
+use moedemappe_core::api::wire::{
+    AuthorName, ErrorBody, NewSource, ShareParams, StatsParams, SyncStarted,
 };
-use serde::Deserialize;
-use serde_json::json;
+use moedemappe_core::api::{
+    BodyChoice, BundlePreview, ImportBundleReport, NoteAuthor, Scope, ShareCandidate, Source,
+    SourceScope, SourcesStatus, Stats, SyncState, MAX_BUNDLE_BYTES,
+};
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::routes;
 
 /// Why a caller without the closed scope is refused here.
 const MEMBER_ONLY: &str = "kun medlemmet selv må ændre kilder, hente og dele: åbn Mødemappe via linket, som serve skriver";
 
-/// The statistics query of `/api/stats`, `/api/stats/csv` and `/api/stats/xlsx`: `body` may
-/// name several bodies, separated by commas.
-pub(super) fn stats_query(m: &Session<'_>, p: &SpanParams) -> moedemappe_core::Result<StatsQuery> {
-    let by = match p.by.as_deref() {
-        None => Interval::Year,
-        Some(b) => Interval::parse(b).ok_or_else(|| {
-            moedemappe_core::Error::Invalid("by skal være year eller month".into())
-        })?,
-    };
-    let names: Vec<String> = p
-        .body
-        .iter()
-        .flat_map(|b| b.split(','))
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .map(str::to_string)
-        .collect();
-    let body_ids = m.body_ids(&names)?;
-    if !names.is_empty() && body_ids.is_empty() {
-        return Err(moedemappe_core::Error::NotFound(format!(
-            "intet udvalg hedder «{}»",
-            names.join(", ")
-        )));
-    }
-    Ok(StatsQuery {
-        from: p.from,
-        to: p.to,
-        body_ids,
-        by,
-    })
-}
-
 /// The workload table as CSV, the same rows as `/api/stats`.
+#[utoipa::path(get, path = "/api/stats/csv", tag = "Statistik",
+    summary = "Udvalgenes arbejdsbyrde som CSV (samme rækker som /api/stats)", description = "",
+    params(StatsParams),
+    responses((status = 200, description = "CSV med én linje pr. udvalg og periode", content_type = "text/csv", body = String),
+        (status = 404, description = "Intet udvalg med det navn", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn stats_csv(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
-    Query(p): Query<SpanParams>,
+    Query(p): Query<StatsParams>,
 ) -> Response {
     let file = |s: &Stats| s.to_csv().map(String::into_bytes);
     stats_file(app, scope, p, file, "text/csv; charset=utf-8", "csv").await
 }
 
 /// The workload as an Excel workbook (`.xlsx`), the same rows as `/api/stats`.
+#[utoipa::path(get, path = "/api/stats/xlsx", tag = "Statistik",
+    summary = "Udvalgenes arbejdsbyrde som Excel-projektmappe (.xlsx): danske overskrifter, tal som tal, ét ark pr. visning", description = "",
+    params(StatsParams),
+    responses((status = 200, description = "Projektmappe med arkene »Pr. periode« og »Pr. udvalg«", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary),
+        (status = 404, description = "Intet udvalg med det navn", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn stats_xlsx(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
-    Query(p): Query<SpanParams>,
+    Query(p): Query<StatsParams>,
 ) -> Response {
     let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     stats_file(app, scope, p, Stats::to_xlsx, kind, "xlsx").await
@@ -82,7 +63,7 @@ pub(super) async fn stats_xlsx(
 async fn stats_file(
     app: App,
     scope: Scope,
-    p: SpanParams,
+    p: StatsParams,
     file: fn(&Stats) -> moedemappe_core::Result<Vec<u8>>,
     kind: &'static str,
     ext: &'static str,
@@ -90,7 +71,7 @@ async fn stats_file(
     let mappe = app.mappe.clone();
     let done = tokio::task::spawn_blocking(move || {
         let s = mappe.session(scope);
-        file(&s.stats(&stats_query(&s, &p)?)?)
+        file(&s.stats(&p.stats_query(&s)?)?)
     })
     .await;
     match done {
@@ -110,6 +91,9 @@ async fn stats_file(
     }
 }
 
+#[utoipa::path(get, path = "/api/sources", tag = "Kilder",
+    summary = "Kilderne (portaler og mapper) og hvordan deres seneste hentning gik", description = "",
+    responses((status = 200, description = "Kilderne", body = [Source]), Refused))]
 pub(super) async fn sources(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -117,13 +101,14 @@ pub(super) async fn sources(
     with_mappe(&app, move |m| m.session(scope).sources()).await
 }
 
-/// `GET` and `DELETE /api/sources/{name}`.
-pub(super) fn source_route() -> MethodRouter<App> {
-    get(source).put(set_source_scope).delete(remove_source)
-}
-
 /// The bodies a portal lists in the source's scope, asked of the portal now
 /// and stored, so the member can follow some before the first sync.
+#[utoipa::path(post, path = "/api/sources/{name}/bodies", tag = "Kilder",
+    summary = "Spørg portalen om dens udvalg med møder i kildens omfang (kun udvalgslisten, ingen dagsordener), og gem dem, så medlemmet kan vælge, hvem der følges, før første hentning (kun medlemmet)", description = "",
+    params(("name" = String, Path, description = "Kildens navn")),
+    responses((status = 200, description = "Alle udvalg at vælge imellem (som /api/bodies)", body = [BodyChoice]),
+        (status = 404, description = "Ingen kilde hedder sådan", body = ErrorBody),
+        (status = 503, description = "Portalen kunne ikke nås eller læses", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn list_portal_bodies(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -137,6 +122,10 @@ pub(super) async fn list_portal_bodies(
 
 /// "Prøv med demodata": writes the demo corpus, adds it as the folder source
 /// «Demodata» and starts the background sync that imports it.
+#[utoipa::path(post, path = "/api/demo", tag = "Kilder",
+    summary = "Prøv med demodata: skriv demodata, tilføj dem som mappekilden «Demodata», og start hentningen i baggrunden (kun medlemmet)", description = "",
+    responses((status = 202, description = "Startet, eller sat i kø, med tilstanden", body = SyncStarted),
+        (status = 400, description = "Kilden findes allerede, eller demodata kan ikke skrives her", body = ErrorBody), Refused))]
 pub(super) async fn start_demo(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -150,19 +139,23 @@ pub(super) async fn start_demo(
         return resp;
     }
     let started = sync.start();
-    (
-        StatusCode::ACCEPTED,
-        Json(json!({ "started": started, "state": sync.state() })),
-    )
-        .into_response()
+    let state = sync.state();
+    (StatusCode::ACCEPTED, Json(SyncStarted { started, state })).into_response()
 }
 
 /// Sets what a portal source fetches (bodies, followed, first day).
-async fn set_source_scope(
+#[utoipa::path(put, path = "/api/sources/{name}", tag = "Kilder",
+    summary = "Ret, hvad en portal henter: udvalg og første mødedag; intet slettes, når omfanget bliver mindre (kun medlemmet)", description = "",
+    params(("name" = String, Path, description = "Kildens navn")),
+    request_body = SourceScope,
+    responses((status = 200, description = "Kilden med det nye omfang", body = Source),
+        (status = 404, description = "Ingen kilde hedder sådan", body = ErrorBody),
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody), Unreadable, Refused))]
+pub(super) async fn set_source_scope(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
     Path(name): Path<String>,
-    Json(wanted): Json<moedemappe_core::api::SourceScope>,
+    Json(wanted): Json<SourceScope>,
 ) -> Response {
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
@@ -173,7 +166,12 @@ async fn set_source_scope(
     .await
 }
 
-async fn source(
+#[utoipa::path(get, path = "/api/sources/{name}", tag = "Kilder",
+    summary = "Én kilde", description = "",
+    params(("name" = String, Path, description = "Kildens navn")),
+    responses((status = 200, description = "Kilden", body = Source),
+        (status = 404, description = "Ingen kilde hedder sådan", body = ErrorBody), Refused))]
+pub(super) async fn source(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
     Path(name): Path<String>,
@@ -188,20 +186,13 @@ async fn source(
     .await
 }
 
-/// A source to add: a portal's address or a folder's path.
-#[derive(Debug, Deserialize)]
-pub(super) struct NewSource {
-    /// "portal" or "folder".
-    kind: String,
-    /// The portal's URL or the folder's path.
-    location: String,
-    /// A name; else the municipality's or the host or folder name.
-    name: Option<String>,
-    /// What a portal fetches; else every body from the year before the
-    /// current election period.
-    scope: Option<moedemappe_core::api::SourceScope>,
-}
-
+#[utoipa::path(post, path = "/api/sources", tag = "Kilder",
+    summary = "Tilføj en kilde: en portals adresse eller kommunens navn, eller en mappes sti (kun medlemmet)", description = "",
+    request_body = NewSource,
+    responses((status = 201, description = "Den nye kilde", body = Source),
+        (status = 404, description = "Ingen kommune eller mappe med det navn", body = ErrorBody),
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody),
+        (status = 503, description = "Portalen kunne ikke nås eller læses", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn add_source(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -236,7 +227,12 @@ pub(super) async fn add_source(
     resp
 }
 
-async fn remove_source(
+#[utoipa::path(delete, path = "/api/sources/{name}", tag = "Kilder",
+    summary = "Fjern en kilde; det hentede materiale bevares (kun medlemmet)", description = "",
+    params(("name" = String, Path, description = "Kildens navn")),
+    responses((status = 200, description = "Den fjernede kilde", body = Source),
+        (status = 404, description = "Ingen kilde hedder sådan", body = ErrorBody), Refused))]
+pub(super) async fn remove_source(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
     Path(name): Path<String>,
@@ -249,6 +245,9 @@ async fn remove_source(
 
 /// The background sync's progress: the member's only (its counts include
 /// closed material).
+#[utoipa::path(get, path = "/api/sync", tag = "Kilder",
+    summary = "Hentningens tilstand (kun medlemmet): kører den, trin, filer færdige/i alt, sider, fejl, seneste resultat", description = "",
+    responses((status = 200, description = "Tilstanden", body = SyncState), Refused))]
 pub(super) async fn sync_state(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -259,6 +258,9 @@ pub(super) async fn sync_state(
     Json(app.sync.state()).into_response()
 }
 
+#[utoipa::path(post, path = "/api/sync", tag = "Kilder",
+    summary = "Start en hentning af alle kilder i baggrunden (kun medlemmet); kører der allerede en, følger en ny efter", description = "",
+    responses((status = 202, description = "Startet, eller sat i kø, med tilstanden", body = SyncStarted), Refused))]
 pub(super) async fn start_sync(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -267,42 +269,20 @@ pub(super) async fn start_sync(
         return refused;
     }
     let started = app.sync.start();
-    (
-        StatusCode::ACCEPTED,
-        Json(json!({ "started": started, "state": app.sync.state() })),
-    )
-        .into_response()
+    let state = app.sync.state();
+    (StatusCode::ACCEPTED, Json(SyncStarted { started, state })).into_response()
 }
 
+#[utoipa::path(get, path = "/api/status", tag = "Kilder",
+    summary = "Hvad der er gemt, og filer der ikke kunne læses (navnene kun med adgang til lukket materiale)", description = "",
+    responses((status = 200, description = "Status", body = SourcesStatus), Refused))]
 pub(super) async fn status(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
     with_mappe(&app, move |m| m.session(scope).sources_status()).await
 }
 
-/// What a bundle holds: `case` (a case number) or `meeting` (an id or
-/// `<udvalg>/<ÅÅÅÅ-MM-DD>`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct ShareParams {
-    case: Option<String>,
-    meeting: Option<String>,
-}
-
-impl ShareParams {
-    fn scope(&self, m: &Mappe) -> moedemappe_core::Result<BundleScope> {
-        match (&self.case, &self.meeting) {
-            (Some(c), None) if !c.trim().is_empty() => Ok(BundleScope::Case(
-                m.session(Scope::Member).resolve_case_number(c)?,
-            )),
-            (None, Some(meeting)) => Ok(BundleScope::Meeting(
-                m.session(Scope::Member).resolve_meeting(meeting)?,
-            )),
-            _ => Err(moedemappe_core::Error::Invalid(
-                "angiv enten en sag (case) eller et møde (meeting)".into(),
-            )),
-        }
-    }
-}
-
+#[utoipa::path(get, path = "/api/share/candidates", tag = "Deling",
+    summary = "Sager og møder med egne delte noter (kun medlemmet)", description = "",
+    responses((status = 200, description = "Sagerne", body = [ShareCandidate]), Refused))]
 pub(super) async fn share_candidates(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -313,6 +293,11 @@ pub(super) async fn share_candidates(
     with_mappe(&app, move |m| m.session(scope).share_candidates()).await
 }
 
+#[utoipa::path(get, path = "/api/share/preview", tag = "Deling",
+    summary = "Hvad en delingspakke vil indeholde (kun medlemmet; lukket materiale kommer aldrig med)", description = "",
+    params(ShareParams),
+    responses((status = 200, description = "Forhåndsvisningen", body = BundlePreview),
+        (status = 404, description = "Ukendt sag eller møde", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn share_preview(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -321,9 +306,18 @@ pub(super) async fn share_preview(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    with_mappe(&app, move |m| m.session(scope).bundle_preview(&p.scope(m)?)).await
+    with_mappe(&app, move |m| {
+        let which = p.scope(&m.session(Scope::Member))?;
+        m.session(scope).bundle_preview(&which)
+    })
+    .await
 }
 
+#[utoipa::path(get, path = "/api/share/bundle", tag = "Deling",
+    summary = "Delingspakken som zip-fil (kun medlemmet; lukket materiale udelades)", description = "",
+    params(ShareParams),
+    responses((status = 200, description = "Zip-filen", content_type = "application/zip", body = Binary),
+        (status = 404, description = "Ukendt sag eller møde", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn share_bundle(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -335,7 +329,7 @@ pub(super) async fn share_bundle(
     let mappe = app.mappe.clone();
     let done = tokio::task::spawn_blocking(move || {
         let m = &*mappe;
-        let which = p.scope(m)?;
+        let which = p.scope(&m.session(Scope::Member))?;
         m.member(scope)?.export_bundle_bytes(&which)
     })
     .await;
@@ -359,10 +353,20 @@ pub(super) async fn share_bundle(
 }
 
 /// `POST /api/share/import`, which takes bundles up to [`MAX_BUNDLE_BYTES`].
-pub(super) fn import_route() -> MethodRouter<App> {
-    post(share_import).layer(DefaultBodyLimit::max(MAX_BUNDLE_BYTES))
+pub(super) fn import_routes() -> UtoipaMethodRouter<App> {
+    let (schemas, paths, method) = routes!(share_import);
+    (
+        schemas,
+        paths,
+        method.layer(DefaultBodyLimit::max(MAX_BUNDLE_BYTES)),
+    )
 }
 
+#[utoipa::path(post, path = "/api/share/import", tag = "Deling",
+    summary = "Indlæs en delingspakke; kroppen er zip-filen (kun medlemmet)", description = "",
+    request_body(content = Binary, content_type = "application/zip"),
+    responses((status = 200, description = "Hvad der blev tilføjet, opdateret og sprunget over", body = ImportBundleReport),
+        (status = 413, description = "Filen er for stor", body = ErrorBody), Unreadable, Refused))]
 async fn share_import(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -381,12 +385,9 @@ async fn share_import(
     .await
 }
 
-/// The member's name as others see it on shared notes.
-#[derive(Debug, Deserialize)]
-pub(super) struct AuthorName {
-    name: String,
-}
-
+#[utoipa::path(get, path = "/api/share/author", tag = "Deling",
+    summary = "Navnet, som modtagere af delte noter ser (kun medlemmet)", description = "",
+    responses((status = 200, description = "Forfatteren", body = NoteAuthor), Refused))]
 pub(super) async fn author(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
@@ -394,6 +395,11 @@ pub(super) async fn author(State(app): State<App>, Extension(scope): Extension<S
     with_mappe(&app, move |m| m.member(scope)?.author()).await
 }
 
+#[utoipa::path(put, path = "/api/share/author", tag = "Deling",
+    summary = "Sæt navnet, som modtagere af delte noter ser (kun medlemmet)", description = "",
+    request_body = AuthorName,
+    responses((status = 200, description = "Forfatteren", body = NoteAuthor),
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody), Unreadable, Refused))]
 pub(super) async fn set_author(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 /// One municipality and its portal.
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Municipality {
     /// "Aarhus Kommune".
