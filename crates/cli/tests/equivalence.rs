@@ -151,7 +151,11 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         "/api/attachments/{id}/file" | "/api/attachments/{id}/uses" => {
             ids(&v.attachments, &|a| path.replace("{id}", a))
         }
-        "/api/meetings" => vec![path.into(), format!("{path}?body=TU")],
+        "/api/meetings" => vec![
+            path.into(),
+            format!("{path}?body=TU"),
+            format!("{path}?body=Intet%20udvalg"),
+        ],
         "/api/meetings/{id}" | "/api/meetings/{id}/progress" | "/api/meetings/{id}/opened" => {
             ids(&v.meetings, &|m| path.replace("{id}", m))
         }

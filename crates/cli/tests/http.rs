@@ -61,6 +61,10 @@ fn the_api_needs_a_token_refuses_foreign_origins_and_keeps_closed_material_close
     let (status, doc) = get(&client, &server, "/api/openapi.json", open);
     assert_eq!(status, StatusCode::OK);
     assert!(doc["paths"]["/api/search"].is_object());
+    // A body nobody has is unknown, not a filter left out.
+    let (status, body) = get(&client, &server, "/api/meetings?body=Intet%20udvalg", open);
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["code"], "not_found");
 
     // A foreign Origin is refused even with a good token; our own is fine.
     let with_origin = |origin: &str| {

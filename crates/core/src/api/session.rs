@@ -173,14 +173,15 @@ impl<'m> Session<'m> {
         Ok(history)
     }
 
-    /// Meetings in a span, of one body or all, newest first.
+    /// Meetings in a span, of one body or all, newest first; a body name
+    /// that matches no body this scope sees is not found.
     pub fn meetings(
         &self,
         body: Option<&str>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<MeetingSummary>> {
-        self.mappe.meetings(body, from, to, self.scope)
+        self.mappe.meetings_of(body, from, to, self.scope)
     }
 
     /// One meeting and its agenda.
