@@ -197,6 +197,7 @@ async def run(args, errlog):
                 ("get_page_text", {"attachment_id": 999999999, "page": 1}),
                 ("get_page_text", {"attachment_id": 1, "page": 0}),
                 ("search_agendas", {"query": args.query, "from": "31/3 2024"}),
+                ("committee_stats", {"body": "Intet Sådant Udvalg"}),
             ]:
                 r = await session.call_tool(name, arguments)
                 errors[f"{name} {json.dumps(arguments, sort_keys=True)}"] = {

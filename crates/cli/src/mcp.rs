@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use moedemappe_core::api::wire::{RetrieveParams, SearchParams, StatsParams};
 use moedemappe_core::api::Scope;
-use moedemappe_core::api::{Citation, HitGroup, MaterialKind, SearchQuery, SearchResults};
-use moedemappe_core::api::{Interval, StatsQuery};
+use moedemappe_core::api::{Citation, HitGroup, SearchResults};
 use moedemappe_core::api::{Mappe, SearchRequest, Session};
 use moedemappe_core::model::{Access, AttachmentId, ItemKind};
 use rmcp::handler::server::router::tool::ToolRouter;
@@ -151,29 +151,25 @@ struct SearchArgs {
 impl SearchArgs {
     /// The request, or a tool error in plain Danish.
     fn request(&self) -> Result<SearchRequest, String> {
-        let kinds = match self.kind.as_deref().map(str::trim) {
-            None | Some("") => Vec::new(),
-            Some(k) => vec![MaterialKind::parse(k)
-                .ok_or("kind skal være case, briefing, fixed eller document")?],
-        };
         if self.query.trim().is_empty() {
             return Err("query mangler: skriv hvad der skal søges efter".into());
         }
         let limit = self.limit.map_or(DEFAULT_RESULTS, |n| n as usize);
-        Ok(SearchRequest {
-            query: SearchQuery {
-                text: self.query.clone(),
-                from: date_arg("from", &self.from)?,
-                to: date_arg("to", &self.to)?,
-                access: access_arg(&self.access)?,
-                kinds,
-                case_number: text_arg(&self.case_number),
-                group: true,
-                limit: limit.clamp(1, MAX_RESULTS),
-                ..SearchQuery::default()
-            },
+        // The filters are read as the HTTP API reads them.
+        SearchParams {
+            q: self.query.clone(),
             body: text_arg(&self.body),
-        })
+            from: date_arg("from", &self.from)?,
+            to: date_arg("to", &self.to)?,
+            access: text_arg(&self.access),
+            kind: text_arg(&self.kind),
+            case: text_arg(&self.case_number),
+            group: Some(true),
+            limit: Some(limit.clamp(1, MAX_RESULTS)),
+            ..SearchParams::default()
+        }
+        .request()
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -254,16 +250,6 @@ fn date_arg(name: &str, value: &Option<String>) -> Result<Option<NaiveDate>, Str
         .transpose()
 }
 
-/// The access argument: open or closed (Danish words too), or none.
-fn access_arg(value: &Option<String>) -> Result<Option<Access>, String> {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => Access::parse(v)
-            .map(Some)
-            .ok_or_else(|| "access skal være open eller closed".into()),
-    }
-}
-
 /// An optional text argument, trimmed; empty is none.
 fn text_arg(value: &Option<String>) -> Option<String> {
     value
@@ -278,22 +264,18 @@ impl RetrieveArgs {
         if self.question.trim().is_empty() {
             return Err("question mangler: skriv spørgsmålet".into());
         }
-        let access = access_arg(&self.access)?;
-        let k = self.k.map_or(5, |k| k as usize).clamp(1, 20);
-        Ok((
-            SearchRequest {
-                query: SearchQuery {
-                    text: self.question.clone(),
-                    from: date_arg("from", &self.from)?,
-                    to: date_arg("to", &self.to)?,
-                    access,
-                    case_number: text_arg(&self.case_number),
-                    ..SearchQuery::default()
-                },
-                body: text_arg(&self.body),
-            },
-            k,
-        ))
+        RetrieveParams {
+            q: self.question.clone(),
+            k: Some(self.k.map_or(5, |k| k as usize).clamp(1, 20)),
+            body: text_arg(&self.body),
+            from: date_arg("from", &self.from)?,
+            to: date_arg("to", &self.to)?,
+            access: text_arg(&self.access),
+            case: text_arg(&self.case_number),
+            ..RetrieveParams::default()
+        }
+        .request()
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -491,26 +473,15 @@ impl Server {
         &self,
         Parameters(args): Parameters<StatsArgs>,
     ) -> Result<CallToolResult, String> {
-        let by = match args.by.as_deref().map(str::trim) {
-            None | Some("") => Interval::Year,
-            Some(b) => Interval::parse(b).ok_or("by skal være year eller month")?,
+        // Read as the HTTP API reads them: a body nobody has is unknown.
+        let params = StatsParams {
+            body: text_arg(&args.body),
+            from: date_arg("from", &args.from)?,
+            to: date_arg("to", &args.to)?,
+            by: text_arg(&args.by),
         };
-        let from = date_arg("from", &args.from)?;
-        let to = date_arg("to", &args.to)?;
-        let body = text_arg(&args.body);
-        self.with_mappe(move |m| {
-            let body_ids = match body {
-                Some(b) => m.body_ids(&[b])?,
-                None => Vec::new(),
-            };
-            m.stats(&StatsQuery {
-                from,
-                to,
-                body_ids,
-                by,
-            })
-        })
-        .await
+        self.with_mappe(move |m| m.stats(&params.stats_query(&m)?))
+            .await
     }
 
     #[tool(
@@ -619,6 +590,9 @@ mod tests {
         let r = args(serde_json::json!({"query": "x", "kind": "orientering"}))
             .request()
             .unwrap();
-        assert_eq!(r.query.kinds, vec![MaterialKind::Briefing]);
+        assert_eq!(
+            r.query.kinds,
+            vec![moedemappe_core::api::MaterialKind::Briefing]
+        );
     }
 }

@@ -176,10 +176,11 @@ fn check_common(s: &Value) {
     assert!(s["case_treatments"].as_u64().unwrap() >= 1);
     assert_eq!(s["case_oldest_first"], true);
 
-    // Unknown case, unknown attachment, page 0, a bad date: tool errors with a
-    // plain Danish message, and the server goes on answering.
+    // Unknown case, unknown attachment, page 0, a bad date, a body nobody
+    // has: tool errors with a plain Danish message, and the server goes on
+    // answering.
     let errors = s["errors"].as_object().unwrap();
-    assert_eq!(errors.len(), 4);
+    assert_eq!(errors.len(), 5);
     for (call, e) in errors {
         assert_eq!(e["is_error"], true, "{call}");
         assert!(!e["message"].as_str().unwrap().is_empty(), "{call}");
@@ -194,6 +195,7 @@ fn check_common(s: &Value) {
         "har ingen side",
         "tæller fra 1",
         "skal være en dato",
+        "intet udvalg hedder",
     ] {
         assert!(messages.contains(danish), "{danish} in {messages}");
     }
