@@ -344,12 +344,12 @@ pub fn update_index(store: &Store, index: &SearchIndex, progress: &dyn Progress)
     let mut writer = index.writer()?;
     let mut added = 0u64;
     for (n, owner) in owners.iter().enumerate() {
-        let source = store.read().index_source(owner)?;
+        let docs = store.read().index_source(owner)?;
         writer.delete_owner(owner);
-        for doc in &source.docs {
+        for doc in &docs {
             writer.add(doc)?;
         }
-        added += source.docs.len() as u64;
+        added += docs.len() as u64;
         progress.update(Tick {
             done: n as u64 + 1,
             pages: added,

@@ -45,7 +45,7 @@ use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, Tantivy
 
 pub use analyzer::{
     analyze, analyze_for_index, danish_analyzer, danish_index_analyzer, danish_snippet_analyzer,
-    AaFolding, DANISH, DANISH_INDEX,
+    DANISH, DANISH_INDEX,
 };
 
 use crate::model::{Access, ItemKind};
@@ -649,21 +649,23 @@ impl SearchIndex {
 
     /// Number of documents in the index, closed ones included (as of the last
     /// reload).
+    #[cfg(test)]
     pub fn doc_count(&self) -> Result<u64> {
         self.doc_count_in(true)
+    }
+
+    /// Reloads the readers, to see commits made by another process.
+    #[cfg(test)]
+    pub fn reload(&self) -> Result<()> {
+        self.all.reader.reload()?;
+        self.open.reader.reload()?;
+        Ok(())
     }
 
     /// Number of documents a search with (`include_closed`) or without closed
     /// material sees (as of the last reload).
     pub fn doc_count_in(&self, include_closed: bool) -> Result<u64> {
         Ok(self.searcher(include_closed).num_docs())
-    }
-
-    /// Reloads the readers, to see commits made by another process.
-    pub fn reload(&self) -> Result<()> {
-        self.all.reader.reload()?;
-        self.open.reader.reload()?;
-        Ok(())
     }
 }
 

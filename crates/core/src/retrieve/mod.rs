@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
     Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
 };
 
-use crate::index::{danish_snippet_analyzer, Citation, SearchQuery};
+use crate::index::{danish_snippet_analyzer, Citation};
 
 /// Candidate pages taken from the page search.
 pub const CANDIDATE_PAGES: usize = 40;
@@ -23,17 +23,6 @@ pub const CANDIDATE_PAGES: usize = 40;
 pub const MAX_K: usize = 100;
 /// The constant of reciprocal rank fusion (as in Cormack et al.).
 const RRF_K: f64 = 60.0;
-
-/// A retrieval request: the query text and the search filters (body, dates,
-/// case, open/closed, kind; `include_closed` decides whether closed material
-/// may appear at all), and how many passages to return.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct RetrieveQuery {
-    /// Text and filters, as for search (its limit and grouping are ignored).
-    pub query: SearchQuery,
-    /// Passages wanted (at most [`MAX_K`]).
-    pub k: usize,
-}
 
 /// One retrieved passage.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

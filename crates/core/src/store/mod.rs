@@ -14,15 +14,15 @@ mod sources;
 mod stats;
 mod write;
 
-pub use annotations::{ItemAttachment, ItemContext, Upserted};
+pub use annotations::{ItemContext, Upserted};
 pub use cases::{case_number_ending, Treatment};
 pub use files::{DiskUse, FileToFetch};
 pub use follow::{BodyRow, UpcomingMeeting};
-pub use meetings::{ItemDetail, MeetingSummary};
-pub use portal::{EntryState, ItemExtras, PortalMeeting};
-pub use read::{FailedFile, IndexSource, StoreCounts};
+pub use meetings::MeetingSummary;
+pub use portal::{ItemExtras, PortalMeeting};
+pub use read::{FailedFile, StoreCounts};
 pub use sources::{FilesPolicy, ScopeCounts, Source, SourceScope, SyncFailure};
-pub use stats::{ExplainAttachmentRow, ExplainItemRow, StatsBody, StatsCounts};
+pub use stats::StatsCounts;
 pub use write::{AttachmentRef, ItemRecord, MeetingRecord};
 
 mod pool;
@@ -30,7 +30,7 @@ mod pool;
 use crate::{Error, Result};
 use pool::{Pooled, ReadPool};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -65,7 +65,6 @@ const DECISIONS_MIGRATION: usize = 11;
 pub struct Store {
     writer: Mutex<Connection>,
     readers: ReadPool,
-    path: PathBuf,
     /// See [`HOLD_WRITES_ENV`].
     hold_writes: Option<Duration>,
 }
@@ -88,17 +87,12 @@ impl Store {
         Ok(Store {
             writer: Mutex::new(conn),
             readers: ReadPool::open(path)?,
-            path: path.to_path_buf(),
             hold_writes,
         })
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The schema version (number of applied migrations).
+    #[cfg(test)]
     pub fn schema_version(&self) -> Result<u32> {
         schema_version(&self.write_connection())
     }

@@ -5,7 +5,7 @@ use super::Reader;
 use crate::index::{Citation, DocKind, IndexDoc};
 use crate::model::{Access, AttachmentId, BodyId, ItemKind};
 use crate::{Error, Result};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -49,14 +49,6 @@ pub struct FailedFile {
     pub status: String,
     /// Page count where a reader could tell.
     pub page_count: Option<u32>,
-}
-
-/// An index owner and the documents it consists of.
-pub struct IndexSource {
-    /// "item:<id>" or "doc:<id>".
-    pub owner: String,
-    /// The index documents (empty when the owner no longer exists).
-    pub docs: Vec<IndexDoc>,
 }
 
 /// The SQL condition on `a.id` that an attachment is open: an open item
@@ -347,16 +339,13 @@ impl Reader<'_> {
     }
 
     /// The index documents of one owner ("item:<id>" or "doc:<id>").
-    pub fn index_source(&self, owner: &str) -> Result<IndexSource> {
+    pub fn index_source(&self, owner: &str) -> Result<Vec<IndexDoc>> {
         let docs = match owner.split_once(':') {
             Some(("item", id)) => self.item_docs(parse_id(id)?)?,
             Some(("doc", id)) => self.document_docs(parse_id(id)?)?,
             _ => return Err(Error::Invalid(format!("ukendt indeksnøgle «{owner}»"))),
         };
-        Ok(IndexSource {
-            owner: owner.to_string(),
-            docs,
-        })
+        Ok(docs)
     }
 
     fn item_docs(&self, item_id: i64) -> Result<Vec<IndexDoc>> {
@@ -490,19 +479,6 @@ impl Reader<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Years that have meetings (for checks and summaries).
-    pub fn meeting_years(&self) -> Result<Vec<i32>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT date FROM meetings ORDER BY date")?;
-        let mut years: Vec<i32> = stmt
-            .query_map([], |r| r.get::<_, NaiveDate>(0))?
-            .map(|d| d.map(|d| d.year()))
-            .collect::<rusqlite::Result<_>>()?;
-        years.dedup();
-        Ok(years)
     }
 }
 

@@ -419,15 +419,4 @@ impl Writer<'_> {
             .optional()?
             .map(ItemId))
     }
-
-    /// The id of a body, if it exists (used while writing).
-    pub fn body_id(&self, name: &str) -> Result<Option<BodyId>> {
-        Ok(self
-            .tx
-            .query_row("SELECT id FROM bodies WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .map(BodyId))
-    }
 }

@@ -18,9 +18,6 @@ pub struct CommitteeList {
 /// A committee (or the council, the Magistrat) and its meetings.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Committee {
-    /// Portal id.
-    #[serde(rename = "Id", default)]
-    pub id: Option<String>,
     /// Name.
     #[serde(rename = "Navn", default)]
     pub name: Option<String>,
@@ -67,12 +64,6 @@ pub struct MeetingEntry {
 /// `GET /api/agenda/dagsorden/{id}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Agenda {
-    /// Portal id of the publication.
-    #[serde(rename = "Id", default)]
-    pub id: Option<String>,
-    /// The committee's name.
-    #[serde(rename = "Udvalg", default)]
-    pub committee: Option<String>,
     /// The items.
     #[serde(rename = "Dagsordenpunkter", default)]
     pub items: Option<Vec<AgendaItem>>,
