@@ -24,9 +24,11 @@ mod collect;
 mod compound;
 #[cfg(test)]
 mod open_tests;
+mod query;
 mod schema;
 mod search;
-pub(crate) use search::abbreviation_names;
+mod snippet;
+pub(crate) use query::abbreviation_names;
 #[cfg(test)]
 mod tests;
 mod tokenizer;
