@@ -15,6 +15,7 @@
 pub mod client;
 pub mod files;
 pub mod json;
+mod meeting;
 pub mod municipalities;
 pub mod scope;
 pub mod text;
@@ -23,18 +24,16 @@ use crate::blobs::BlobStore;
 use crate::extract::ExtractOptions;
 use crate::index::SearchIndex;
 use crate::ingest::{self, ImportReport};
-use crate::model::{Access, AttachmentId, Publication};
+use crate::model::Publication;
 use crate::progress::{Progress, Tick};
-use crate::store::{
-    AttachmentRef, ItemExtras, ItemRecord, PortalMeeting, ScopeCounts, Source, Store, SyncFailure,
-};
+use crate::store::{ScopeCounts, Source, Store, SyncFailure};
 use crate::{Error, Result};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use client::{ClientOptions, FetchError, PortalClient};
-use json::{Agenda, MeetingEntry};
+use json::MeetingEntry;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// How a portal sync behaves.
 #[derive(Debug, Clone)]
@@ -235,20 +234,18 @@ fn fetch_and_store(
         for (entry, (_, fetched)) in chunk.iter().zip(agendas) {
             match fetched {
                 Ok((agenda, hash)) => {
-                    store_meeting(
+                    let sync = meeting::MeetingSync {
                         store,
                         blobs,
-                        &runtime,
-                        &client,
+                        runtime: &runtime,
+                        client: &client,
                         source,
                         opts,
-                        entry,
-                        &agenda,
-                        &hash,
-                        &mut known,
-                        &mut report,
-                        &mut tick,
-                    )?;
+                        known: &mut known,
+                        report: &mut report,
+                        tick: &mut tick,
+                    };
+                    sync.store(entry, &agenda, &hash)?;
                     report.stored += 1;
                 }
                 Err(e) => report.failures.push(SyncFailure {
@@ -422,238 +419,6 @@ fn rank(p: Publication) -> u8 {
         Publication::SupplementaryAgenda => 1,
         Publication::Minutes => 2,
     }
-}
-
-/// A document of an item to have stored: where it is on the portal and its title.
-struct Doc {
-    guid: String,
-    path: String,
-    title: String,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn store_meeting(
-    store: &Store,
-    blobs: &BlobStore,
-    runtime: &tokio::runtime::Runtime,
-    client: &PortalClient,
-    source: &Source,
-    opts: &PortalOptions,
-    entry: &Entry,
-    agenda: &Agenda,
-    agenda_hash: &str,
-    known: &mut HashMap<String, AttachmentId>,
-    report: &mut PortalReport,
-    tick: &mut Tick,
-) -> Result<()> {
-    // Which documents does each open item have?
-    let items = agenda.items.as_deref().unwrap_or_default();
-    let mut docs_of: Vec<Vec<Doc>> = Vec::with_capacity(items.len());
-    for item in items {
-        let mut docs = Vec::new();
-        if item.is_open != Some(false) && !entry.closed {
-            let mut bilag: Vec<_> = item.attachments.iter().flatten().collect();
-            bilag.sort_by_key(|b| b.order.unwrap_or(i64::MAX));
-            for b in bilag {
-                if let (Some(guid), true) =
-                    (json::real_guid(b.id.as_deref()), b.has_pdf != Some(false))
-                {
-                    docs.push(Doc {
-                        guid: guid.to_string(),
-                        path: format!("/vis/pdf/bilag/{guid}/?redirectDirectlyToPdf=true"),
-                        title: b.name.clone().unwrap_or_else(|| "Bilag".into()),
-                    });
-                }
-            }
-            for field in item.fields.iter().flatten() {
-                if let Some(guid) = json::real_guid(field.document_id.as_deref()) {
-                    docs.push(Doc {
-                        guid: guid.to_string(),
-                        path: format!("/Pdf/HentEksternPdf?documentId={guid}"),
-                        title: field
-                            .name
-                            .clone()
-                            .unwrap_or_else(|| "Sagsfremstilling".into()),
-                    });
-                }
-            }
-        }
-        docs_of.push(docs);
-    }
-
-    // Download what is not stored yet.
-    let missing: Vec<&Doc> = {
-        let mut seen = HashSet::new();
-        docs_of
-            .iter()
-            .flatten()
-            .filter(|d| !known.contains_key(&d.guid) && seen.insert(d.guid.clone()))
-            .collect()
-    };
-    let mut failed_docs: HashMap<String, String> = HashMap::new();
-    let mut downloaded: Vec<(String, String, crate::blobs::Stored)> = Vec::new();
-    for chunk in missing.chunks(opts.concurrency.max(1)) {
-        let results = runtime.block_on(async {
-            let mut set = tokio::task::JoinSet::new();
-            for (n, doc) in chunk.iter().enumerate() {
-                let client = client.clone();
-                let path = doc.path.clone();
-                let tmp = blobs.temp_file();
-                set.spawn(async move {
-                    let result = match tmp {
-                        Ok(tmp) => client
-                            .download(&path, tmp.path())
-                            .await
-                            .map(|size| (tmp, size))
-                            .map_err(|e| e.to_string()),
-                        Err(e) => Err(e.to_string()),
-                    };
-                    (n, result)
-                });
-            }
-            let mut out = set.join_all().await;
-            out.sort_by_key(|(n, _)| *n);
-            out
-        });
-        for (doc, (_, result)) in chunk.iter().zip(results) {
-            match result.and_then(|(tmp, size)| {
-                blobs
-                    .put_temp(tmp)
-                    .map(|s| (s, size))
-                    .map_err(|e| e.to_string())
-            }) {
-                Ok((stored, size)) => {
-                    report.downloaded += 1;
-                    report.bytes += size;
-                    tick.bytes += size;
-                    downloaded.push((doc.guid.clone(), doc.path.clone(), stored));
-                }
-                Err(reason) => {
-                    failed_docs.insert(doc.guid.clone(), reason);
-                }
-            }
-        }
-    }
-
-    // Write the meeting, its items and the new documents in one transaction.
-    let start = entry.entry.begin_utc.as_deref().and_then(local_time);
-    let end = entry.entry.end_utc.as_deref().and_then(local_time);
-    let complete = failed_docs.is_empty();
-    store.write(|w| {
-        for (guid, path, stored) in &downloaded {
-            let id = w.attachment(&stored.sha256, stored.size)?;
-            w.record_portal_document(source.id, guid, id, path)?;
-            known.insert(guid.clone(), id);
-        }
-        let body = w.upsert_body(&entry.committee, None)?;
-        let (meeting, newer) = w.upsert_portal_meeting(
-            &PortalMeeting {
-                source: source.id,
-                body,
-                date: entry.date,
-                start,
-                end,
-                place: entry.entry.place.as_deref(),
-                publication: entry.publication,
-                closed: entry.closed,
-            },
-            &entry.committee,
-        )?;
-        for (item, docs) in items.iter().zip(&docs_of) {
-            let Some(number) = item
-                .number()
-                .or_else(|| item.sorting.and_then(|s| u32::try_from(s).ok()))
-            else {
-                continue;
-            };
-            let title = item
-                .title()
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("Punkt {number}"));
-            let text = text::item_text(item, &title);
-            let existing = w.item_id(meeting, number)?;
-            let id = match existing {
-                // An older publication never overwrites what a newer one stored.
-                Some(id) if !newer => id,
-                _ => w.upsert_item(
-                    meeting,
-                    &ItemRecord {
-                        number,
-                        title,
-                        kind: text.kind,
-                        access: if item.is_open == Some(false) || entry.closed {
-                            Access::Closed
-                        } else {
-                            Access::Open
-                        },
-                        flags: text.flags,
-                        case_number: item.case_number().map(str::to_string),
-                        case_text: text.case_text.clone(),
-                        decision: text.decision.clone(),
-                        subjects: text.subjects.clone(),
-                        attachments: docs
-                            .iter()
-                            .filter_map(|d| {
-                                known
-                                    .get(&d.guid)
-                                    .map(|&attachment: &AttachmentId| AttachmentRef {
-                                        title: d.title.clone(),
-                                        attachment,
-                                        // The public portal lists open bilag only.
-                                        closed: false,
-                                    })
-                            })
-                            .collect(),
-                    },
-                )?,
-            };
-            let link = item.id.as_deref().map(|item_id| {
-                format!(
-                    "{}/vis?id={}&punktid={item_id}",
-                    source.location.trim_end_matches('/'),
-                    entry.id
-                )
-            });
-            let history: Vec<_> = text
-                .history
-                .iter()
-                .map(|t| (t.body.clone(), t.date, t.item_number, t.line.clone()))
-                .collect();
-            w.record_item_extras(
-                id,
-                source.id,
-                &ItemExtras {
-                    portal_id: item.id.as_deref(),
-                    decision: text.decision.as_deref(),
-                    link: link.as_deref(),
-                    history: &history,
-                },
-            )?;
-        }
-        w.record_portal_entry(
-            source.id,
-            &entry.id,
-            meeting,
-            &entry.hash,
-            agenda_hash,
-            complete,
-        )
-    })?;
-    for (item, docs) in items.iter().zip(&docs_of) {
-        for doc in docs.iter().filter(|d| failed_docs.contains_key(&d.guid)) {
-            report.failures.push(SyncFailure {
-                what: format!(
-                    "bilag «{}» ({} {}, punkt {})",
-                    doc.title,
-                    entry.committee,
-                    entry.date,
-                    item.number().map_or("?".into(), |n| n.to_string())
-                ),
-                reason: failed_docs[&doc.guid].clone(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// "2023-03-06T14:00:00Z" → "15:00" in Danish local time (CET/CEST, from
