@@ -300,6 +300,10 @@ enum Command {
         /// Tidsmålte kørsler af hver søgning.
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Den rigtige tekst til det andet testsæt: en .txt-fil eller en mappe
+        /// (standard: ../shared/seed, eller hvor MOEDEMAPPE_SEED peger).
+        #[arg(long)]
+        seed: Option<PathBuf>,
         /// Som JSON.
         #[arg(long)]
         json: bool,
@@ -449,30 +453,66 @@ impl IngestArgs {
     }
 }
 
-/// `moedemappe relevance`: the evaluation needs no data directory.
-fn relevance(scale: f64, runs: usize, json: bool) -> Result<()> {
-    use moedemappe_core::api::relevance::{evaluate, RelevanceOptions};
+/// `moedemappe relevance` (no data directory needed): both test sets, the
+/// demo corpus and (when its file is found) the real text, beside the
+/// baselines.
+fn relevance(scale: f64, runs: usize, seed: Option<PathBuf>, json: bool) -> Result<()> {
+    use moedemappe_core::api::relevance::{
+        evaluate, evaluate_seed, find_seed, seed_text_file, RelevanceOptions,
+    };
     anyhow::ensure!(
         scale.is_finite() && scale > 0.0,
         "skalaen skal være et positivt tal"
     );
-    let report = evaluate(&RelevanceOptions {
+    let demo = evaluate(&RelevanceOptions {
         scale,
         runs: runs.max(1),
         ..RelevanceOptions::default()
     })?;
+    let seed_file = match &seed {
+        Some(path) => Some(
+            seed_text_file(path)
+                .with_context(|| format!("der er ingen .txt-fil i {}", path.display()))?,
+        ),
+        None => find_seed(),
+    };
+    let real = match &seed_file {
+        Some(file) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("kunne ikke læse {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Some(evaluate_seed(&name, &text, runs.max(1))?)
+        }
+        None => None,
+    };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let both = serde_json::json!({ "demo": demo, "real_text": real });
+        println!("{}", serde_json::to_string_pretty(&both)?);
     } else {
-        print!("{}", report.table());
+        print!("{}", demo.table());
+        match &real {
+            Some(r) => print!("\n{}", r.table()),
+            None => println!(
+                "\nIngen rigtig tekst fundet (../shared/seed eller MOEDEMAPPE_SEED): kun demosættet."
+            ),
+        }
     }
     Ok(())
 }
 
 /// Runs one parsed command.
 pub fn run(args: Args) -> Result<()> {
-    if let Command::Relevance { scale, runs, json } = args.command {
-        return relevance(scale, runs, json);
+    if let Command::Relevance {
+        scale,
+        runs,
+        seed,
+        json,
+    } = args.command
+    {
+        return relevance(scale, runs, seed, json);
     }
     let dir = match args.data_dir {
         Some(dir) => dir,

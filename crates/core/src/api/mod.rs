@@ -30,7 +30,8 @@ pub use crate::watch::watch as watch_folders;
 /// The search relevance test set and its evaluation (`moedemappe relevance`).
 pub mod relevance {
     pub use crate::relevance::latency::measure as measure_latency;
-    pub use crate::relevance::{evaluate, RelevanceOptions};
+    pub use crate::relevance::seed::{find as find_seed, text_file as seed_text_file};
+    pub use crate::relevance::{evaluate, evaluate_seed, RelevanceOptions, RelevanceReport};
 }
 pub use scope::Scope;
 pub use session::{Member, Session};

@@ -20,6 +20,7 @@ pub mod corpus;
 pub mod engines;
 pub mod judge;
 pub mod latency;
+pub mod seed;
 #[cfg(test)]
 mod tests;
 
@@ -106,10 +107,12 @@ pub struct EngineReport {
     pub queries: Vec<QueryScore>,
 }
 
-/// The whole evaluation.
+/// The whole evaluation of one test set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RelevanceReport {
-    /// Demo corpus scale.
+    /// Which set: the demo corpus, or the real text of the seed file.
+    pub set: String,
+    /// Demo corpus scale (1.0 for the seed text).
     pub scale: f64,
     /// Index documents.
     pub docs: usize,
@@ -134,8 +137,8 @@ impl RelevanceReport {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "Demo scale {}: {} documents, {} units, {} queries, {} timed runs each\n",
-            self.scale, self.docs, self.units, self.queries, self.runs
+            "{}: {} documents, {} units, {} queries, {} timed runs each\n",
+            self.set, self.docs, self.units, self.queries, self.runs
         );
         let _ = writeln!(
             s,
@@ -188,7 +191,33 @@ pub fn evaluate(opts: &RelevanceOptions) -> Result<RelevanceReport> {
     };
     let corpus = corpus::build(&demo);
     let queries = judge::parse(judge::QUERIES_TSV)?;
-    let judged = judge::judge(&corpus, &queries);
+    run(
+        format!("Demo scale {}", opts.scale),
+        opts.scale,
+        &corpus,
+        &queries,
+        opts.runs,
+    )
+}
+
+/// The second set: the hand-written queries of `seed-queries.tsv` on the
+/// real text `text` (see [`seed`]), `runs` timed runs each.
+pub fn evaluate_seed(name: &str, text: &str, runs: usize) -> Result<RelevanceReport> {
+    let corpus = seed::corpus(text);
+    let queries = judge::parse(seed::SEED_QUERIES_TSV)?;
+    run(format!("Real text {name}"), 1.0, &corpus, &queries, runs)
+}
+
+/// Judges `queries` on `corpus`, indexes it in all three engines and runs
+/// every query on each.
+fn run(
+    set: String,
+    scale: f64,
+    corpus: &corpus::Corpus,
+    queries: &[judge::TestQuery],
+    runs: usize,
+) -> Result<RelevanceReport> {
+    let judged = judge::judge(corpus, queries);
     let units: HashSet<&String> = corpus.unit_of.values().collect();
 
     let dir = tempfile::tempdir().map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
@@ -209,8 +238,8 @@ pub fn evaluate(opts: &RelevanceOptions) -> Result<RelevanceReport> {
         let mut scores = Vec::new();
         for (q, judgments) in queries.iter().zip(&judged) {
             let keys = engine.search(&q.text, FETCH)?;
-            let mut times = Vec::with_capacity(opts.runs);
-            for _ in 0..opts.runs {
+            let mut times = Vec::with_capacity(runs);
+            for _ in 0..runs {
                 let t = Instant::now();
                 engine.timed(&q.text, FETCH)?;
                 times.push(ms(t));
@@ -241,11 +270,12 @@ pub fn evaluate(opts: &RelevanceOptions) -> Result<RelevanceReport> {
         });
     }
     Ok(RelevanceReport {
-        scale: opts.scale,
+        set,
+        scale,
         docs: corpus.docs.len(),
         units: units.len(),
         queries: queries.len(),
-        runs: opts.runs,
+        runs,
         engines: reports,
     })
 }

@@ -90,3 +90,62 @@ fn relevance_at_full_scale() {
         .unwrap()
     );
 }
+
+/// The seed text, or `None` (and a note saying the real-text checks did not
+/// run) where the seed folder is not beside the project.
+fn seed_text() -> Option<(String, String)> {
+    let Some(file) = seed::find() else {
+        eprintln!(
+            "NOTE: no seed text (../shared/seed or ${}): the real-text set was not run",
+            seed::SEED_VAR
+        );
+        return None;
+    };
+    let text = std::fs::read_to_string(&file).unwrap();
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    Some((name, text))
+}
+
+#[test]
+fn every_real_text_query_has_relevant_pages() {
+    let qs = judge::parse(seed::SEED_QUERIES_TSV).unwrap();
+    assert!(qs.len() >= 60, "{} queries", qs.len());
+    let Some((_, text)) = seed_text() else {
+        return;
+    };
+    let c = seed::corpus(&text);
+    assert!(c.docs.len() > 200, "{} pages", c.docs.len());
+    let judged = judge::judge(&c, &qs);
+    for (q, j) in qs.iter().zip(&judged) {
+        assert!(
+            j.values().any(|g| *g == 2),
+            "{} «{}» has no page of grade 2",
+            q.id,
+            q.text
+        );
+    }
+}
+
+#[test]
+fn on_real_text_the_danish_analyzer_meets_its_floor_and_beats_both_baselines() {
+    let Some((name, text)) = seed_text() else {
+        return;
+    };
+    let report = evaluate_seed(&name, &text, 1).unwrap();
+    print(&report);
+    let ours = report.engine("danish (ours)").unwrap();
+    for other in ["tantivy default", "sqlite fts5"] {
+        let o = report.engine(other).unwrap();
+        assert!(
+            ours.ndcg10 > o.ndcg10,
+            "nDCG@10 {} vs {other} {}",
+            ours.ndcg10,
+            o.ndcg10
+        );
+        assert!(ours.mrr > o.mrr, "MRR {} vs {other} {}", ours.mrr, o.mrr);
+    }
+    // FLOOR: what the analyzer reaches today (0.803 / 0.947 on 2026-12-07);
+    // issue 15 asks for 0.90 / 0.95.
+    assert!(ours.ndcg10 >= 0.78, "nDCG@10 {:.3}", ours.ndcg10);
+    assert!(ours.mrr >= 0.92, "MRR {:.3}", ours.mrr);
+}
