@@ -7,7 +7,8 @@ import type { Hit } from "./Hit";
  */
 export type HitGroup = { 
 /**
- * The best hits of the group (at most [`PAGES_PER_GROUP`]), best first;
+ * The best hits of the group (at most [`PAGES_PER_GROUP`], or up to 30
+ * between them when only one or two groups match), best first;
  * the first carries the group's citation, score and snippet (the others
  * have empty snippets: each snippet re-analyzes a whole page).
  */

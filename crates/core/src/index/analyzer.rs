@@ -16,11 +16,12 @@
 //! the same stem ("Århus", "Aarhus", "ÅRHUS" → "aarhus").
 
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
-    Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
 };
 
 use super::compound::CompoundSplit;
+use super::stem::DanishStem;
 use super::tokenizer::{DanishTokenizer, Side};
 
 /// The name the Danish query analyzer is registered under.
@@ -36,6 +37,23 @@ const MAX_TOKEN_BYTES: usize = 40;
 /// Builds the Danish query analyzer registered as [`DANISH`] (`"da"`).
 pub fn danish_analyzer() -> TextAnalyzer {
     analyzer(Side::Query, false)
+}
+
+/// The analyzer of what a member types: [`danish_analyzer`] without
+/// Danish stop words ("og", "mod", "hvor", "mange", … from Snowball's list,
+/// as tantivy ships it), so a natural question needs only its content words
+/// on a page. Stop words are dropped before lower-casing: an abbreviation in
+/// capitals ("MED", "DE") stays. Positions keep their gaps, so a phrase
+/// ("udvidelse af byrådet") still matches only the words in that order.
+pub fn danish_query_analyzer() -> TextAnalyzer {
+    let stop = StopWordFilter::new(Language::Danish).unwrap_or_else(|| StopWordFilter::remove([]));
+    TextAnalyzer::builder(DanishTokenizer::new(Side::Query))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(stop)
+        .filter(LowerCaser)
+        .filter(AaFolding)
+        .filter(DanishStem)
+        .build()
 }
 
 /// Builds the Danish index analyzer registered as [`DANISH_INDEX`]: the query
@@ -73,12 +91,10 @@ fn analyzer(side: Side, split: bool) -> TextAnalyzer {
     if split {
         base.filter(CompoundSplit)
             .filter(AaFolding)
-            .filter(Stemmer::new(Language::Danish))
+            .filter(DanishStem)
             .build()
     } else {
-        base.filter(AaFolding)
-            .filter(Stemmer::new(Language::Danish))
-            .build()
+        base.filter(AaFolding).filter(DanishStem).build()
     }
 }
 

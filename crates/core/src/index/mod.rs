@@ -28,12 +28,15 @@ mod query;
 mod schema;
 mod search;
 mod snippet;
+mod stem;
 pub(crate) use query::abbreviation_names;
 #[cfg(test)]
 mod tests;
 mod tokenizer;
 #[cfg(test)]
 mod ts_export;
+#[cfg(test)]
+mod understanding_tests;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -46,8 +49,8 @@ use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyError, Term};
 
 pub use analyzer::{
-    analyze, analyze_for_index, danish_analyzer, danish_index_analyzer, danish_snippet_analyzer,
-    DANISH, DANISH_INDEX,
+    analyze, analyze_for_index, danish_analyzer, danish_index_analyzer, danish_query_analyzer,
+    danish_snippet_analyzer, DANISH, DANISH_INDEX,
 };
 
 use crate::model::{Access, ItemKind};
@@ -382,7 +385,8 @@ pub struct CaseMatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HitGroup {
-    /// The best hits of the group (at most [`PAGES_PER_GROUP`]), best first;
+    /// The best hits of the group (at most [`PAGES_PER_GROUP`], or up to 30
+    /// between them when only one or two groups match), best first;
     /// the first carries the group's citation, score and snippet (the others
     /// have empty snippets: each snippet re-analyzes a whole page).
     pub hits: Vec<Hit>,
@@ -391,7 +395,7 @@ pub struct HitGroup {
     pub matched: usize,
 }
 
-/// Most hits shown inside one group.
+/// Most hits shown inside one group when more than two groups match.
 pub const PAGES_PER_GROUP: usize = 3;
 
 /// Counts of matching documents per facet value, largest first (ties by value).
@@ -587,8 +591,8 @@ impl SearchIndex {
         let all = Part::open(&all_dir, all_exists, &schema)?;
         let open = Part::open(&open_dir, open_exists, &schema)?;
         let query_tokenizers = TokenizerManager::new();
-        query_tokenizers.register(DANISH, danish_analyzer());
-        query_tokenizers.register(DANISH_INDEX, danish_analyzer());
+        query_tokenizers.register(DANISH, danish_query_analyzer());
+        query_tokenizers.register(DANISH_INDEX, danish_query_analyzer());
         Ok(SearchIndex {
             all,
             open,

@@ -221,7 +221,20 @@ pub(super) fn expand_abbreviations(text: &str) -> String {
                     }
                     out.push(')');
                 }
-                None => out.push_str(word),
+                None => match compound_parts(core) {
+                    // A compound the text may write apart ("byrådsudvidelse"
+                    // for "udvidelse af byråd"): its parts near each other,
+                    // in either order, count as the word.
+                    Some((head, tail)) => {
+                        out.push('(');
+                        out.push_str(core);
+                        for (a, b) in [(&head, &tail), (&tail, &head)] {
+                            out.push_str(&format!(" OR text:\"{a} {b}\"~{COMPOUND_SLOP}"));
+                        }
+                        out.push(')');
+                    }
+                    None => out.push_str(word),
+                },
             }
         };
         for (i, c) in segment.char_indices() {
@@ -241,6 +254,23 @@ pub(super) fn expand_abbreviations(text: &str) -> String {
         }
     }
     out
+}
+
+/// How far apart (in words) the parts of a compound written apart may be:
+/// "udvidelse af Aarhus Havn" for "havneudvidelsen".
+const COMPOUND_SLOP: u32 = 3;
+
+/// The first part and the rest of a compound typed as one word, for the
+/// query side; `None` for a word that is none, or holds anything but letters.
+fn compound_parts(word: &str) -> Option<(String, String)> {
+    if word.chars().count() < 8 || !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let parts = super::compound::split(&word.to_lowercase())?;
+    match parts.as_slice() {
+        [head, tail, ..] => Some((head.clone(), tail.clone())),
+        _ => None,
+    }
 }
 
 /// Glues "§ 17" into "§17" and "stk. 4" into "stk.4", so the query parser sees

@@ -16,7 +16,7 @@ use crate::model::{Access, ItemKind};
 /// Bump whenever the schema, the analyzer or the layout (the `all/` and `open/`
 /// folders) changes: an index written with
 /// another version must be rebuilt (`moedemappe reindex`).
-pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-4";
+pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-5";
 
 /// Handles of every field of the schema.
 #[derive(Clone, Copy, Debug)]

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::document::OwnedValue;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, TantivyDocument, Term};
@@ -24,6 +24,19 @@ use crate::{Error, Result};
 /// Candidates kept per group asked for, when grouping (more are fetched if
 /// they do not fill the groups).
 const CANDIDATES_PER_GROUP: usize = 8;
+
+/// Fewer pages than this hold every word of a query of three words or more:
+/// pages holding all but one of them are found too, ranked after those
+/// holding all (a natural question seldom has every word on the page).
+const COVERAGE_BELOW: usize = 10;
+/// How much more a page holding every word weighs than one holding all but one.
+const ALL_WORDS_BOOST: f32 = 3.0;
+
+/// When this many groups or fewer match at all, they share
+/// [`PAGES_WHEN_FEW`] pages instead of showing [`PAGES_PER_GROUP`] each.
+const FEW_GROUPS: usize = 2;
+/// Pages the groups show between them when few groups match.
+const PAGES_WHEN_FEW: usize = 30;
 
 /// The query that found the results, and how it was loosened to find any.
 struct Attempt {
@@ -51,6 +64,15 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
         corrected: None,
     };
     let mut found = gather(idx, &searcher, &*attempt.query, q)?;
+    if (1..COVERAGE_BELOW).contains(&found.total) {
+        if let Some(query) = by_coverage(idx, text) {
+            let more = gather(idx, &searcher, &*query, q)?;
+            if more.total > found.total {
+                attempt.query = query;
+                found = more;
+            }
+        }
+    }
     if found.total == 0 {
         let better = corrected(idx, &searcher, text)?;
         let mut tries = Vec::new();
@@ -78,6 +100,26 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     let mut res = results(idx, &searcher, q, found, &*attempt.query, attempt.relaxed)?;
     res.corrected = attempt.corrected;
     Ok(res)
+}
+
+/// The pages holding all but one of the words of `text`, those holding every
+/// word first; `None` for fewer than three words, or an exclusion ("-ord"),
+/// which coverage would not respect.
+fn by_coverage(idx: &SearchIndex, text: &str) -> Option<Box<dyn Query>> {
+    let any = parse(idx, text, false);
+    let words = any.downcast_ref::<BooleanQuery>()?.clauses();
+    if words.len() < 3 || words.iter().any(|(o, _)| *o != Occur::Should) {
+        return None;
+    }
+    let most = BooleanQuery::with_minimum_required_clauses(
+        words.iter().map(|(o, w)| (*o, w.box_clone())).collect(),
+        words.len() - 1,
+    );
+    let all: Box<dyn Query> = Box::new(BoostQuery::new(parse(idx, text, true), ALL_WORDS_BOOST));
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Should, all),
+        (Occur::Should, Box::new(most)),
+    ])))
 }
 
 /// Material like one case, from other cases: see [`SearchIndex::more_like_case`].
@@ -221,6 +263,12 @@ fn results(
         ..SearchResults::default()
     };
     if q.group {
+        // One long report or two: show many of their pages, not three.
+        let per_group = if found.groups.len() <= FEW_GROUPS {
+            (PAGES_WHEN_FEW / found.groups.len().max(1)).max(PAGES_PER_GROUP)
+        } else {
+            PAGES_PER_GROUP
+        };
         let mut order: Vec<u64> = Vec::new();
         let mut members: HashMap<u64, Vec<&Candidate>> = HashMap::new();
         for c in &found.candidates {
@@ -231,7 +279,7 @@ fn results(
                 }
                 order.push(c.group);
             }
-            if slot.len() < PAGES_PER_GROUP {
+            if slot.len() < per_group {
                 slot.push(c);
             }
         }

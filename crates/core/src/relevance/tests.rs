@@ -144,8 +144,9 @@ fn on_real_text_the_danish_analyzer_meets_its_floor_and_beats_both_baselines() {
         );
         assert!(ours.mrr > o.mrr, "MRR {} vs {other} {}", ours.mrr, o.mrr);
     }
-    // FLOOR: what the analyzer reaches today (0.803 / 0.947 on 2026-12-07);
-    // issue 15 asks for 0.90 / 0.95.
-    assert!(ours.ndcg10 >= 0.78, "nDCG@10 {:.3}", ours.ndcg10);
-    assert!(ours.mrr >= 0.92, "MRR {:.3}", ours.mrr);
+    // FLOOR: 0.803 / 0.947 before query-side compounds, stop words,
+    // coverage ranking and the -hed/-itet stems; 0.855 / 0.972 after
+    // (2026-12-07). Issue 15 asks for 0.90 / 0.95.
+    assert!(ours.ndcg10 >= 0.84, "nDCG@10 {:.3}", ours.ndcg10);
+    assert!(ours.mrr >= 0.95, "MRR {:.3}", ours.mrr);
 }
