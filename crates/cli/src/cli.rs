@@ -458,7 +458,7 @@ impl IngestArgs {
 /// baselines.
 fn relevance(scale: f64, runs: usize, seed: Option<PathBuf>, json: bool) -> Result<()> {
     use moedemappe_core::api::relevance::{
-        evaluate, evaluate_seed, find_seed, seed_text_file, RelevanceOptions,
+        evaluate, evaluate_questions, evaluate_seed, find_seed, seed_text_file, RelevanceOptions,
     };
     anyhow::ensure!(
         scale.is_finite() && scale > 0.0,
@@ -484,17 +484,24 @@ fn relevance(scale: f64, runs: usize, seed: Option<PathBuf>, json: bool) -> Resu
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            Some(evaluate_seed(&name, &text, runs.max(1))?)
+            Some((
+                evaluate_seed(&name, &text, runs.max(1))?,
+                evaluate_questions(&name, &text)?,
+            ))
         }
         None => None,
     };
     if json {
-        let both = serde_json::json!({ "demo": demo, "real_text": real });
-        println!("{}", serde_json::to_string_pretty(&both)?);
+        let all = serde_json::json!({
+            "demo": demo,
+            "real_text": real.as_ref().map(|r| &r.0),
+            "retrieval": real.as_ref().map(|r| &r.1),
+        });
+        println!("{}", serde_json::to_string_pretty(&all)?);
     } else {
         print!("{}", demo.table());
         match &real {
-            Some(r) => print!("\n{}", r.table()),
+            Some((pages, questions)) => print!("\n{}\n{}", pages.table(), questions.table()),
             None => println!(
                 "\nIngen rigtig tekst fundet (../shared/seed eller MOEDEMAPPE_SEED): kun demosættet."
             ),

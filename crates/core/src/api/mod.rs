@@ -30,6 +30,7 @@ pub use crate::watch::watch as watch_folders;
 /// The search relevance test set and its evaluation (`moedemappe relevance`).
 pub mod relevance {
     pub use crate::relevance::latency::measure as measure_latency;
+    pub use crate::relevance::questions::{evaluate as evaluate_questions, RetrievalReport};
     pub use crate::relevance::seed::{find as find_seed, text_file as seed_text_file};
     pub use crate::relevance::{evaluate, evaluate_seed, RelevanceOptions, RelevanceReport};
 }

@@ -20,6 +20,7 @@ pub mod corpus;
 pub mod engines;
 pub mod judge;
 pub mod latency;
+pub mod questions;
 pub mod seed;
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,9 @@ use tantivy::tokenizer::{
     Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
 };
 
-use crate::index::{danish_snippet_analyzer, Citation};
+use crate::index::{danish_snippet_analyzer, Citation, Hit, SearchIndex, SearchQuery};
+use crate::passages;
+use crate::Result;
 
 /// Candidate pages taken from the page search.
 pub const CANDIDATE_PAGES: usize = 40;
@@ -67,8 +69,14 @@ pub struct Candidate {
 pub trait Ranker {
     /// Short name, for reports.
     fn name(&self) -> &'static str;
-    /// Scores of `candidates`, in their order.
-    fn score(&self, query_terms: &HashSet<String>, candidates: &[Candidate]) -> Vec<Option<f64>>;
+    /// Scores of `candidates`, in their order; `stems` holds each one's
+    /// heading and text as analyzed (stems and compound parts, in order).
+    fn score(
+        &self,
+        query_terms: &HashSet<String>,
+        candidates: &[Candidate],
+        stems: &[Vec<String>],
+    ) -> Vec<Option<f64>>;
 }
 
 /// The page search's order: a passage inherits its page's rank.
@@ -79,7 +87,12 @@ impl Ranker for PageOrder {
         "page"
     }
 
-    fn score(&self, _: &HashSet<String>, candidates: &[Candidate]) -> Vec<Option<f64>> {
+    fn score(
+        &self,
+        _: &HashSet<String>,
+        candidates: &[Candidate],
+        _: &[Vec<String>],
+    ) -> Vec<Option<f64>> {
         candidates
             .iter()
             .map(|c| Some(-(c.page_rank as f64)))
@@ -96,21 +109,22 @@ impl Ranker for PassageBm25 {
         "passage-bm25"
     }
 
-    fn score(&self, terms: &HashSet<String>, candidates: &[Candidate]) -> Vec<Option<f64>> {
+    fn score(
+        &self,
+        terms: &HashSet<String>,
+        _: &[Candidate],
+        stems: &[Vec<String>],
+    ) -> Vec<Option<f64>> {
         const K1: f64 = 1.2;
         const B: f64 = 0.75;
-        let docs: Vec<(HashMap<String, f64>, f64)> = candidates
+        let docs: Vec<(HashMap<&String, f64>, f64)> = stems
             .iter()
-            .map(|c| {
-                let tokens = tokens(&format!("{}\n{}", c.heading, c.text));
-                let len = tokens.len() as f64;
-                let mut tf: HashMap<String, f64> = HashMap::new();
-                for (t, _) in tokens {
-                    if terms.contains(&t) {
-                        *tf.entry(t).or_default() += 1.0;
-                    }
+            .map(|tokens| {
+                let mut tf: HashMap<&String, f64> = HashMap::new();
+                for t in tokens.iter().filter(|t| terms.contains(*t)) {
+                    *tf.entry(t).or_default() += 1.0;
                 }
-                (tf, len)
+                (tf, tokens.len() as f64)
             })
             .collect();
         let n = docs.len() as f64;
@@ -143,9 +157,116 @@ impl Ranker for PassageBm25 {
     }
 }
 
+/// The passages of a question, ranked.
+pub struct Ranked {
+    /// Every candidate passage.
+    pub candidates: Vec<Candidate>,
+    /// (candidate index, fused score), best first.
+    pub order: Vec<(usize, f64)>,
+    /// The query's terms, for [`matched_terms`].
+    pub terms: HashSet<String>,
+}
+
+/// The candidate passages of `query`'s text and their order. The page
+/// search with the question's content words picks [`CANDIDATE_PAGES`] pages,
+/// `text_of` gives each page's stored text, which is cut into passages, and
+/// [`rankers`] order them ([`fuse`]).
+pub fn ranked(
+    index: &SearchIndex,
+    mut query: SearchQuery,
+    mut text_of: impl FnMut(&Hit) -> Result<Option<String>>,
+) -> Result<Ranked> {
+    query.text = content_words(&query.text);
+    query.group = false;
+    query.limit = CANDIDATE_PAGES;
+    let pages = index.search(&query)?;
+    let terms = query_terms(pages.corrected.as_deref().unwrap_or(&query.text));
+    let mut candidates = Vec::new();
+    for (rank, hit) in pages.hits.iter().enumerate() {
+        let Some(text) = text_of(hit)? else { continue };
+        let head = heading(&hit.cite);
+        for range in passages::cut(&text) {
+            candidates.push(Candidate {
+                id: format!("{}#{}", hit.key, range.start),
+                text: text[range].to_string(),
+                heading: head.clone(),
+                cite: hit.cite.clone(),
+                page_rank: rank,
+            });
+        }
+    }
+    let order = fuse(&rankers(), &terms, &candidates);
+    Ok(Ranked {
+        candidates,
+        order,
+        terms,
+    })
+}
+
+/// Query terms close together: the passage holding the most distinct query
+/// terms within the shortest stretch of words ranks first (an answer states
+/// the question's words near each other).
+pub struct Proximity;
+
+impl Ranker for Proximity {
+    fn name(&self) -> &'static str {
+        "proximity"
+    }
+
+    fn score(
+        &self,
+        terms: &HashSet<String>,
+        _: &[Candidate],
+        stems: &[Vec<String>],
+    ) -> Vec<Option<f64>> {
+        stems
+            .iter()
+            .map(|tokens| {
+                let hits: Vec<(usize, &String)> = tokens
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| terms.contains(*t))
+                    .collect();
+                closest(&hits)
+            })
+            .collect()
+    }
+}
+
+/// Of term occurrences (position, term): distinct terms² over the length of
+/// the shortest window holding as many distinct terms as the passage has.
+fn closest(hits: &[(usize, &String)]) -> Option<f64> {
+    let distinct: HashSet<&String> = hits.iter().map(|h| h.1).collect();
+    if distinct.len() < 2 {
+        return (!distinct.is_empty()).then_some(0.0);
+    }
+    let mut best = usize::MAX;
+    let mut count: HashMap<&String, usize> = HashMap::new();
+    let mut start = 0;
+    for end in 0..hits.len() {
+        *count.entry(hits[end].1).or_default() += 1;
+        while count.len() == distinct.len() {
+            best = best.min(hits[end].0 - hits[start].0 + 1);
+            let t = hits[start].1;
+            let n = count.get_mut(t).unwrap();
+            *n -= 1;
+            if *n == 0 {
+                count.remove(t);
+            }
+            start += 1;
+        }
+    }
+    let d = distinct.len() as f64;
+    Some(d * d / best as f64)
+}
+
 /// The rankers retrieval uses, in order.
 pub fn rankers() -> Vec<Box<dyn Ranker>> {
-    vec![Box::new(PageOrder), Box::new(PassageBm25)]
+    vec![
+        Box::new(PageOrder),
+        Box::new(PassageBm25),
+        Box::new(Proximity),
+    ]
 }
 
 /// Fuses the rankers' orders by reciprocal rank: each ranker adds
@@ -157,10 +278,19 @@ pub fn fuse(
     terms: &HashSet<String>,
     candidates: &[Candidate],
 ) -> Vec<(usize, f64)> {
+    let stems: Vec<Vec<String>> = candidates
+        .iter()
+        .map(|c| {
+            tokens(&format!("{}\n{}", c.heading, c.text))
+                .into_iter()
+                .map(|t| t.0)
+                .collect()
+        })
+        .collect();
     let mut fused = vec![0.0f64; candidates.len()];
     let mut matched = vec![false; candidates.len()];
     for ranker in rankers {
-        let scores = ranker.score(terms, candidates);
+        let scores = ranker.score(terms, candidates, &stems);
         let mut order: Vec<(usize, f64)> = scores
             .iter()
             .enumerate()
@@ -199,8 +329,24 @@ fn tokens(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
     out
 }
 
+/// Words that ask rather than say what about, beside Snowball's stop words
+/// (which has "hvad" and "hvor" but not these): a passage that answers "Hvor
+/// ofte mødes udvalget?" need not say "ofte".
+const QUESTION_WORDS: &[&str] = &[
+    "hvornår",
+    "hvilken",
+    "hvilket",
+    "hvilke",
+    "hvorfor",
+    "hvordan",
+    "hvem",
+    "hvorledes",
+    "ofte",
+    "hvorvidt",
+];
+
 /// A question as search words: Danish stop words ("hvad", "om", "er", …)
-/// dropped, unless nothing else is left.
+/// and question words dropped, unless nothing else is left.
 pub fn content_words(question: &str) -> String {
     let mut stop = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
@@ -209,6 +355,12 @@ pub fn content_words(question: &str) -> String {
     let kept: Vec<&str> = question
         .split_whitespace()
         .filter(|w| {
+            let bare = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if QUESTION_WORDS.contains(&bare.as_str()) {
+                return false;
+            }
             let mut stream = stop.token_stream(w);
             stream.advance()
         })
