@@ -10,23 +10,16 @@
 mod background;
 mod protocol;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use moedemappe_core::api::PortalOptions;
-use moedemappe_core::api::WorkerCommand;
 use moedemappe_core::api::{self, Mappe};
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 fn main() -> ExitCode {
     // Sync and import extract PDFs in worker processes that run this same
     // executable (see `WorkerCommand::current_exe`).
-    if std::env::args_os()
-        .nth(1)
-        .is_some_and(|a| a == "extract-worker")
-    {
-        moedemappe_core::api::worker_main();
+    if api::run_as_worker() {
         return ExitCode::SUCCESS;
     }
     match run() {
@@ -38,17 +31,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The data directory, chosen as the `moedemappe` CLI chooses it (without
-/// `--data-dir`): `$MOEDEMAPPE_DATA`, else the user's program-data folder.
-fn data_dir() -> Result<PathBuf, String> {
-    match std::env::var_os("MOEDEMAPPE_DATA") {
-        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
-        _ => api::default_data_dir().map_err(|e| e.to_string()),
-    }
-}
-
 fn run() -> Result<(), String> {
-    let dir = data_dir()?;
+    // Chosen as the `moedemappe` CLI chooses it without `--data-dir`.
+    let dir = api::data_dir(None).map_err(|e| e.to_string())?;
     let mappe = Mappe::open(&dir)
         .map_err(|e| format!("kunne ikke åbne datamappen {}: {e}", dir.display()))?;
     for notice in mappe.notices() {
@@ -59,11 +44,13 @@ fn run() -> Result<(), String> {
     // closed-scope token older versions made for the UI is revoked.
     moedemappe_http::serve::retire_ui_token(&mappe)
         .map_err(|e| format!("kunne ikke fjerne brugerfladens gamle adgangsnøgle: {e}"))?;
-    // Sync and bundle imports read PDFs in worker processes running this
-    // executable (`extract-worker` above).
-    let worker = WorkerCommand::current_exe()
+    // One `Mappe` for the whole process, shared without a lock: the window's
+    // requests read side by side while syncs on `jobs` (one at a time) and
+    // the member's notes write. Sync and bundle imports read PDFs in worker
+    // processes running this executable (`run_as_worker` above).
+    let mappe = Arc::new(mappe);
+    let (jobs, settings) = api::background_sync(mappe.clone())
         .map_err(|e| format!("kunne ikke finde programfilen til PDF-læsning: {e}"))?;
-    let settings = api::IngestSettings::new(worker);
     // `--demo`: the generated demo corpus, written and imported before the
     // window opens (an import of material already there changes nothing).
     if std::env::args_os().any(|a| a == "--demo") {
@@ -73,11 +60,6 @@ fn run() -> Result<(), String> {
             .and_then(|m| m.demo(0.05, &settings, &api::Silent))
             .map_err(|e| format!("demodata kunne ikke lægges ind: {e}"))?;
     }
-    // One `Mappe` for the whole process, shared without a lock: the window's
-    // requests read side by side while syncs on `jobs` (one at a time) and
-    // the member's notes write.
-    let mappe = Arc::new(mappe);
-    let jobs = api::SyncJobs::new(mappe.clone(), settings.clone(), PortalOptions::default());
     background::start(&mappe, jobs.clone());
     let handler = protocol::Handler::new(mappe.clone(), jobs, settings);
     tauri::Builder::default()

@@ -521,10 +521,8 @@ pub fn run(args: Args) -> Result<()> {
     {
         return relevance(scale, runs, seed, json);
     }
-    let dir = match args.data_dir {
-        Some(dir) => dir,
-        None => api::default_data_dir()?,
-    };
+    // (clap has read $MOEDEMAPPE_DATA into `data_dir` already.)
+    let dir = api::data_dir(args.data_dir)?;
     if let Command::LoginLink = args.command {
         println!("Åbn Mødemappe: {}", crate::serve::login_link(&dir)?);
         return Ok(());

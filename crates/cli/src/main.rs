@@ -16,11 +16,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    if std::env::args_os()
-        .nth(1)
-        .is_some_and(|a| a == "extract-worker")
-    {
-        moedemappe_core::api::worker_main();
+    if moedemappe_core::api::run_as_worker() {
         return ExitCode::SUCCESS;
     }
     let args = match cli::Args::try_parse() {

@@ -7,9 +7,9 @@ use crate::blobs::BlobStore;
 use crate::extract::{self, ExtractOptions};
 use crate::folder::scan::{self, PdfFile, Scan};
 use crate::index::SearchIndex;
-use crate::model::{AttachmentId, ItemFlags, TextStatus};
+use crate::model::{AttachmentId, ItemFlags, Publication, TextStatus};
 use crate::progress::{Progress, Tick};
-use crate::store::{AttachmentRef, ItemRecord, MeetingRecord, Store};
+use crate::store::{AttachmentRef, BodyFacts, ItemRecord, MeetingRecord, Store};
 use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -217,7 +217,14 @@ fn write_metadata(
             .collect()
     };
     for body in &scan.bodies {
-        let body_id = store.write(|w| w.upsert_body(&body.name, body.file.as_ref()))?;
+        // The folder format's files become store records here, at the edge.
+        let facts = body.file.as_ref().map(|f| BodyFacts {
+            short: f.short.as_deref(),
+            kind: f.kind,
+            formerly: &f.formerly,
+            period: f.period,
+        });
+        let body_id = store.write(|w| w.upsert_body(&body.name, facts.as_ref()))?;
         for meeting in &body.meetings {
             let source_key = format!("folder:{}/{}", body.name, meeting.date);
             store.write(|w| {
@@ -225,7 +232,10 @@ fn write_metadata(
                     body: body_id,
                     date: meeting.date,
                     source_key: &source_key,
-                    file: &meeting.file,
+                    start: meeting.file.start.as_deref(),
+                    end: meeting.file.end.as_deref(),
+                    place: meeting.file.place.as_deref(),
+                    publication: meeting.file.publication.unwrap_or(Publication::Agenda),
                 })?;
                 for item in &meeting.items {
                     let e = &item.entry;
@@ -246,7 +256,7 @@ fn write_metadata(
                             decision: e.decision.clone().or_else(|| {
                                 e.case_text
                                     .as_deref()
-                                    .and_then(crate::folder::schema::decision_in_text)
+                                    .and_then(crate::model::decision_in_text)
                             }),
                             subjects: e.subjects.clone(),
                             attachments: attachment_refs(&item.attachments),
@@ -344,7 +354,7 @@ pub fn update_index(store: &Store, index: &SearchIndex, progress: &dyn Progress)
     let mut writer = index.writer()?;
     let mut added = 0u64;
     for (n, owner) in owners.iter().enumerate() {
-        let docs = store.read().index_source(owner)?;
+        let docs = crate::index::assemble::documents(store.read().index_source(owner)?);
         writer.delete_owner(owner);
         for doc in &docs {
             writer.add(doc)?;

@@ -412,6 +412,38 @@ pub struct Collection {
     pub name: String,
 }
 
+/// The decision in a case text: the paragraph under its last "Beslutning"
+/// heading (a line of its own, or "Beslutning: …" with the text after the
+/// colon), up to the next empty line.
+pub fn decision_in_text(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (at, inline) = lines.iter().enumerate().rev().find_map(|(n, line)| {
+        let l = line.trim();
+        let head = l.get(..10)?;
+        if !head.eq_ignore_ascii_case("beslutning") {
+            return None;
+        }
+        match l[10..].trim_start() {
+            "" | ":" => Some((n, "")),
+            rest => rest.strip_prefix(':').map(|r| (n, r.trim())),
+        }
+    })?;
+    let mut paragraph: Vec<&str> = Vec::new();
+    if !inline.is_empty() {
+        paragraph.push(inline);
+    }
+    for line in lines[at + 1..].iter().map(|l| l.trim()) {
+        match (line.is_empty(), paragraph.is_empty()) {
+            (true, true) => continue,
+            (true, false) => break,
+            _ => paragraph.push(line),
+        }
+    }
+    let decision = paragraph.join(" ");
+    let decision: String = decision.chars().take(2000).collect();
+    (!decision.is_empty()).then_some(decision)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Access;
@@ -430,5 +462,32 @@ mod tests {
         assert_eq!(SortOrder::parse("ældste"), Some(SortOrder::Oldest));
         assert_eq!(SortOrder::parse("relevance"), Some(SortOrder::Relevance));
         assert_eq!(SortOrder::parse("tilfældig"), None);
+    }
+}
+
+#[cfg(test)]
+mod decision_tests {
+    use super::decision_in_text;
+
+    #[test]
+    fn the_decision_is_the_paragraph_under_beslutning() {
+        let text = "Resume\nNoget.\n\nBeslutning\nIndstillingen blev godkendt.\nV tog forbehold.\n\nFravær: ingen";
+        assert_eq!(
+            decision_in_text(text).as_deref(),
+            Some("Indstillingen blev godkendt. V tog forbehold.")
+        );
+        assert_eq!(
+            decision_in_text("Indstilling\nat …\nBeslutning: Udsat.\n").as_deref(),
+            Some("Udsat.")
+        );
+        // The last heading counts; a word in running text does not.
+        assert_eq!(
+            decision_in_text("Beslutningen om budgettet er taget.\n\nBESLUTNING\n\nTiltrådt.")
+                .as_deref(),
+            Some("Tiltrådt.")
+        );
+        assert_eq!(decision_in_text("Beslutningsgrundlag\nse bilag"), None);
+        assert_eq!(decision_in_text("Resume\nIngen afgørelse endnu."), None);
+        assert_eq!(decision_in_text("Beslutning\n"), None);
     }
 }

@@ -81,14 +81,7 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
     let token_file = mappe.data_dir().join("api-token");
     mappe.local_token()?;
     retire_ui_token(&mappe)?;
-    let sync_settings = moedemappe_core::api::IngestSettings::new(
-        moedemappe_core::api::WorkerCommand::current_exe()?,
-    );
-    let sync = moedemappe_core::api::SyncJobs::new(
-        mappe.clone(),
-        sync_settings.clone(),
-        moedemappe_core::api::PortalOptions::default(),
-    );
+    let (sync, sync_settings) = moedemappe_core::api::background_sync(mappe.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

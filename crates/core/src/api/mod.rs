@@ -43,6 +43,8 @@ pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
 pub use browse::{AttachmentUse, ItemView, MeetingItem, MeetingView};
 pub use calendar::{copenhagen_instant, CALENDAR_LINK_BASE};
 mod retrieve;
+mod startup;
+pub use startup::{background_sync, data_dir, run_as_worker, WORKER_ARG};
 pub mod wire;
 
 use crate::blobs::BlobStore;

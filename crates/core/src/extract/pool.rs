@@ -41,7 +41,7 @@ impl WorkerCommand {
         let program = std::env::current_exe().map_err(|e| Error::io("moedemappe", e))?;
         Ok(WorkerCommand {
             program,
-            args: vec![OsString::from("extract-worker")],
+            args: vec![OsString::from(crate::api::WORKER_ARG)],
         })
     }
 }

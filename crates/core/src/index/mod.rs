@@ -20,6 +20,7 @@
 //! it from the store.
 
 mod analyzer;
+pub(crate) mod assemble;
 mod collect;
 mod compound;
 #[cfg(test)]

@@ -2,9 +2,8 @@
 //! worked out by hand in the comments.
 
 use super::*;
-use crate::folder::schema::{BodyFile, MeetingFile};
-use crate::model::{ItemFlags, TextStatus};
-use crate::store::{AttachmentRef, ItemRecord, MeetingRecord, Store};
+use crate::model::{ItemFlags, Publication, TextStatus};
+use crate::store::{AttachmentRef, BodyFacts, ItemRecord, MeetingRecord, Store};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -28,12 +27,6 @@ fn meeting(
     atts: &[AttachmentId],
     items: &[It<'_>],
 ) -> MeetingId {
-    let file = MeetingFile {
-        schema: 1,
-        start: times.map(|t| t.0.to_string()),
-        end: times.map(|t| t.1.to_string()),
-        ..MeetingFile::default()
-    };
     let key = format!("test:{body}/{date}");
     store
         .write(|w| {
@@ -41,7 +34,10 @@ fn meeting(
                 body,
                 date: d(date),
                 source_key: &key,
-                file: &file,
+                start: times.map(|t| t.0),
+                end: times.map(|t| t.1),
+                place: None,
+                publication: Publication::Agenda,
             })?;
             for &(number, kind, closed, referred, postponed, subjects, files) in items {
                 w.upsert_item(
@@ -101,13 +97,9 @@ fn corpus() -> Corpus {
             Ok(v)
         })
         .unwrap();
-    let body = |short: &str| BodyFile {
-        schema: 1,
-        name: None,
-        short: Some(short.into()),
-        kind: None,
-        formerly: Vec::new(),
-        period: None,
+    let body = |short| BodyFacts {
+        short: Some(short),
+        ..BodyFacts::default()
     };
     let (tu, ku) = store
         .write(|w| {

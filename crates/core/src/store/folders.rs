@@ -221,7 +221,11 @@ mod tests {
         assert!(removed(gone.0));
         assert!(!removed(foreign.0), "another collection is not touched");
         // A removed document gives the index nothing; the others still do.
-        let docs_of = |id: i64| store.read().index_source(&format!("doc:{id}")).unwrap();
+        let docs_of = |id: i64| {
+            crate::index::assemble::documents(
+                store.read().index_source(&format!("doc:{id}")).unwrap(),
+            )
+        };
         assert!(docs_of(gone.0).is_empty());
         assert_eq!(docs_of(kept.0).len(), 1);
     }

@@ -20,10 +20,10 @@ pub use files::{DiskUse, FileToFetch};
 pub use follow::{BodyRow, UpcomingMeeting};
 pub use meetings::MeetingSummary;
 pub use portal::{ItemExtras, PortalMeeting};
-pub use read::{FailedFile, StoreCounts};
+pub use read::{FailedFile, IndexSource, StoreCounts};
 pub use sources::{FilesPolicy, ScopeCounts, Source, SourceScope, SyncFailure};
 pub use stats::StatsCounts;
-pub use write::{AttachmentRef, ItemRecord, MeetingRecord};
+pub use write::{AttachmentRef, BodyFacts, ItemRecord, MeetingRecord};
 
 mod pool;
 
@@ -151,7 +151,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 /// Gives every item without a decision the one its case text states (the
-/// rule of the folder format, [`crate::folder::schema::decision_in_text`]).
+/// rule of the folder format, [`crate::model::decision_in_text`]).
 fn fill_decisions(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     let found: Vec<(i64, String)> = {
         let mut stmt = tx.prepare(
@@ -162,9 +162,7 @@ fn fill_decisions(tx: &rusqlite::Transaction<'_>) -> Result<()> {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
-            .filter_map(|(id, text)| {
-                crate::folder::schema::decision_in_text(&text).map(|d| (id, d))
-            })
+            .filter_map(|(id, text)| crate::model::decision_in_text(&text).map(|d| (id, d)))
             .collect()
     };
     for (id, decision) in found {

@@ -2,12 +2,80 @@
 //! the rows the search index is built from.
 
 use super::Reader;
-use crate::index::{Citation, DocKind, IndexDoc};
-use crate::model::{Access, AttachmentId, BodyId, ItemKind};
+use crate::model::{AttachmentId, BodyId, ItemKind};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
+
+/// What an owner's index documents are made of, or `Gone` when it no
+/// longer exists (its documents are to be deleted).
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexSource {
+    /// An agenda item: its own text and its bilag's pages.
+    Item(ItemSource),
+    /// A collection document's pages.
+    Document(DocumentSource),
+    /// Nothing: removed.
+    Gone,
+}
+
+/// An agenda item as the index needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemSource {
+    /// Item id.
+    pub id: i64,
+    /// Body id.
+    pub body_id: i64,
+    /// Body name.
+    pub body: String,
+    /// Meeting id.
+    pub meeting_id: i64,
+    /// Meeting day.
+    pub date: NaiveDate,
+    /// Item number as stored (the scope renumbers for display).
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// Kind.
+    pub kind: Option<ItemKind>,
+    /// A closed item.
+    pub closed: bool,
+    /// Case number.
+    pub case_number: Option<String>,
+    /// Case text and subjects.
+    pub text: String,
+    /// Its bilag's pages with text, in order.
+    pub pages: Vec<PageSource>,
+}
+
+/// A page with text of a bilag or a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSource {
+    /// Attachment id.
+    pub attachment_id: i64,
+    /// The bilag's title on the item (empty for a document).
+    pub attachment_title: String,
+    /// Page number.
+    pub page: u32,
+    /// Its text.
+    pub text: String,
+    /// The bilag itself is closed.
+    pub closed: bool,
+}
+
+/// A collection document as the index needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentSource {
+    /// Document id.
+    pub id: i64,
+    /// Collection name.
+    pub collection: String,
+    /// Document title.
+    pub title: String,
+    /// Its pages with text.
+    pub pages: Vec<PageSource>,
+}
 
 /// What the store holds, for `status`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -338,18 +406,18 @@ impl Reader<'_> {
         Ok(found)
     }
 
-    /// The index documents of one owner ("item:<id>" or "doc:<id>").
-    pub fn index_source(&self, owner: &str) -> Result<Vec<IndexDoc>> {
-        let docs = match owner.split_once(':') {
-            Some(("item", id)) => self.item_docs(parse_id(id)?)?,
-            Some(("doc", id)) => self.document_docs(parse_id(id)?)?,
-            _ => return Err(Error::Invalid(format!("ukendt indeksnøgle «{owner}»"))),
-        };
-        Ok(docs)
+    /// What the index documents of one owner ("item:<id>" or "doc:<id>")
+    /// are made of; the index assembles them (`index::assemble`).
+    pub fn index_source(&self, owner: &str) -> Result<IndexSource> {
+        match owner.split_once(':') {
+            Some(("item", id)) => self.item_source(parse_id(id)?),
+            Some(("doc", id)) => self.document_source(parse_id(id)?),
+            _ => Err(Error::Invalid(format!("ukendt indeksnøgle «{owner}»"))),
+        }
     }
 
-    fn item_docs(&self, item_id: i64) -> Result<Vec<IndexDoc>> {
-        let row = self
+    fn item_source(&self, item_id: i64) -> Result<IndexSource> {
+        let item = self
             .conn
             .query_row(
                 "SELECT b.id, b.name, m.id, m.date, i.number, i.title, i.kind, i.closed,
@@ -359,62 +427,30 @@ impl Reader<'_> {
                   WHERE i.id = ?1",
                 [item_id],
                 |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, NaiveDate>(3)?,
-                        r.get::<_, u32>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, bool>(7)?,
-                        r.get::<_, Option<String>>(8)?,
-                        r.get::<_, Option<String>>(9)?,
-                        r.get::<_, Option<String>>(10)?,
-                    ))
+                    Ok(ItemSource {
+                        id: item_id,
+                        body_id: r.get(0)?,
+                        body: r.get(1)?,
+                        meeting_id: r.get(2)?,
+                        date: r.get(3)?,
+                        number: r.get(4)?,
+                        title: r.get(5)?,
+                        kind: ItemKind::parse(&r.get::<_, String>(6)?),
+                        closed: r.get(7)?,
+                        case_number: r.get(8)?,
+                        text: [r.get::<_, Option<String>>(9)?, r.get(10)?]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                        pages: Vec::new(),
+                    })
                 },
             )
             .optional()?;
-        let Some((
-            body_id,
-            body,
-            meeting_id,
-            date,
-            number,
-            title,
-            kind,
-            closed,
-            case_number,
-            case_text,
-            subjects,
-        )) = row
-        else {
-            return Ok(Vec::new());
+        let Some(mut item) = item else {
+            return Ok(IndexSource::Gone);
         };
-        let base = IndexDoc {
-            key: format!("item:{item_id}"),
-            owner: format!("item:{item_id}"),
-            kind: DocKind::Item,
-            cite: Citation {
-                body_id: Some(body_id),
-                body: Some(body),
-                meeting_id: Some(meeting_id),
-                meeting_date: Some(date),
-                item_id: Some(item_id),
-                item_number: Some(number),
-                item_title: Some(title),
-                item_kind: ItemKind::parse(&kind),
-                case_number,
-                access: if closed { Access::Closed } else { Access::Open },
-                ..Citation::default()
-            },
-            text: [case_text, subjects]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("\n"),
-        };
-        let mut docs = Vec::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT ia.attachment_id, ia.title, p.page, p.text, ia.closed
                FROM item_attachments ia JOIN pages p ON p.attachment_id = ia.attachment_id
@@ -422,40 +458,19 @@ impl Reader<'_> {
               ORDER BY ia.ord, p.page",
         )?;
         let rows = stmt.query_map([item_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, bool>(4)?,
-            ))
+            Ok(PageSource {
+                attachment_id: r.get(0)?,
+                attachment_title: r.get(1)?,
+                page: r.get(2)?,
+                text: r.get(3)?,
+                closed: r.get(4)?,
+            })
         })?;
-        for row in rows {
-            let (attachment_id, attachment_title, page, text, own_closed) = row?;
-            docs.push(IndexDoc {
-                key: format!("page:{item_id}:{attachment_id}:{page}"),
-                kind: DocKind::Page,
-                cite: Citation {
-                    attachment_id: Some(attachment_id),
-                    attachment_title: Some(attachment_title),
-                    page: Some(page),
-                    // The stricter of the bilag's own access and the item's.
-                    access: if closed || own_closed {
-                        Access::Closed
-                    } else {
-                        Access::Open
-                    },
-                    ..base.cite.clone()
-                },
-                text,
-                ..base.clone()
-            });
-        }
-        docs.insert(0, base);
-        Ok(docs)
+        item.pages = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(IndexSource::Item(item))
     }
 
-    fn document_docs(&self, doc_id: i64) -> Result<Vec<IndexDoc>> {
+    fn document_source(&self, doc_id: i64) -> Result<IndexSource> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.name, d.title, d.attachment_id, p.page, p.text
                FROM documents d JOIN collections c ON c.id = d.collection_id
@@ -463,22 +478,30 @@ impl Reader<'_> {
               WHERE d.id = ?1 AND d.removed_at IS NULL AND p.text <> '' ORDER BY p.page",
         )?;
         let rows = stmt.query_map([doc_id], |r| {
-            Ok(IndexDoc {
-                key: format!("doc:{doc_id}:{}", r.get::<_, u32>(3)?),
-                owner: format!("doc:{doc_id}"),
-                kind: DocKind::Page,
-                cite: Citation {
-                    attachment_id: Some(r.get(2)?),
-                    attachment_title: Some(r.get(1)?),
-                    page: Some(r.get(3)?),
-                    collection: Some(r.get(0)?),
-                    access: Access::Open,
-                    ..Citation::default()
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                PageSource {
+                    attachment_id: r.get(2)?,
+                    attachment_title: String::new(),
+                    page: r.get(3)?,
+                    text: r.get(4)?,
+                    closed: false,
                 },
-                text: r.get(4)?,
-            })
+            ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = rows.collect::<rusqlite::Result<Vec<_>>>()?.into_iter();
+        let Some((collection, title, first)) = rows.next() else {
+            return Ok(IndexSource::Gone);
+        };
+        let mut pages = vec![first];
+        pages.extend(rows.map(|r| r.2));
+        Ok(IndexSource::Document(DocumentSource {
+            id: doc_id,
+            collection,
+            title,
+            pages,
+        }))
     }
 }
 

@@ -3,10 +3,9 @@
 //! index owners it touches so the index can be brought up to date afterwards.
 
 use super::Writer;
-use crate::folder::schema::{BodyFile, MeetingFile};
 use crate::model::{
-    Access, AttachmentId, BodyId, BodyKind, CollectionId, DocumentId, ItemFlags, ItemId, ItemKind,
-    MeetingId, Publication, TextStatus,
+    Access, AttachmentId, BodyId, BodyKind, CollectionId, DocumentId, FormerName, ItemFlags,
+    ItemId, ItemKind, MeetingId, Period, Publication, TextStatus,
 };
 use crate::Result;
 use chrono::NaiveDate;
@@ -33,8 +32,27 @@ pub struct MeetingRecord<'a> {
     pub date: NaiveDate,
     /// Unique key within all sources, e.g. "folder:Teknisk Udvalg/2023-03-01".
     pub source_key: &'a str,
-    /// Facts from `meeting.json` (defaults when the file is absent).
-    pub file: &'a MeetingFile,
+    /// Start time ("15:00"), if known.
+    pub start: Option<&'a str>,
+    /// End time, if known.
+    pub end: Option<&'a str>,
+    /// Where it is held, if known.
+    pub place: Option<&'a str>,
+    /// Agenda, supplementary agenda or minutes.
+    pub publication: Publication,
+}
+
+/// What a source knows of a body besides its name (a folder's `body.json`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BodyFacts<'a> {
+    /// Abbreviation ("TU").
+    pub short: Option<&'a str>,
+    /// Committee, council, Magistrat, …; unknown keeps what is stored.
+    pub kind: Option<BodyKind>,
+    /// Names it had before.
+    pub formerly: &'a [FormerName],
+    /// The period it exists in.
+    pub period: Option<Period>,
 }
 
 /// An agenda item as a source describes it.
@@ -63,10 +81,11 @@ pub struct ItemRecord {
 }
 
 impl Writer<'_> {
-    /// Inserts or updates a body by name; `file` (from `body.json`) fills the rest.
-    pub fn upsert_body(&self, name: &str, file: Option<&BodyFile>) -> Result<BodyId> {
+    /// Inserts or updates a body by name; `facts` fills the rest.
+    pub fn upsert_body(&self, name: &str, facts: Option<&BodyFacts<'_>>) -> Result<BodyId> {
+        let file = facts;
         let kind = file.and_then(|f| f.kind).unwrap_or(BodyKind::Committee);
-        let short = file.and_then(|f| f.short.clone());
+        let short = file.and_then(|f| f.short);
         let period = file.and_then(|f| f.period);
         let id: i64 = self.tx.query_row(
             "INSERT INTO bodies (name, short, kind, period_from, period_to)
@@ -88,7 +107,7 @@ impl Writer<'_> {
             |r| r.get(0),
         )?;
         if let Some(file) = file {
-            for former in &file.formerly {
+            for former in file.formerly {
                 self.tx.execute(
                     "INSERT INTO body_names (body_id, name, until) VALUES (?1, ?2, ?3)
                      ON CONFLICT (body_id, name) DO UPDATE SET until = excluded.until",
@@ -101,7 +120,6 @@ impl Writer<'_> {
 
     /// Inserts or updates a meeting by its source key.
     pub fn upsert_meeting(&self, m: &MeetingRecord<'_>) -> Result<MeetingId> {
-        let publication = m.file.publication.unwrap_or(Publication::Agenda);
         let id: i64 = self.tx.query_row(
             "INSERT INTO meetings (body_id, date, start_time, end_time, place, publication, source_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -113,10 +131,10 @@ impl Writer<'_> {
             params![
                 m.body.0,
                 m.date,
-                m.file.start,
-                m.file.end,
-                m.file.place,
-                publication.as_str(),
+                m.start,
+                m.end,
+                m.place,
+                m.publication.as_str(),
                 m.source_key
             ],
             |r| r.get(0),

@@ -11,14 +11,7 @@ use tower::ServiceExt;
 /// A router on an empty data directory, as the desktop shell has it.
 fn router_on(dir: &std::path::Path) -> Router {
     let mappe = Arc::new(Mappe::open(dir).unwrap());
-    let settings = moedemappe_core::api::IngestSettings::new(
-        moedemappe_core::api::WorkerCommand::current_exe().unwrap(),
-    );
-    let jobs = moedemappe_core::api::SyncJobs::new(
-        mappe.clone(),
-        settings.clone(),
-        moedemappe_core::api::PortalOptions::default(),
-    );
+    let (jobs, settings) = moedemappe_core::api::background_sync(mappe.clone()).unwrap();
     embedded(mappe, jobs, settings, "mappe://localhost")
 }
 
