@@ -335,6 +335,9 @@ struct SearchOutput {
     total_results: usize,
     /// No document had every word: these results have some of them.
     relaxed: bool,
+    /// Few documents had every word: those come first, then documents
+    /// missing one of the words.
+    widened: bool,
     /// Words found nowhere were replaced by similar indexed words.
     #[serde(skip_serializing_if = "Option::is_none")]
     corrected: Option<String>,
@@ -363,6 +366,7 @@ impl From<SearchResults> for SearchOutput {
             total_matches: r.total,
             total_results: r.total_groups,
             relaxed: r.relaxed,
+            widened: r.widened,
             corrected: r.corrected,
             results: r.groups.iter().filter_map(group_output).collect(),
         }

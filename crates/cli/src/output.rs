@@ -42,6 +42,7 @@ pub fn hits_json(results: &SearchResults, facets: bool) -> Result<()> {
             "total": results.total,
             "total_groups": results.total_groups,
             "relaxed": results.relaxed,
+            "widened": results.widened,
             "corrected": results.corrected,
             "facets": results.facets,
         });
@@ -105,6 +106,9 @@ pub fn hits_text(results: &SearchResults, facets: bool) {
     }
     if results.relaxed {
         println!("Intet dokument indeholder alle ordene; viser dokumenter med nogle af dem.");
+    }
+    if results.widened {
+        println!("Kun få dokumenter har alle ordene; efter dem følger dokumenter, der mangler et af ordene.");
     }
     if results.groups.is_empty() {
         println!(

@@ -34,6 +34,11 @@ facets: Facets,
  */
 relaxed: boolean, 
 /**
+ * Few documents had every word, so documents with all but one of them
+ * follow those (a question of three words or more).
+ */
+widened: boolean, 
+/**
  * Some words were found nowhere, so these hits are for this text instead,
  * where each such word is replaced by an indexed word one letter off (the
  * typo fallback). The words are as indexed (stemmed).

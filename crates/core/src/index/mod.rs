@@ -353,6 +353,10 @@ pub struct SearchResults {
     /// query was relaxed from AND to OR).
     #[serde(default)]
     pub relaxed: bool,
+    /// Few documents had every word, so documents with all but one of them
+    /// follow those (a question of three words or more).
+    #[serde(default)]
+    pub widened: bool,
     /// Some words were found nowhere, so these hits are for this text instead,
     /// where each such word is replaced by an indexed word one letter off (the
     /// typo fallback). The words are as indexed (stemmed).

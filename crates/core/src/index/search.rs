@@ -42,6 +42,7 @@ const PAGES_WHEN_FEW: usize = 30;
 struct Attempt {
     query: Box<dyn Query>,
     relaxed: bool,
+    widened: bool,
     corrected: Option<String>,
 }
 
@@ -61,6 +62,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     let mut attempt = Attempt {
         query: all,
         relaxed: false,
+        widened: false,
         corrected: None,
     };
     let mut found = gather(idx, &searcher, &*attempt.query, q)?;
@@ -69,6 +71,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
             let more = gather(idx, &searcher, &*query, q)?;
             if more.total > found.total {
                 attempt.query = query;
+                attempt.widened = true;
                 found = more;
             }
         }
@@ -90,6 +93,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
                 attempt = Attempt {
                     query,
                     relaxed: !all,
+                    widened: false,
                     corrected,
                 };
                 found = next;
@@ -99,6 +103,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     }
     let mut res = results(idx, &searcher, q, found, &*attempt.query, attempt.relaxed)?;
     res.corrected = attempt.corrected;
+    res.widened = attempt.widened;
     Ok(res)
 }
 
