@@ -78,6 +78,9 @@ struct SearchArgs {
     /// Kun materiale fra denne sag (sagsnummer).
     #[arg(long = "case")]
     case_number: Option<String>,
+    /// Kun dette bilags sider (id som i søgeresultaterne), én linje pr. side.
+    #[arg(long)]
+    attachment: Option<i64>,
     /// Rækkefølge: relevans, nyeste eller aeldste.
     #[arg(long, value_parser = parse_sort, default_value = "relevans")]
     sort: SortOrder,
@@ -594,8 +597,10 @@ pub fn run(args: Args) -> Result<()> {
                     access: a.access,
                     kinds: a.kinds.clone(),
                     case_number: a.case_number.clone(),
+                    attachment: a.attachment,
                     sort: a.sort,
-                    group: !a.flat,
+                    // One document's pages are listed one by one.
+                    group: !a.flat && a.attachment.is_none(),
                     limit: a.limit,
                     ..SearchQuery::default()
                 },

@@ -204,6 +204,18 @@ fn search_filters_sorts_groups_and_finds_similar_cases() {
                 && h["item_number"] == members[0]["item_number"]));
     }
 
+    // Inside one bilag: its pages one by one, and nothing else.
+    let bilag = hits
+        .iter()
+        .find_map(|h| h["attachment_id"].as_i64())
+        .unwrap()
+        .to_string();
+    let inside = search(&["lokalplan", "--attachment", &bilag, "--json"]);
+    assert!(!inside.is_empty());
+    assert!(inside
+        .iter()
+        .all(|h| h["attachment_id"].as_i64().unwrap().to_string() == bilag));
+
     // One case only, then material like it from other cases.
     let case = hits
         .iter()

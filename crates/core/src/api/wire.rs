@@ -49,9 +49,12 @@ pub struct SearchParams {
     pub kind: Option<String>,
     /// Kun denne sag (sagsnummer).
     pub case: Option<String>,
+    /// Kun dette bilags sider (søgning i ét dokument): de listes enkeltvis i
+    /// rækkefølge efter relevans.
+    pub attachment: Option<i64>,
     /// `relevance` (standard), `newest` eller `oldest`.
     pub sort: Option<String>,
-    /// Gruppér træffere pr. bilag (standard: ja).
+    /// Gruppér træffere pr. bilag (standard: ja, men ikke i ét bilag).
     pub group: Option<bool>,
     /// Højst så mange træffere (standard 20).
     pub limit: Option<usize>,
@@ -180,8 +183,10 @@ impl SearchParams {
                 access,
                 kinds,
                 case_number: self.case.clone(),
+                attachment: self.attachment,
                 sort,
-                group: self.group.unwrap_or(true),
+                // One document's pages are listed one by one.
+                group: self.group.unwrap_or(self.attachment.is_none()),
                 limit: self.limit.unwrap_or(20),
                 ..SearchQuery::default()
             },

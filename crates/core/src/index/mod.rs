@@ -294,6 +294,9 @@ pub struct SearchQuery {
     pub kinds: Vec<MaterialKind>,
     /// Only material of this case (exact case number, any case).
     pub case_number: Option<String>,
+    /// Only the pages of this attachment (search inside one document).
+    #[serde(default)]
+    pub attachment: Option<i64>,
     /// The order of hits (and of groups).
     pub sort: SortOrder,
     /// Group hits by attachment: fills [`SearchResults::groups`] with up to
@@ -315,6 +318,7 @@ impl Default for SearchQuery {
             include_closed: false,
             kinds: Vec::new(),
             case_number: None,
+            attachment: None,
             sort: SortOrder::Relevance,
             group: false,
             limit: 20,

@@ -334,6 +334,12 @@ pub(super) fn with_filters(f: &Fields, user: Box<dyn Query>, q: &SearchQuery) ->
             .collect();
         clauses.push((Occur::Must, any_of(terms)));
     }
+    if let Some(attachment) = q.attachment {
+        clauses.push((
+            Occur::Must,
+            filter(term(Term::from_field_i64(f.attachment_id, attachment))),
+        ));
+    }
     if let Some(year) = q.year {
         clauses.push((
             Occur::Must,

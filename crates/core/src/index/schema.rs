@@ -16,7 +16,7 @@ use crate::model::{Access, ItemKind};
 /// Bump whenever the schema, the analyzer or the layout (the `all/` and `open/`
 /// folders) changes: an index written with
 /// another version must be rebuilt (`moedemappe reindex`).
-pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-5";
+pub(super) const SCHEMA_VERSION: &str = "moedemappe-index-6";
 
 /// Handles of every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -82,7 +82,7 @@ pub(super) fn build() -> (Schema, Fields) {
         item_title: b.add_text_field("item_title", danish.clone()),
         item_kind: b.add_text_field("item_kind", STORED),
         case_number: b.add_text_field("case_number", danish.clone()),
-        attachment_id: b.add_i64_field("attachment_id", stored_i64.clone()),
+        attachment_id: b.add_i64_field("attachment_id", stored_i64.clone().set_indexed()),
         attachment_title: b.add_text_field("attachment_title", danish.clone()),
         page: b.add_u64_field("page", stored_i64.set_fast()),
         collection: b.add_text_field("collection", STORED),

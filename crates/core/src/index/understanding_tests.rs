@@ -153,3 +153,48 @@ fn mulighed_is_not_stemmed_into_unrelated_words() {
     );
     assert_eq!(keys(&idx, &k("mulighed")), ["doc:1:1"]);
 }
+
+#[test]
+fn a_search_inside_one_attachment_lists_its_pages_by_rank() {
+    let dir = tempfile::tempdir().unwrap();
+    let item = super::tests::item(
+        1,
+        super::tests::TU,
+        10,
+        super::tests::date(2024, 5, 6),
+        3,
+        "Betænkning",
+        crate::model::Access::Open,
+        "Betænkning om byrådets arbejde.",
+    );
+    let mut docs = vec![item.clone()];
+    for p in 1..=6 {
+        let text = if p == 4 {
+            "Delegation, delegation og atter delegation.".to_string()
+        } else {
+            format!("Side {p} om delegation.")
+        };
+        docs.push(super::tests::page(&item, 7, "Bilag", p, &text));
+    }
+    docs.push(super::tests::page(
+        &item,
+        8,
+        "Andet bilag",
+        1,
+        "Delegation andetsteds.",
+    ));
+    let idx = build(dir.path(), &docs);
+    let res = idx
+        .search(&SearchQuery {
+            attachment: Some(7),
+            ..k("delegation")
+        })
+        .unwrap();
+    assert_eq!(res.total, 6, "only the six pages of bilag 7");
+    assert!(res.hits.iter().all(|h| h.cite.attachment_id == Some(7)));
+    assert_eq!(
+        res.hits[0].cite.page,
+        Some(4),
+        "the page saying it most, first"
+    );
+}
