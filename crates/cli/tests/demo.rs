@@ -204,6 +204,32 @@ fn search_filters_sorts_groups_and_finds_similar_cases() {
                 && h["item_number"] == members[0]["item_number"]));
     }
 
+    // Output piped into a program that stops reading (`| head -1`): the
+    // command stops quietly, as a program the pipe closed (141), no panic.
+    {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["search", "Aarhus", "--flat", "--limit", "1000"])
+            .env_remove("MOEDEMAPPE_DATA")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        // The reader, and with it our end of the pipe, is dropped at once.
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(!first.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(out.status.code(), Some(141), "{err}");
+    }
+
     // Inside one bilag: its pages one by one, and nothing else.
     let bilag = hits
         .iter()
