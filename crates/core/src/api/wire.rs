@@ -304,6 +304,13 @@ impl CalendarParams {
     }
 }
 
+impl FeedParams {
+    /// The bodies asked for (none: all).
+    pub fn bodies(&self) -> Vec<String> {
+        body_names(&self.body)
+    }
+}
+
 /// The query string of `/kalender.ics`, the feed a calendar program
 /// subscribes to.
 #[derive(Debug, Clone, Default, Deserialize)]

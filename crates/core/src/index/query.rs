@@ -78,7 +78,7 @@ pub(super) fn corrected(
 }
 
 /// The word as the query analyzer sees it before stemming.
-pub(super) fn danish_unstemmed_analyzer_tokens(word: &str) -> String {
+fn danish_unstemmed_analyzer_tokens(word: &str) -> String {
     let mut analyzer = danish_unstemmed_analyzer();
     let mut stream = analyzer.token_stream(word);
     let mut out = String::new();
@@ -89,11 +89,7 @@ pub(super) fn danish_unstemmed_analyzer_tokens(word: &str) -> String {
 /// The indexed term of `field` at most one edit (a transposition counts as
 /// one) from any of `near`, held by the most documents; only terms starting
 /// with the same letter are looked at.
-pub(super) fn most_common_similar(
-    searcher: &Searcher,
-    field: Field,
-    near: &[&str],
-) -> Result<Option<String>> {
+fn most_common_similar(searcher: &Searcher, field: Field, near: &[&str]) -> Result<Option<String>> {
     let Some(first) = near.first().and_then(|w| w.chars().next()) else {
         return Ok(None);
     };
@@ -164,7 +160,7 @@ pub(crate) fn abbreviation_names(abbr: &str) -> Vec<String> {
 }
 
 /// Lower-case abbreviation → its expansions, from [`ABBREVIATIONS`].
-pub(super) fn abbreviations() -> &'static HashMap<String, Vec<String>> {
+fn abbreviations() -> &'static HashMap<String, Vec<String>> {
     static MAP: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
     MAP.get_or_init(|| {
         ABBREVIATIONS
@@ -192,7 +188,7 @@ pub(super) fn abbreviations() -> &'static HashMap<String, Vec<String>> {
 /// "TU lokalplan" also finds pages saying "Teknisk Udvalg" and "lokalplan".
 /// The names are looked for in the page text and item titles only (phrase
 /// queries over every field made abbreviation searches the slowest).
-pub(super) fn expand_abbreviations(text: &str) -> String {
+fn expand_abbreviations(text: &str) -> String {
     let map = abbreviations();
     let mut out = String::with_capacity(text.len());
     for (n, segment) in text.split('"').enumerate() {
@@ -275,7 +271,7 @@ fn compound_parts(word: &str) -> Option<(String, String)> {
 
 /// Glues "§ 17" into "§17" and "stk. 4" into "stk.4", so the query parser sees
 /// each as one word and the analyzer makes its exact token of it.
-pub(super) fn join_references(text: &str) -> String {
+fn join_references(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

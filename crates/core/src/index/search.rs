@@ -67,7 +67,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     };
     let mut found = gather(idx, &searcher, &*attempt.query, q)?;
     if (1..COVERAGE_BELOW).contains(&found.total) {
-        if let Some(query) = by_coverage(idx, text) {
+        if let Some(query) = by_coverage(idx, text, &*attempt.query) {
             let more = gather(idx, &searcher, &*query, q)?;
             if more.total > found.total {
                 attempt.query = query;
@@ -108,9 +108,9 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
 }
 
 /// The pages holding all but one of the words of `text`, those holding every
-/// word first; `None` for fewer than three words, or an exclusion ("-ord"),
-/// which coverage would not respect.
-fn by_coverage(idx: &SearchIndex, text: &str) -> Option<Box<dyn Query>> {
+/// word (`every_word`, the query already run) first; `None` for fewer than
+/// three words, or an exclusion ("-ord"), which coverage would not respect.
+fn by_coverage(idx: &SearchIndex, text: &str, every_word: &dyn Query) -> Option<Box<dyn Query>> {
     let any = parse(idx, text, false);
     let words = any.downcast_ref::<BooleanQuery>()?.clauses();
     if words.len() < 3 || words.iter().any(|(o, _)| *o != Occur::Should) {
@@ -120,7 +120,7 @@ fn by_coverage(idx: &SearchIndex, text: &str) -> Option<Box<dyn Query>> {
         words.iter().map(|(o, w)| (*o, w.box_clone())).collect(),
         words.len() - 1,
     );
-    let all: Box<dyn Query> = Box::new(BoostQuery::new(parse(idx, text, true), ALL_WORDS_BOOST));
+    let all: Box<dyn Query> = Box::new(BoostQuery::new(every_word.box_clone(), ALL_WORDS_BOOST));
     Some(Box::new(BooleanQuery::new(vec![
         (Occur::Should, all),
         (Occur::Should, Box::new(most)),

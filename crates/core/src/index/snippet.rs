@@ -30,7 +30,7 @@ impl Snippets {
 }
 
 /// Plain and HTML snippet for one hit.
-pub(super) fn make_snippet(
+fn make_snippet(
     kind: DocKind,
     text: &str,
     title: &str,
@@ -55,7 +55,7 @@ pub(super) fn make_snippet(
 }
 
 /// Renders a tantivy snippet, with "…" where the source text was cut.
-pub(super) fn render_snippet(s: &Snippet, source_len: usize) -> (String, String) {
+fn render_snippet(s: &Snippet, source_len: usize) -> (String, String) {
     let range = s.fragment_range();
     render(
         s.fragment(),
@@ -66,7 +66,7 @@ pub(super) fn render_snippet(s: &Snippet, source_len: usize) -> (String, String)
 }
 
 /// The start of `text`, about [`SNIPPET_CHARS`] characters cut at a space.
-pub(super) fn prefix_snippet(text: &str) -> (String, String) {
+fn prefix_snippet(text: &str) -> (String, String) {
     let text = text.trim_start();
     let end = text
         .char_indices()
@@ -86,7 +86,7 @@ pub(super) fn prefix_snippet(text: &str) -> (String, String) {
 
 /// Builds the plain and HTML forms of `fragment` with `highlighted` byte ranges
 /// in bold; runs of whitespace and control characters become one space.
-pub(super) fn render(
+fn render(
     fragment: &str,
     highlighted: &[Range<usize>],
     lead: bool,
@@ -134,7 +134,7 @@ pub(super) fn render(
 }
 
 #[derive(Default)]
-pub(super) struct Rendered {
+struct Rendered {
     plain: String,
     html: String,
     pending_space: bool,

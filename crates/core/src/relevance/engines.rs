@@ -185,11 +185,15 @@ impl Fts5 {
 /// becomes a quoted term (so no character can be read as FTS5 syntax), all
 /// terms required.
 pub fn fts5_query(text: &str) -> String {
+    fts5_terms(text).join(" ")
+}
+
+/// Every run of letters and digits of `text`, quoted as an FTS5 term.
+pub fn fts5_terms(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
         .map(|t| format!("\"{t}\""))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
 }
 
 impl Engine for Fts5 {

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::engines::Ours;
+use super::engines::{fts5_terms, Ours};
 use super::seed;
 use crate::index::SearchQuery;
 use crate::passages;
@@ -238,13 +238,8 @@ impl Fts5Passages {
     }
 
     fn search(&self, question: &str) -> Result<Vec<String>> {
-        let words = content_words(question);
-        let q = words
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .map(|t| format!("\"{t}\""))
-            .collect::<Vec<_>>()
-            .join(" OR ");
+        // Any of the question's content words.
+        let q = fts5_terms(&content_words(question)).join(" OR ");
         if q.is_empty() {
             return Ok(Vec::new());
         }

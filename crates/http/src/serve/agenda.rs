@@ -134,8 +134,7 @@ pub(super) async fn calendar_feed(State(app): State<App>, Query(p): Query<FeedPa
         if mappe.check_token(key.trim())?.is_none() {
             return Ok(None);
         }
-        let bodies = CalendarParams { body: p.body }.bodies();
-        mappe.session(Scope::Open).calendar(&bodies).map(Some)
+        mappe.session(Scope::Open).calendar(&p.bodies()).map(Some)
     })
     .await;
     match done {
