@@ -21,6 +21,7 @@ use tantivy::tokenizer::{
 };
 
 use super::compound::CompoundSplit;
+use super::memo::MemoAnalyzer;
 use super::stem::DanishStem;
 use super::tokenizer::{DanishTokenizer, Side};
 
@@ -32,7 +33,7 @@ pub const DANISH: &str = "da";
 pub const DANISH_INDEX: &str = "da_index";
 
 /// Longest token kept, in bytes; longer ones (hashes, URLs glued together) are dropped.
-const MAX_TOKEN_BYTES: usize = 40;
+pub(super) const MAX_TOKEN_BYTES: usize = 40;
 
 /// Builds the Danish query analyzer registered as [`DANISH`] (`"da"`).
 pub fn danish_analyzer() -> TextAnalyzer {
@@ -66,7 +67,16 @@ pub fn danish_index_analyzer() -> TextAnalyzer {
 /// tokenizer (no ellipsis or exact tokens reaching back over earlier words,
 /// whose offsets tantivy's fragment builder cannot take) plus compound parts
 /// at their word's offsets, so a match on a part highlights the whole word.
+///
+/// Each word's analysis is remembered per thread ([`MemoAnalyzer`]): the
+/// same output as the pipeline run in full ([`full_snippet_analyzer`]).
 pub fn danish_snippet_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(MemoAnalyzer::new())
+}
+
+/// The snippet analyzer's pipeline run in full on every token.
+#[cfg(test)]
+pub(super) fn full_snippet_analyzer() -> TextAnalyzer {
     analyzer(Side::Query, true)
 }
 

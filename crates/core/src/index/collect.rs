@@ -14,12 +14,32 @@ use super::{MaterialKind, SortOrder};
 
 /// The collector: keeps the best `keep` matches in `sort` order, and counts.
 pub(super) struct Gather {
-    /// How many candidates to keep.
+    /// How many candidates to keep; when grouping, how many groups.
     pub keep: usize,
     /// Their order.
     pub sort: SortOrder,
-    /// Count matches per group (only needed when results are grouped).
-    pub count_groups: bool,
+    /// `Some`: results are grouped; count matches per group, and keep the
+    /// best matches of each of the best `keep` groups.
+    pub per_group: Option<PerGroup>,
+}
+
+/// How many matches of a group are kept: `few` while no more than
+/// `few_groups` groups match, else `many`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PerGroup {
+    pub few_groups: usize,
+    pub few: usize,
+    pub many: usize,
+}
+
+impl PerGroup {
+    fn keep(&self, groups: usize) -> usize {
+        if groups <= self.few_groups {
+            self.few
+        } else {
+            self.many
+        }
+    }
 }
 
 /// A match, with what ordering and grouping need.
@@ -136,7 +156,8 @@ const FIRST_YEAR: i64 = 1900;
 pub(super) struct Gathered {
     /// Number of matches.
     pub total: usize,
-    /// The best matches, best first (at most `keep`).
+    /// The best matches, best first: at most `keep`, or when grouping, at
+    /// most `per_group` of each of the best `keep` groups.
     pub candidates: Vec<Candidate>,
     /// Matches per body id.
     pub bodies: Counts,
@@ -144,8 +165,11 @@ pub(super) struct Gathered {
     pub years: Counts,
     /// Matches per [`MaterialKind`] code.
     pub kinds: Counts,
-    /// Matches per group hash (when counted).
+    /// Matches per group hash (when grouping).
     pub groups: HashMap<u64, usize, BuildHasherDefault<AlreadyHashed>>,
+    /// When grouping: the best matches of each group, worst on top (at most
+    /// `per_group`).
+    best_of_group: HashMap<u64, BinaryHeap<Reverse<Candidate>>, BuildHasherDefault<AlreadyHashed>>,
 }
 
 impl Default for Gathered {
@@ -157,6 +181,7 @@ impl Default for Gathered {
             years: Counts::new(FIRST_YEAR),
             kinds: Counts::new(0),
             groups: HashMap::default(),
+            best_of_group: HashMap::default(),
         }
     }
 }
@@ -171,6 +196,9 @@ impl Gathered {
         self.kinds.absorb(&other.kinds);
         for (k, v) in other.groups {
             *self.groups.entry(k).or_default() += v;
+        }
+        for (k, best) in other.best_of_group {
+            self.best_of_group.entry(k).or_default().extend(best);
         }
     }
 
@@ -191,7 +219,7 @@ pub(super) struct GatherSegment {
     segment: SegmentOrdinal,
     keep: usize,
     sort: SortOrder,
-    count_groups: bool,
+    per_group: Option<PerGroup>,
     body: Column<i64>,
     year: Column<i64>,
     day: Column<i64>,
@@ -218,7 +246,7 @@ impl Collector for Gather {
             segment,
             keep: self.keep,
             sort: self.sort,
-            count_groups: self.count_groups,
+            per_group: self.per_group,
             body: ff.i64("body_id")?,
             year: ff.i64("year")?,
             day: ff.i64("day")?,
@@ -240,8 +268,32 @@ impl Collector for Gather {
         for f in fruits {
             all.absorb(f);
         }
+        if let Some(per_group) = self.per_group {
+            // The best `keep` groups by their best match, each with its best
+            // matches.
+            let keep = per_group.keep(all.groups.len());
+            let mut groups: Vec<(Candidate, BinaryHeap<Reverse<Candidate>>)> =
+                std::mem::take(&mut all.best_of_group)
+                    .into_values()
+                    .filter_map(|heap| Some((heap.iter().min()?.0.clone(), heap)))
+                    .collect();
+            if groups.len() > self.keep {
+                groups.select_nth_unstable_by(self.keep, |a, b| b.0.cmp(&a.0));
+                groups.truncate(self.keep);
+            }
+            all.candidates = groups
+                .into_iter()
+                .flat_map(|(_, heap)| {
+                    let mut best = heap.into_sorted_vec();
+                    best.truncate(keep);
+                    best.into_iter().map(|r| r.0)
+                })
+                .collect();
+        }
         all.candidates.sort_by(|a, b| b.cmp(a));
-        all.candidates.truncate(self.keep);
+        if self.per_group.is_none() {
+            all.candidates.truncate(self.keep);
+        }
         Ok(all)
     }
 }
@@ -262,14 +314,37 @@ impl SegmentCollector for GatherSegment {
             found.kinds.add(i64::try_from(m).unwrap_or(i64::MAX), 1);
         }
         let group = self.group.first(doc).unwrap_or(0);
-        if self.count_groups {
+        if self.per_group.is_some() {
             *found.groups.entry(group).or_default() += 1;
         }
         if self.keep == 0 {
             return;
         }
-        let day = self.day.first(doc);
+        let (heap, keep) = match self.per_group {
+            Some(per_group) => {
+                let groups = found.groups.len();
+                let keep = per_group.keep(groups);
+                if groups == per_group.few_groups + 1 && per_group.few > keep {
+                    // Past the few groups: only `many` of each are shown.
+                    for heap in found.best_of_group.values_mut() {
+                        while heap.len() > keep {
+                            heap.pop();
+                        }
+                    }
+                }
+                (found.best_of_group.entry(group).or_default(), keep)
+            }
+            None => (&mut self.heap, self.keep),
+        };
+        let full = heap.len() >= keep;
         let s = f64::from(score);
+        // By relevance, a match scoring below the worst kept one cannot
+        // enter: its other sort values need not be read.
+        if full && self.sort == SortOrder::Relevance && heap.peek().is_some_and(|w| s < w.0.rank.0)
+        {
+            return;
+        }
+        let day = self.day.first(doc);
         let rank = match (self.sort, day) {
             (SortOrder::Relevance, d) => (s, d.map_or(f64::MIN, |d| d as f64)),
             (SortOrder::Newest, Some(d)) => (d as f64, s),
@@ -287,9 +362,9 @@ impl SegmentCollector for GatherSegment {
                 self.order.first(doc).unwrap_or(u64::MAX),
             ),
         };
-        if self.heap.len() < self.keep {
-            self.heap.push(Reverse(cand));
-        } else if let Some(mut worst) = self.heap.peek_mut() {
+        if !full {
+            heap.push(Reverse(cand));
+        } else if let Some(mut worst) = heap.peek_mut() {
             if cand > worst.0 {
                 *worst = Reverse(cand);
             }

@@ -14,8 +14,10 @@
 //! long as possible.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -146,7 +148,7 @@ impl Lists {
 /// dictionary has it ("arbejde" for "arbejds-").
 pub fn split(word: &str) -> Option<Vec<String>> {
     thread_local! {
-        static CACHE: RefCell<HashMap<String, Option<Vec<String>>>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<FxHashMap<String, Option<Vec<String>>>> = RefCell::default();
     }
     if let Some(hit) = CACHE.with(|c| c.borrow().get(word).cloned()) {
         return hit;

@@ -23,6 +23,7 @@ mod analyzer;
 pub(crate) mod assemble;
 mod collect;
 mod compound;
+mod memo;
 #[cfg(test)]
 mod open_tests;
 mod query;
@@ -51,8 +52,9 @@ use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, Tantivy
 
 pub use analyzer::{
     analyze, analyze_for_index, danish_analyzer, danish_index_analyzer, danish_query_analyzer,
-    danish_snippet_analyzer, DANISH, DANISH_INDEX,
+    DANISH, DANISH_INDEX,
 };
+pub(crate) use memo::each_token;
 
 use crate::model::{Access, ItemKind};
 use crate::{Error, Result};
@@ -647,7 +649,14 @@ impl SearchIndex {
     /// open documents' own index: ranking, spelling correction and facets are
     /// exactly those of an index that never held closed material.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
-        search::run(self, q)
+        search::run(self, q, search::WithSnippets::Yes)
+    }
+
+    /// [`SearchIndex::search`] without snippets (every hit's are empty), for
+    /// callers that read the pages themselves: building a snippet re-analyzes
+    /// the whole page.
+    pub(crate) fn search_pages(&self, q: &SearchQuery) -> Result<SearchResults> {
+        search::run(self, q, search::WithSnippets::No)
     }
 
     /// Material like the case `case_number` (its titles and case text), from

@@ -132,7 +132,12 @@ fn most_common_similar(searcher: &Searcher, field: Field, near: &[&str]) -> Resu
 /// Parses what the user typed, with every word required (`all`) or any.
 /// Never fails: parts the parser does not understand are dropped (tantivy's
 /// lenient mode).
-pub(super) fn parse(idx: &SearchIndex, text: &str, all: bool) -> Box<dyn Query> {
+pub(super) fn parse(
+    idx: &SearchIndex,
+    searcher: &Searcher,
+    text: &str,
+    all: bool,
+) -> Box<dyn Query> {
     let f = &idx.fields;
     let mut parser = QueryParser::new(
         idx.schema.clone(),
@@ -145,7 +150,16 @@ pub(super) fn parse(idx: &SearchIndex, text: &str, all: bool) -> Box<dyn Query> 
     parser.set_field_boost(f.item_title, ITEM_TITLE_BOOST);
     parser.set_field_boost(f.attachment_title, ATTACHMENT_TITLE_BOOST);
     // No field syntax for users: "Bemærk: vej" must not look for a field "Bemærk".
-    let text = expand_abbreviations(&join_references(&text.replace(':', " ")));
+    // A compound written apart is looked for only where the word itself is
+    // rare: where it is common, its pages fill the results, and reading the
+    // positions of its parts on every one of them made it the slowest search.
+    let rare = |word: &str| match analyze(word).as_slice() {
+        [stem] => searcher
+            .doc_freq(&Term::from_field_text(f.text, stem))
+            .is_ok_and(|n| n < APART_WHEN_FEWER),
+        _ => false,
+    };
+    let text = expand_abbreviations(&join_references(&text.replace(':', " ")), rare);
     let (query, _errors) = parser.parse_query_lenient(&text);
     query
 }
@@ -188,7 +202,10 @@ fn abbreviations() -> &'static HashMap<String, Vec<String>> {
 /// "TU lokalplan" also finds pages saying "Teknisk Udvalg" and "lokalplan".
 /// The names are looked for in the page text and item titles only (phrase
 /// queries over every field made abbreviation searches the slowest).
-fn expand_abbreviations(text: &str) -> String {
+///
+/// A compound ([`compound_parts`]) for which `apart` holds also matches its
+/// parts near each other.
+fn expand_abbreviations(text: &str, apart: impl Fn(&str) -> bool) -> String {
     let map = abbreviations();
     let mut out = String::with_capacity(text.len());
     for (n, segment) in text.split('"').enumerate() {
@@ -217,7 +234,7 @@ fn expand_abbreviations(text: &str) -> String {
                     }
                     out.push(')');
                 }
-                None => match compound_parts(core) {
+                None => match compound_parts(core).filter(|_| apart(core)) {
                     // A compound the text may write apart ("byrådsudvidelse"
                     // for "udvidelse af byråd"): its parts near each other,
                     // in either order, count as the word.
@@ -251,6 +268,10 @@ fn expand_abbreviations(text: &str) -> String {
     }
     out
 }
+
+/// A compound typed as one word is also looked for written apart when the
+/// word itself is on fewer pages than this.
+const APART_WHEN_FEWER: u64 = 200;
 
 /// How far apart (in words) the parts of a compound written apart may be:
 /// "udvidelse af Aarhus Havn" for "havneudvidelsen".
@@ -390,14 +411,14 @@ mod tests {
     #[test]
     fn abbreviations_are_expanded_outside_phrases() {
         assert_eq!(
-            expand_abbreviations("tu lokalplan"),
+            expand_abbreviations("tu lokalplan", |_| true),
             "(tu OR text:\"Teknisk Udvalg\" OR item_title:\"Teknisk Udvalg\") lokalplan"
         );
         assert_eq!(
-            expand_abbreviations("\"TU\" KU, TUX"),
+            expand_abbreviations("\"TU\" KU, TUX", |_| true),
             "\"TU\" (KU OR text:\"Kulturudvalget\" OR item_title:\"Kulturudvalget\") TUX"
         );
-        assert_eq!(expand_abbreviations("-TU"), "-TU");
+        assert_eq!(expand_abbreviations("-TU", |_| true), "-TU");
         assert!(abbreviations()["øeu"][0].starts_with("Økonomi-"));
     }
 

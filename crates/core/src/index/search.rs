@@ -2,7 +2,7 @@
 //! and facets; the query itself comes from `query`, the snippets from
 //! `snippet`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
@@ -10,7 +10,7 @@ use tantivy::schema::document::OwnedValue;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, TantivyDocument, Term};
 
-use super::collect::{Candidate, Gather, Gathered};
+use super::collect::{Candidate, Gather, Gathered, PerGroup};
 use super::query::{corrected, parse, with_filters};
 use super::schema::{access_str, case_exact, kind_str};
 use super::snippet::{snippet_generator, Snippets};
@@ -20,10 +20,6 @@ use super::{
 };
 use crate::model::Access;
 use crate::{Error, Result};
-
-/// Candidates kept per group asked for, when grouping (more are fetched if
-/// they do not fill the groups).
-const CANDIDATES_PER_GROUP: usize = 8;
 
 /// Fewer pages than this hold every word of a query of three words or more:
 /// pages holding all but one of them are found too, ranked after those
@@ -46,7 +42,19 @@ struct Attempt {
     corrected: Option<String>,
 }
 
-pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
+/// Whether hits carry snippets: a results page shows them; retrieval cuts
+/// its own passages and only needs the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WithSnippets {
+    Yes,
+    No,
+}
+
+pub(super) fn run(
+    idx: &SearchIndex,
+    q: &SearchQuery,
+    with_snippets: WithSnippets,
+) -> Result<SearchResults> {
     let text = q.text.trim();
     if text.is_empty() {
         return Err(Error::Invalid("tom søgning".into()));
@@ -58,7 +66,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     // Every word by default. When no document has them all: words found
     // nowhere by similar spellings, then any of the words, then any word by
     // similar spellings.
-    let all = parse(idx, text, true);
+    let all = parse(idx, &searcher, text, true);
     let mut attempt = Attempt {
         query: all,
         relaxed: false,
@@ -67,7 +75,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
     };
     let mut found = gather(idx, &searcher, &*attempt.query, q)?;
     if (1..COVERAGE_BELOW).contains(&found.total) {
-        if let Some(query) = by_coverage(idx, text, &*attempt.query) {
+        if let Some(query) = by_coverage(idx, &searcher, text, &*attempt.query) {
             let more = gather(idx, &searcher, &*query, q)?;
             if more.total > found.total {
                 attempt.query = query;
@@ -87,7 +95,7 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
             tries.push((b.clone(), false, Some(b.clone())));
         }
         for (words, all, corrected) in tries {
-            let query = parse(idx, &words, all);
+            let query = parse(idx, &searcher, &words, all);
             let next = gather(idx, &searcher, &*query, q)?;
             if next.total > 0 {
                 attempt = Attempt {
@@ -101,7 +109,14 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
             }
         }
     }
-    let mut res = results(idx, &searcher, q, found, &*attempt.query, attempt.relaxed)?;
+    let mut res = results(
+        idx,
+        &searcher,
+        q,
+        found,
+        (with_snippets == WithSnippets::Yes).then_some(&*attempt.query),
+        attempt.relaxed,
+    )?;
     res.corrected = attempt.corrected;
     res.widened = attempt.widened;
     Ok(res)
@@ -110,8 +125,13 @@ pub(super) fn run(idx: &SearchIndex, q: &SearchQuery) -> Result<SearchResults> {
 /// The pages holding all but one of the words of `text`, those holding every
 /// word (`every_word`, the query already run) first; `None` for fewer than
 /// three words, or an exclusion ("-ord"), which coverage would not respect.
-fn by_coverage(idx: &SearchIndex, text: &str, every_word: &dyn Query) -> Option<Box<dyn Query>> {
-    let any = parse(idx, text, false);
+fn by_coverage(
+    idx: &SearchIndex,
+    searcher: &Searcher,
+    text: &str,
+    every_word: &dyn Query,
+) -> Option<Box<dyn Query>> {
+    let any = parse(idx, searcher, text, false);
     let words = any.downcast_ref::<BooleanQuery>()?.clauses();
     if words.len() < 3 || words.iter().any(|(o, _)| *o != Occur::Should) {
         return None;
@@ -195,12 +215,12 @@ pub(super) fn more_like_case(
     let found = gather(idx, &searcher, &query, filters)?;
     // The more-like-this query cannot list its terms; highlight the case's
     // title words instead.
-    let highlight = parse(idx, &titles.join(" "), false);
-    results(idx, &searcher, filters, found, &*highlight, false)
+    let highlight = parse(idx, &searcher, &titles.join(" "), false);
+    results(idx, &searcher, filters, found, Some(&*highlight), false)
 }
 
-/// Runs `user` with the filters of `q`, keeping enough candidates to fill the
-/// page (or, when grouping, the groups).
+/// Runs `user` with the filters of `q`, keeping the candidates that fill the
+/// page: its hits, or when grouping, the best pages of its groups.
 fn gather(
     idx: &SearchIndex,
     searcher: &Searcher,
@@ -208,52 +228,42 @@ fn gather(
     q: &SearchQuery,
 ) -> Result<Gathered> {
     let query = with_filters(&idx.fields, user.box_clone(), q);
-    let limit = q.limit.min(MAX_LIMIT);
-    let mut keep = if q.group {
-        limit.saturating_mul(CANDIDATES_PER_GROUP)
-    } else {
-        limit
+    let gather = Gather {
+        keep: q.limit.min(MAX_LIMIT),
+        sort: q.sort,
+        // As many pages of a group as the page can show of it.
+        per_group: q.group.then_some(PerGroup {
+            few_groups: FEW_GROUPS,
+            few: PAGES_WHEN_FEW,
+            many: PAGES_PER_GROUP,
+        }),
     };
-    loop {
-        let gather = Gather {
-            keep,
-            sort: q.sort,
-            count_groups: q.group,
-        };
-        let found = searcher.search(&*query, &gather)?;
-        let enough = !q.group
-            || found.candidates.len() < keep
-            || distinct_groups(&found.candidates) >= limit;
-        if enough {
-            return Ok(found);
-        }
-        keep = keep.saturating_mul(4);
-    }
+    Ok(searcher.search(&*query, &gather)?)
 }
 
-fn distinct_groups(cands: &[Candidate]) -> usize {
-    cands.iter().map(|c| c.group).collect::<BTreeSet<_>>().len()
-}
-
-/// Loads the shown documents, builds their snippets and the facets.
+/// Loads the shown documents, builds their snippets (when `snippets_of`, the
+/// query whose words they show, is given) and the facets.
 fn results(
     idx: &SearchIndex,
     searcher: &Searcher,
     q: &SearchQuery,
     found: Gathered,
-    shown_query: &dyn Query,
+    snippets_of: Option<&dyn Query>,
     relaxed: bool,
 ) -> Result<SearchResults> {
     let f = &idx.fields;
     let limit = q.limit.min(MAX_LIMIT);
-    let snippets = Snippets {
-        text: snippet_generator(searcher, shown_query, f.text)?,
-        title: snippet_generator(searcher, shown_query, f.item_title)?,
+    let snippets = match snippets_of {
+        Some(shown) => Some(Snippets {
+            text: snippet_generator(searcher, shown, f.text)?,
+            title: snippet_generator(searcher, shown, f.item_title)?,
+        }),
+        None => None,
     };
     let hit = |c: &Candidate, with_snippet: bool| -> Result<Hit> {
         let doc: TantivyDocument = searcher.doc(c.addr)?;
         let mut hit = f.hit_of(&doc, c.score);
-        if with_snippet {
+        if let (true, Some(snippets)) = (with_snippet, &snippets) {
             let body = f.str(&doc, f.text).unwrap_or_default();
             let title = hit.cite.item_title.clone().unwrap_or_default();
             (hit.snippet, hit.snippet_html) = snippets.make(hit.kind, &body, &title);

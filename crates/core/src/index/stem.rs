@@ -11,7 +11,15 @@
 //! lines, and a lemmatizer with a full-form list would be a large new
 //! dependency for the same result on these words.
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+/// Words whose stem each thread remembers (the cache is emptied when full):
+/// a page's words repeat, and snippets and passages analyze the same pages
+/// again and again.
+const CACHE_WORDS: usize = 200_000;
 
 /// Suffix families: the base ending, and every inflected ending, longest
 /// first.
@@ -91,11 +99,29 @@ impl<T: TokenStream> TokenStream for DanishStemStream<T> {
         if !self.tail.advance() {
             return false;
         }
+        thread_local! {
+            static CACHE: RefCell<FxHashMap<String, String>> = RefCell::default();
+        }
         let token = self.tail.token_mut();
-        token.text = match family_base(&token.text) {
-            Some(base) => base,
-            None => self.snowball.stem(&token.text).into_owned(),
+        let known = CACHE.with(|c| c.borrow().get(&token.text).cloned());
+        let stem = match known {
+            Some(stem) => stem,
+            None => {
+                let stem = match family_base(&token.text) {
+                    Some(base) => base,
+                    None => self.snowball.stem(&token.text).into_owned(),
+                };
+                CACHE.with(|c| {
+                    let mut c = c.borrow_mut();
+                    if c.len() >= CACHE_WORDS {
+                        c.clear();
+                    }
+                    c.insert(token.text.clone(), stem.clone());
+                });
+                stem
+            }
         };
+        token.text = stem;
         true
     }
 

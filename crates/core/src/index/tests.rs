@@ -1354,3 +1354,84 @@ fn index_build_cost() {
         parts
     );
 }
+
+/// Grouping keeps, in one pass, exactly what a flat list of every match
+/// would give: the first groups in rank order, each with its best pages (up
+/// to 3, or more when only one or two groups match).
+#[test]
+fn groups_are_the_best_of_every_match_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut docs = Vec::new();
+    for n in 0..12i64 {
+        let it = item(
+            100 + n,
+            TU,
+            n,
+            NaiveDate::from_ymd_opt(2024, 1, 1 + n as u32),
+            1,
+            "Sag",
+            Access::Open,
+            "Punkt uden ordet.",
+        );
+        for p in 1..=6u32 {
+            // Scores differ by how often the word is on the page.
+            let times = ((n as u32 * 7 + p * 3) % 9) as usize + 1;
+            let text = format!(
+                "{} {}",
+                "parkering ".repeat(times),
+                synthetic_page(p as usize)
+            );
+            docs.push(page(&it, 500 + n, "Bilag", p, &text));
+        }
+        docs.push(it);
+    }
+    let idx = build(dir.path(), &docs);
+    let flat = idx
+        .search(&SearchQuery {
+            limit: 1000,
+            ..k("parkering")
+        })
+        .unwrap();
+    let group_of = |h: &Hit| h.cite.attachment_id;
+    for limit in [1, 3, 5, 20] {
+        let grouped = idx
+            .search(&SearchQuery {
+                group: true,
+                limit,
+                ..k("parkering")
+            })
+            .unwrap();
+        let mut want: Vec<(Option<i64>, Vec<String>)> = Vec::new();
+        for h in &flat.hits {
+            match want.iter_mut().find(|(g, _)| *g == group_of(h)) {
+                Some((_, pages)) => pages.push(h.key.clone()),
+                None => want.push((group_of(h), vec![h.key.clone()])),
+            }
+        }
+        want.truncate(limit);
+        for (_, pages) in &mut want {
+            pages.truncate(PAGES_PER_GROUP);
+        }
+        let got: Vec<(Option<i64>, Vec<String>)> = grouped
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    group_of(&g.hits[0]),
+                    g.hits.iter().map(|h| h.key.clone()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "limit {limit}");
+    }
+    // One attachment alone shows up to 30 of its pages.
+    let one = idx
+        .search(&SearchQuery {
+            group: true,
+            attachment: Some(503),
+            ..k("parkering")
+        })
+        .unwrap();
+    assert_eq!(one.groups.len(), 1);
+    assert_eq!(one.groups[0].hits.len(), 6);
+}

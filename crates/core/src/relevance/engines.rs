@@ -58,7 +58,13 @@ impl Engine for Ours {
             limit,
             ..SearchQuery::new(text)
         };
-        Ok(self.0.search(&q)?.hits.into_iter().map(|h| h.key).collect())
+        Ok(self
+            .0
+            .search_pages(&q)?
+            .hits
+            .into_iter()
+            .map(|h| h.key)
+            .collect())
     }
 
     /// The product's first results page: [`RESULTS_PAGE`] groups with up to

@@ -8,14 +8,14 @@
 //! fusion. A dense-vector ranker can be added to the list later without
 //! changing callers.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
-use tantivy::tokenizer::{
-    Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
-};
+use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
 
-use crate::index::{danish_snippet_analyzer, Citation, Hit, SearchIndex, SearchQuery};
+use crate::index::{each_token, Citation, Hit, SearchIndex, SearchQuery};
 use crate::passages;
 use crate::Result;
 
@@ -69,14 +69,70 @@ pub struct Candidate {
 pub trait Ranker {
     /// Short name, for reports.
     fn name(&self) -> &'static str;
-    /// Scores of `candidates`, in their order; `stems` holds each one's
-    /// heading and text as analyzed (stems and compound parts, in order).
+    /// Scores of `candidates`, in their order; `analyzed` holds each one's
+    /// heading and text as analyzed, against the query's `terms`.
     fn score(
         &self,
-        query_terms: &HashSet<String>,
+        terms: &Terms,
         candidates: &[Candidate],
-        stems: &[Vec<String>],
+        analyzed: &[Analyzed],
     ) -> Vec<Option<f64>>;
+}
+
+/// The query's terms (stems and compound parts), numbered.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    numbers: FxHashMap<String, usize>,
+}
+
+impl Terms {
+    /// The terms of `set`, numbered in sorted order.
+    pub fn new(set: &HashSet<String>) -> Self {
+        let mut list: Vec<&String> = set.iter().collect();
+        list.sort();
+        Terms {
+            numbers: list
+                .into_iter()
+                .enumerate()
+                .map(|(n, t)| (t.clone(), n))
+                .collect(),
+        }
+    }
+
+    /// How many terms there are.
+    pub fn len(&self) -> usize {
+        self.numbers.len()
+    }
+
+    /// The number of `token`, when it is a term.
+    pub fn number(&self, token: &str) -> Option<usize> {
+        self.numbers.get(token).copied()
+    }
+}
+
+/// A candidate as the rankers see it: its heading and text as analyzed
+/// (stems and compound parts, in order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analyzed {
+    /// How many tokens.
+    pub len: usize,
+    /// (token position, term number) of each token that is a query term,
+    /// in order.
+    pub hits: Vec<(usize, usize)>,
+}
+
+impl Analyzed {
+    /// `text` analyzed against `terms`.
+    pub fn of(text: &str, terms: &Terms) -> Self {
+        let mut out = Analyzed::default();
+        each_token(text, |_, t| {
+            if let Some(n) = terms.number(t) {
+                out.hits.push((out.len, n));
+            }
+            out.len += 1;
+        });
+        out
+    }
 }
 
 /// The page search's order: a passage inherits its page's rank.
@@ -87,12 +143,7 @@ impl Ranker for PageOrder {
         "page"
     }
 
-    fn score(
-        &self,
-        _: &HashSet<String>,
-        candidates: &[Candidate],
-        _: &[Vec<String>],
-    ) -> Vec<Option<f64>> {
+    fn score(&self, _: &Terms, candidates: &[Candidate], _: &[Analyzed]) -> Vec<Option<f64>> {
         candidates
             .iter()
             .map(|c| Some(-(c.page_rank as f64)))
@@ -109,45 +160,40 @@ impl Ranker for PassageBm25 {
         "passage-bm25"
     }
 
-    fn score(
-        &self,
-        terms: &HashSet<String>,
-        _: &[Candidate],
-        stems: &[Vec<String>],
-    ) -> Vec<Option<f64>> {
+    fn score(&self, terms: &Terms, _: &[Candidate], analyzed: &[Analyzed]) -> Vec<Option<f64>> {
         const K1: f64 = 1.2;
         const B: f64 = 0.75;
-        let docs: Vec<(HashMap<&String, f64>, f64)> = stems
+        // Term frequencies of each candidate, by term number.
+        let tfs: Vec<Vec<f64>> = analyzed
             .iter()
-            .map(|tokens| {
-                let mut tf: HashMap<&String, f64> = HashMap::new();
-                for t in tokens.iter().filter(|t| terms.contains(*t)) {
-                    *tf.entry(t).or_default() += 1.0;
+            .map(|a| {
+                let mut tf = vec![0.0; terms.len()];
+                for (_, t) in &a.hits {
+                    tf[*t] += 1.0;
                 }
-                (tf, tokens.len() as f64)
+                tf
             })
             .collect();
-        let n = docs.len() as f64;
-        let avg = docs.iter().map(|d| d.1).sum::<f64>() / n.max(1.0);
-        let df: HashMap<&String, f64> = terms
-            .iter()
+        let n = analyzed.len() as f64;
+        let avg = analyzed.iter().map(|a| a.len as f64).sum::<f64>() / n.max(1.0);
+        let idf: Vec<f64> = (0..terms.len())
             .map(|t| {
-                (
-                    t,
-                    docs.iter().filter(|d| d.0.contains_key(t)).count() as f64,
-                )
+                let d = tfs.iter().filter(|tf| tf[t] > 0.0).count() as f64;
+                ((n - d + 0.5) / (d + 0.5) + 1.0).ln()
             })
             .collect();
-        docs.iter()
-            .map(|(tf, len)| {
-                if tf.is_empty() {
+        tfs.iter()
+            .zip(analyzed)
+            .map(|(tf, a)| {
+                if a.hits.is_empty() {
                     return None;
                 }
+                let len = a.len as f64;
                 let s = tf
                     .iter()
-                    .map(|(t, f)| {
-                        let d = df.get(t).copied().unwrap_or(0.0);
-                        let idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
+                    .zip(&idf)
+                    .filter(|(f, _)| **f > 0.0)
+                    .map(|(f, idf)| {
                         idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg.max(1.0)))
                     })
                     .sum();
@@ -179,13 +225,32 @@ pub fn ranked(
     query.text = content_words(&query.text);
     query.group = false;
     query.limit = CANDIDATE_PAGES;
-    let pages = index.search(&query)?;
+    let pages = index.search_pages(&query)?;
     let terms = query_terms(pages.corrected.as_deref().unwrap_or(&query.text));
+    let numbered = Terms::new(&terms);
     let mut candidates = Vec::new();
+    let mut analyzed = Vec::new();
     for (rank, hit) in pages.hits.iter().enumerate() {
         let Some(text) = text_of(hit)? else { continue };
         let head = heading(&hit.cite);
+        // The heading and the page are analyzed once; each passage takes the
+        // page's tokens inside its range, after the heading's.
+        let head_analyzed = Analyzed::of(&head, &numbered);
+        let mut page: Vec<(usize, Option<usize>)> = Vec::new();
+        each_token(&text, |range, t| {
+            page.push((range.start, numbered.number(t)))
+        });
         for range in passages::cut(&text) {
+            let first = page.partition_point(|t| t.0 < range.start);
+            let last = page.partition_point(|t| t.0 < range.end);
+            let mut own = head_analyzed.clone();
+            for (i, (_, term)) in page[first..last].iter().enumerate() {
+                if let Some(term) = term {
+                    own.hits.push((head_analyzed.len + i, *term));
+                }
+            }
+            own.len += last - first;
+            analyzed.push(own);
             candidates.push(Candidate {
                 id: format!("{}#{}", hit.key, range.start),
                 text: text[range].to_string(),
@@ -195,7 +260,7 @@ pub fn ranked(
             });
         }
     }
-    let order = fuse(&rankers(), &terms, &candidates);
+    let order = fuse(&rankers(), &numbered, &candidates, &analyzed);
     Ok(Ranked {
         candidates,
         order,
@@ -213,50 +278,47 @@ impl Ranker for Proximity {
         "proximity"
     }
 
-    fn score(
-        &self,
-        terms: &HashSet<String>,
-        _: &[Candidate],
-        stems: &[Vec<String>],
-    ) -> Vec<Option<f64>> {
-        stems
+    fn score(&self, terms: &Terms, _: &[Candidate], analyzed: &[Analyzed]) -> Vec<Option<f64>> {
+        analyzed
             .iter()
-            .map(|tokens| {
-                let hits: Vec<(usize, &String)> = tokens
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| terms.contains(*t))
-                    .collect();
-                closest(&hits)
-            })
+            .map(|a| closest(&a.hits, terms.len()))
             .collect()
     }
 }
 
-/// Of term occurrences (position, term): distinct terms² over the length of
-/// the shortest window holding as many distinct terms as the passage has.
-fn closest(hits: &[(usize, &String)]) -> Option<f64> {
-    let distinct: HashSet<&String> = hits.iter().map(|h| h.1).collect();
-    if distinct.len() < 2 {
-        return (!distinct.is_empty()).then_some(0.0);
+/// Of term occurrences (position, term number, of `terms` terms): distinct
+/// terms² over the length of the shortest window holding as many distinct
+/// terms as the passage has.
+fn closest(hits: &[(usize, usize)], terms: usize) -> Option<f64> {
+    let mut count = vec![0usize; terms];
+    for (_, t) in hits {
+        count[*t] += 1;
     }
+    let distinct = count.iter().filter(|c| **c > 0).count();
+    if distinct < 2 {
+        return (distinct > 0).then_some(0.0);
+    }
+    count.fill(0);
     let mut best = usize::MAX;
-    let mut count: HashMap<&String, usize> = HashMap::new();
+    let mut inside = 0;
     let mut start = 0;
     for end in 0..hits.len() {
-        *count.entry(hits[end].1).or_default() += 1;
-        while count.len() == distinct.len() {
+        let t = hits[end].1;
+        count[t] += 1;
+        if count[t] == 1 {
+            inside += 1;
+        }
+        while inside == distinct {
             best = best.min(hits[end].0 - hits[start].0 + 1);
-            let t = hits[start].1;
-            let n = count.get_mut(t).unwrap();
-            *n -= 1;
-            if *n == 0 {
-                count.remove(t);
+            let s = hits[start].1;
+            count[s] -= 1;
+            if count[s] == 0 {
+                inside -= 1;
             }
             start += 1;
         }
     }
-    let d = distinct.len() as f64;
+    let d = distinct as f64;
     Some(d * d / best as f64)
 }
 
@@ -272,25 +334,18 @@ pub fn rankers() -> Vec<Box<dyn Ranker>> {
 /// Fuses the rankers' orders by reciprocal rank: each ranker adds
 /// 1 / (60 + rank) for the candidates it scored. Candidates no text ranker
 /// matched (only the page order) are dropped unless nothing matched at all.
+/// `analyzed` are the candidates' heading and text as analyzed.
 /// Returns (candidate index, fused score), best first; ties by id.
 pub fn fuse(
     rankers: &[Box<dyn Ranker>],
-    terms: &HashSet<String>,
+    terms: &Terms,
     candidates: &[Candidate],
+    analyzed: &[Analyzed],
 ) -> Vec<(usize, f64)> {
-    let stems: Vec<Vec<String>> = candidates
-        .iter()
-        .map(|c| {
-            tokens(&format!("{}\n{}", c.heading, c.text))
-                .into_iter()
-                .map(|t| t.0)
-                .collect()
-        })
-        .collect();
     let mut fused = vec![0.0f64; candidates.len()];
     let mut matched = vec![false; candidates.len()];
     for ranker in rankers {
-        let scores = ranker.score(terms, candidates, &stems);
+        let scores = ranker.score(terms, candidates, analyzed);
         let mut order: Vec<(usize, f64)> = scores
             .iter()
             .enumerate()
@@ -322,10 +377,8 @@ pub fn fuse(
 
 /// Tokens (stems and compound parts) of `text` with their byte ranges.
 fn tokens(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
-    let mut analyzer = danish_snippet_analyzer();
-    let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
-    stream.process(&mut |t: &Token| out.push((t.text.clone(), t.offset_from..t.offset_to)));
+    each_token(text, |range, t| out.push((t.to_string(), range)));
     out
 }
 
@@ -427,6 +480,13 @@ pub fn heading(cite: &Citation) -> String {
 mod tests {
     use super::*;
 
+    fn analyzed_of(candidates: &[Candidate], terms: &Terms) -> Vec<Analyzed> {
+        candidates
+            .iter()
+            .map(|c| Analyzed::of(&format!("{}\n{}", c.heading, c.text), terms))
+            .collect()
+    }
+
     fn cand(id: &str, page_rank: usize, text: &str) -> Candidate {
         Candidate {
             id: id.into(),
@@ -458,7 +518,13 @@ mod tests {
             ),
             cand("c", 2, "Medarbejderne nævner arbejdsbelastning."),
         ];
-        let fused = fuse(&rankers(), &terms, &cands);
+        let numbered = Terms::new(&terms);
+        let fused = fuse(
+            &rankers(),
+            &numbered,
+            &cands,
+            &analyzed_of(&cands, &numbered),
+        );
         let ids: Vec<&str> = fused.iter().map(|(i, _)| cands[*i].id.as_str()).collect();
         assert_eq!(ids, ["b", "c"]);
         assert_eq!(
