@@ -21,12 +21,24 @@ use super::{
 use crate::model::Access;
 use crate::{Error, Result};
 
-/// Fewer pages than this hold every word of a query of three words or more:
+/// Fewer pages than this hold every word of a query of two words or more:
 /// pages holding all but one of them are found too, ranked after those
-/// holding all (a natural question seldom has every word on the page).
+/// holding all (a natural question seldom has every word on the page, and
+/// two words often name one thing a page says in other words).
 const COVERAGE_BELOW: usize = 10;
+/// Fewest words a query needs for coverage ranking.
+const MIN_COVERAGE_WORDS: usize = 2;
 /// How much more a page holding every word weighs than one holding all but one.
 const ALL_WORDS_BOOST: f32 = 3.0;
+
+/// Fewer pages than this match: those holding the words near each other
+/// ([`near_each_other`]) rank higher (above it, reading every page's word
+/// positions would cost more than it gives).
+const PROXIMITY_BELOW: usize = 2000;
+/// How far apart, in words, the words may stand to count as near.
+const PROXIMITY_SLOP: u32 = 2;
+/// The weight of holding the words near each other.
+const PROXIMITY_BOOST: f32 = 2.0;
 
 /// When this many groups or fewer match at all, they share
 /// [`PAGES_WHEN_FEW`] pages instead of showing [`PAGES_PER_GROUP`] each.
@@ -84,6 +96,16 @@ pub(super) fn run(
             }
         }
     }
+    if (1..PROXIMITY_BELOW).contains(&found.total) {
+        if let Some(near) = near_each_other(idx, &searcher, text) {
+            let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, attempt.query.box_clone()),
+                (Occur::Should, near),
+            ]));
+            found = gather(idx, &searcher, &*query, q)?;
+            attempt.query = query;
+        }
+    }
     if found.total == 0 {
         let better = corrected(idx, &searcher, text)?;
         let mut tries = Vec::new();
@@ -124,7 +146,7 @@ pub(super) fn run(
 
 /// The pages holding all but one of the words of `text`, those holding every
 /// word (`every_word`, the query already run) first; `None` for fewer than
-/// three words, or an exclusion ("-ord"), which coverage would not respect.
+/// [`MIN_COVERAGE_WORDS`] words, or an exclusion ("-ord"), which coverage would not respect.
 fn by_coverage(
     idx: &SearchIndex,
     searcher: &Searcher,
@@ -133,7 +155,7 @@ fn by_coverage(
 ) -> Option<Box<dyn Query>> {
     let any = parse(idx, searcher, text, false);
     let words = any.downcast_ref::<BooleanQuery>()?.clauses();
-    if words.len() < 3 || words.iter().any(|(o, _)| *o != Occur::Should) {
+    if words.len() < MIN_COVERAGE_WORDS || words.iter().any(|(o, _)| *o != Occur::Should) {
         return None;
     }
     let most = BooleanQuery::with_minimum_required_clauses(
@@ -145,6 +167,29 @@ fn by_coverage(
         (Occur::Should, all),
         (Occur::Should, Box::new(most)),
     ])))
+}
+
+/// The words of `text` as a phrase with some slack, boosted: pages holding
+/// them near each other rank above pages holding them far apart. `None`
+/// for one word or more than six, and for a query with its own phrase,
+/// operator or exclusion.
+fn near_each_other(idx: &SearchIndex, searcher: &Searcher, text: &str) -> Option<Box<dyn Query>> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let plain = |w: &&str| {
+        !matches!(*w, "OR" | "AND" | "NOT")
+            && !w.starts_with(['-', '+'])
+            && !w.contains(['"', ':', '(', ')'])
+    };
+    if !(2..=6).contains(&words.len()) || !words.iter().all(plain) {
+        return None;
+    }
+    let phrase = parse(
+        idx,
+        searcher,
+        &format!("\"{}\"~{PROXIMITY_SLOP}", words.join(" ")),
+        false,
+    );
+    Some(Box::new(BoostQuery::new(phrase, PROXIMITY_BOOST)))
 }
 
 /// Material like one case, from other cases: see [`SearchIndex::more_like_case`].

@@ -63,8 +63,8 @@ fn danish_analyzer_meets_the_floor_and_beats_the_baseline() {
         base.ndcg10
     );
     assert!(ours.mrr >= base.mrr);
-    // FLOOR: raise to 0.85 when the compound analyzer lands.
-    let floor = 0.85;
+    // 0.985 at this scale since the compound analyzer (2026-12-07).
+    let floor = 0.95;
     assert!(ours.ndcg10 >= floor, "nDCG@10 {:.3} < {floor}", ours.ndcg10);
 }
 
@@ -144,10 +144,11 @@ fn on_real_text_the_danish_analyzer_meets_its_floor_and_beats_both_baselines() {
         );
         assert!(ours.mrr > o.mrr, "MRR {} vs {other} {}", ours.mrr, o.mrr);
     }
-    // FLOOR: 0.803 / 0.947 before query-side compounds, stop words,
-    // coverage ranking and the -hed/-itet stems; 0.855 / 0.972 after
+    // 0.803 / 0.947 before query-side compounds, stop words, coverage
+    // ranking and the -hed/-itet stems; 0.855 / 0.972 after; 0.906 / 0.987
+    // with coverage for two words and words near each other ranked higher
     // (2026-12-07). Issue 15 asks for 0.90 / 0.95.
-    assert!(ours.ndcg10 >= 0.84, "nDCG@10 {:.3}", ours.ndcg10);
+    assert!(ours.ndcg10 >= 0.90, "nDCG@10 {:.3}", ours.ndcg10);
     assert!(ours.mrr >= 0.95, "MRR {:.3}", ours.mrr);
 }
 
@@ -185,4 +186,49 @@ fn on_real_text_retrieval_answers_the_questions_better_than_fts5() {
     );
     // 0.971 / 0.824 (FTS5 0.912 / 0.760) on 2026-12-07.
     assert!(ours.hit5 >= 0.90, "hit@5 {}", ours.hit5);
+}
+
+/// Why a real-text query scores what it does: our top ten with their
+/// grades, and the pages of grade 2 we rank below them. Run with
+/// `RELEVANCE_EXPLAIN=s03,s09 cargo test -p moedemappe-core --lib explain_real_text -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints, for writing rules and ranking: RELEVANCE_EXPLAIN=<query ids>"]
+fn explain_real_text() {
+    use crate::relevance::engines::Engine;
+    let Some((_, text)) = seed_text() else {
+        return;
+    };
+    let c = seed::corpus(&text);
+    let qs = judge::parse(seed::SEED_QUERIES_TSV).unwrap();
+    let judged = judge::judge(&c, &qs);
+    let dir = tempfile::tempdir().unwrap();
+    let ours = engines::Ours::build(dir.path(), &c.docs).unwrap();
+    let wanted = std::env::var("RELEVANCE_EXPLAIN").unwrap_or_default();
+    for (q, j) in qs.iter().zip(&judged) {
+        if !wanted.split(',').any(|w| w == q.id) {
+            continue;
+        }
+        let keys = dedupe_units(&ours.search(&q.text, 100).unwrap(), &c.unit_of);
+        println!("{} «{}»", q.id, q.text);
+        for (n, k) in keys.iter().enumerate().take(10) {
+            println!(
+                "  {:2}. {} grade {}",
+                n + 1,
+                k,
+                j.get(k).copied().unwrap_or(0)
+            );
+        }
+        let missed: Vec<String> = j
+            .iter()
+            .filter(|(_, g)| **g == 2)
+            .map(|(k, _)| {
+                let at = keys
+                    .iter()
+                    .position(|x| x == k)
+                    .map_or("-".to_string(), |p| (p + 1).to_string());
+                format!("{k}@{at}")
+            })
+            .collect();
+        println!("  grade 2: {}", missed.join(" "));
+    }
 }
