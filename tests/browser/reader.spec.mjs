@@ -209,9 +209,23 @@ async function main() {
     await page.keyboard.press("Shift+Enter");
     await page.waitForFunction((t) => document.querySelector("#find-status")?.textContent === t, status);
   }
+  // The search engine's best pages for the word are listed, and lead there.
+  const ranked = page.getByRole("navigation", { name: "Bedst matchende sider" }).getByRole("button");
+  await ranked.first().waitFor();
+  const rankedPages = (await ranked.allInnerTexts()).map((t) => Number(t.replace("s. ", "")));
+  assert.ok(rankedPages.length >= 1 && rankedPages.every((n) => n >= 1 && n <= total), `ranked ${rankedPages}`);
+  const best = rankedPages.find((n) => n !== matchPage) ?? rankedPages[0];
+  await ranked.nth(rankedPages.indexOf(best)).click();
+  await page.waitForFunction((n) => document.querySelector("#sidetal")?.value === String(n), best);
+  // The page holds the word or a form of it (its first five letters).
+  await page.locator(`.page[data-page="${best}"][data-rendered="true"]`).waitFor({ timeout: 30_000 });
+  const bestText = await page.locator(`.page[data-page="${best}"] .textLayer`).innerText();
+  assert.ok(bestText.toLowerCase().includes(word.toLowerCase().slice(0, 5)), `page ${best} holds «${word}»`);
+  await page.locator("#find-q").focus();
   await page.keyboard.press("Escape");
   assert.equal(await page.locator(".overlay-layer .find-current").count(), 0, "Escape clears the search");
-  step(`document search: «${word}» ${status}`);
+  assert.equal(await ranked.count(), 0, "Escape clears the ranked pages");
+  step(`document search: «${word}» ${status}; best pages ${rankedPages.join(", ")}`);
 
   // "?" lists the shortcuts; Escape closes the list.
   await page.locator("main.reader").focus();

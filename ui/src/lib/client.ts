@@ -110,6 +110,20 @@ export async function search(
   return (await resp.json()) as SearchResults;
 }
 
+/** The pages of one attachment that best match `q` by the search engine
+ * (inflections, compounds), best first, at most `limit`. */
+export async function bestPages(
+  attachment: number,
+  q: string,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<number[]> {
+  const query = new URLSearchParams({ q, attachment: String(attachment), limit: String(limit) });
+  const resp = await get(`/api/search?${query}`, signal);
+  const res = (await resp.json()) as SearchResults;
+  return res.hits.map((h) => h.page).filter((p): p is number => p !== null);
+}
+
 /** The bytes of an attachment's PDF. */
 export async function attachmentPdf(id: number, signal?: AbortSignal): Promise<ArrayBuffer> {
   const resp = await get(`/api/attachments/${id}/file`, signal);
