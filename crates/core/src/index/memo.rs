@@ -20,7 +20,7 @@ use tantivy::tokenizer::{
 use super::analyzer::{AaFolding, MAX_TOKEN_BYTES};
 use super::compound::CompoundSplit;
 use super::stem::DanishStem;
-use super::tokenizer::{DanishTokenizer, Side};
+use super::tokenizer::{DanishTokenStream, DanishTokenizer, Side};
 
 /// Distinct words each thread remembers (the memory is emptied when full).
 const MEMO_WORDS: usize = 100_000;
@@ -104,9 +104,9 @@ pub fn each_token(text: &str, mut f: impl FnMut(Range<usize>, &str)) {
 }
 
 impl Tokenizer for MemoAnalyzer {
-    type TokenStream<'a> = MemoStream;
+    type TokenStream<'a> = DanishTokenStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> MemoStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> DanishTokenStream {
         let mut tokens = Vec::new();
         let mut words = self.words.token_stream(text);
         while words.advance() {
@@ -123,36 +123,7 @@ impl Tokenizer for MemoAnalyzer {
                 });
             }
         }
-        MemoStream {
-            tokens: tokens.into_iter(),
-            current: Token::default(),
-        }
-    }
-}
-
-/// The tokens of [`MemoAnalyzer`], worked out up front.
-pub struct MemoStream {
-    tokens: std::vec::IntoIter<Token>,
-    current: Token,
-}
-
-impl TokenStream for MemoStream {
-    fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(t) => {
-                self.current = t;
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn token(&self) -> &Token {
-        &self.current
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        DanishTokenStream::of(tokens)
     }
 }
 

@@ -48,14 +48,21 @@ pub struct DanishTokenStream {
     current: Token,
 }
 
+impl DanishTokenStream {
+    /// A stream of tokens worked out up front.
+    pub(super) fn of(tokens: Vec<Token>) -> Self {
+        DanishTokenStream {
+            tokens: tokens.into_iter(),
+            current: Token::default(),
+        }
+    }
+}
+
 impl Tokenizer for DanishTokenizer {
     type TokenStream<'a> = DanishTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> DanishTokenStream {
-        DanishTokenStream {
-            tokens: tokenize(text, self.side).into_iter(),
-            current: Token::default(),
-        }
+        DanishTokenStream::of(tokenize(text, self.side))
     }
 }
 
