@@ -54,7 +54,7 @@ fn parse_scope(s: &str) -> std::result::Result<TokenScope, String> {
 /// The arguments of `moedemappe search`.
 #[derive(Debug, clap::Args)]
 struct SearchArgs {
-    /// Søgetekst: alle ord skal med; "…" søger en frase, -ord udelukker, OR giver alternativer.
+    /// Søgetekst: alle ord skal med (har under 10 dokumenter dem alle, følger dokumenter, der mangler ét); "…" søger en frase, -ord udelukker, OR giver alternativer.
     #[arg(required_unless_present = "like")]
     query: Option<String>,
     /// Kun dette udvalg (navn, tidligere navn eller forkortelse som TU).

@@ -121,7 +121,7 @@ impl Server {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[schemars(crate = "rmcp::schemars")]
 struct SearchArgs {
-    /// Søgetekst; alle ord skal med, "…" søger en frase, -ord udelukker, OR giver alternativer. Søg på dansk. / Search text in Danish: all words must match, "…" for a phrase, -word excludes, OR for alternatives.
+    /// Søgetekst; alle ord skal med (har under 10 dokumenter dem alle, følger dokumenter, der mangler ét), "…" søger en frase, -ord udelukker, OR giver alternativer. Søg på dansk. / Search text in Danish: all words must match (when fewer than 10 documents hold them all, documents missing one follow), "…" for a phrase, -word excludes, OR for alternatives.
     query: String,
     /// Kun dette udvalg: navn, tidligere navn eller forkortelse (fx "Byrådet", "TU"). / Only this committee: name, former name or abbreviation.
     #[serde(default)]

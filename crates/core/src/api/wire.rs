@@ -31,8 +31,9 @@ pub struct ErrorBody {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(default)]
 pub struct SearchParams {
-    /// Søgetekst: alle ord skal med; "…" er en frase, -ord udelukker, OR
-    /// giver alternativer.
+    /// Søgetekst: alle ord skal med (har under 10 dokumenter dem alle,
+    /// følger dokumenter, der mangler ét); "…" er en frase, -ord udelukker,
+    /// OR giver alternativer.
     pub q: String,
     /// Udvalg: navn, tidligere navn eller forkortelse (TU, BUU, …).
     pub body: Option<String>,
