@@ -165,6 +165,9 @@ enum Command {
         /// Opløsning af de scannede billeder.
         #[arg(long, default_value_t = 200)]
         dpi: u32,
+        /// Slid i promille: gråt papir og så mange pixels som pletter.
+        #[arg(long, default_value_t = 0)]
+        noise: u32,
         /// PDF-filen.
         #[arg(short = 'o', long)]
         out: PathBuf,
@@ -571,11 +574,12 @@ pub fn run(args: Args) -> Result<()> {
         pages,
         seed,
         dpi,
+        noise,
         out,
         text,
     } = &args.command
     {
-        return crate::ocr_cmd::scan_pdf(*pages, *seed, *dpi, out, text.as_deref());
+        return crate::ocr_cmd::scan_pdf(*pages, *seed, *dpi, *noise, out, text.as_deref());
     }
     // (clap has read $MOEDEMAPPE_DATA into `data_dir` already.)
     let dir = api::data_dir(args.data_dir)?;

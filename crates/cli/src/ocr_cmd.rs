@@ -57,9 +57,16 @@ pub fn ocr_after(mappe: &Mappe, settings: &IngestSettings) -> Result<()> {
 }
 
 /// `moedemappe scan-pdf`: a scanned PDF of Danish text, and its source text.
-pub fn scan_pdf(pages: usize, seed: u64, dpi: u32, out: &Path, text: Option<&Path>) -> Result<()> {
+pub fn scan_pdf(
+    pages: usize,
+    seed: u64,
+    dpi: u32,
+    noise: u32,
+    out: &Path,
+    text: Option<&Path>,
+) -> Result<()> {
     let source = api::scan::danish_pages(seed, pages);
-    api::scan::write_scanned_pdf(out, &source, dpi)?;
+    api::scan::write_scanned_pdf(out, &source, dpi, noise)?;
     if let Some(path) = text {
         std::fs::write(path, serde_json::to_string(&source)?)
             .with_context(|| format!("kunne ikke skrive {}", path.display()))?;

@@ -56,8 +56,10 @@ pub fn danish_pages(seed: u64, pages: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A PDF of `pages` as scanned images at `dpi`, with no text layer.
-pub fn scanned_pdf(pages: &[Vec<String>], dpi: u32) -> Result<Vec<u8>> {
+/// A PDF of `pages` as scanned images at `dpi`, with no text layer. With
+/// `noise` (per mille) a worn copy: a grey paper tone and that share of
+/// pixels flipped to dark or light specks, the same for the same text.
+pub fn scanned_pdf(pages: &[Vec<String>], dpi: u32, noise: u32) -> Result<Vec<u8>> {
     let text_pdf = super::pdf::render("", pages, |_, _| String::new());
     let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
     let source = dir.path().join("tekst.pdf");
@@ -80,8 +82,11 @@ pub fn scanned_pdf(pages: &[Vec<String>], dpi: u32) -> Result<Vec<u8>> {
     let mut doc = Document::with_version("1.4");
     let pages_id = doc.new_object_id();
     let mut kids: Vec<Object> = Vec::with_capacity(images.len());
-    for image in &images {
-        let (width, height, pixels) = read_pgm(image)?;
+    for (n, image) in images.iter().enumerate() {
+        let (width, height, mut pixels) = read_pgm(image)?;
+        if noise > 0 {
+            wear(&mut pixels, noise, n as u64);
+        }
         let mut stream = Stream::new(
             dictionary! {
                 "Type" => "XObject",
@@ -121,10 +126,27 @@ pub fn scanned_pdf(pages: &[Vec<String>], dpi: u32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes `scanned_pdf(pages, dpi)` to `path`.
-pub fn write_scanned_pdf(path: &Path, pages: &[Vec<String>], dpi: u32) -> Result<()> {
-    let bytes = scanned_pdf(pages, dpi)?;
+/// Writes `scanned_pdf(pages, dpi, noise)` to `path`.
+pub fn write_scanned_pdf(path: &Path, pages: &[Vec<String>], dpi: u32, noise: u32) -> Result<()> {
+    let bytes = scanned_pdf(pages, dpi, noise)?;
     std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+}
+
+/// A worn copy: paper at grey 230–245 instead of white, ink never quite
+/// black, and `per_mille` of the pixels specks (half dark, half light).
+fn wear(pixels: &mut [u8], per_mille: u32, page: u64) {
+    let mut rng = Rng::derive(page, "wear", u64::from(per_mille));
+    for p in pixels.iter_mut() {
+        let r = rng.below(1000) as u32;
+        *p = if r < per_mille / 2 {
+            40
+        } else if r < per_mille {
+            250
+        } else {
+            // 255 → 230–245, 0 → 20.
+            20 + (u32::from(*p) * 210 / 255) as u8 + (r % 16) as u8
+        };
+    }
 }
 
 /// A binary grey PGM (P5, 8 bits) as width, height and pixels.
