@@ -292,9 +292,11 @@ impl OcrJobs {
         Ok(())
     }
 
-    /// Lets OCR go on, and starts it.
+    /// Lets OCR go on, and starts it (a run still finishing its pages after
+    /// the pause goes on instead).
     pub fn resume(&self) -> Result<()> {
         self.shared.mappe.set_ocr_paused(false)?;
+        self.shared.stop.store(false, Ordering::SeqCst);
         self.start();
         Ok(())
     }
@@ -375,5 +377,98 @@ impl Progress for Sink {
         let mut inner = self.0.lock();
         inner.done = tick.done;
         inner.failed = tick.failures;
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::extract::WorkerCommand;
+    use crate::model::TextStatus;
+    use std::time::Duration;
+
+    /// A stand-in OCR worker (the real one is the `moedemappe` binary): each
+    /// page takes 0.3 s and reads as "side N fra scanningen …".
+    fn settings() -> IngestSettings {
+        let script = r#"while read -r line; do
+  sleep 0.3
+  n=$(printf '%s' "$line" | sed 's/.*"page":\([0-9]*\).*/\1/')
+  printf '{"text":"side %s fra scanningen om byrådets høringssvar","words":[],"confidence":91.5,"width":10,"height":10,"dpi":300,"problem":null}\n' "$n"
+done"#;
+        IngestSettings::new(WorkerCommand {
+            program: "sh".into(),
+            args: vec!["-c".into(), script.into()],
+        })
+    }
+
+    /// A data directory with one scanned document of `pages` pages.
+    fn scanned(dir: &std::path::Path, pages: usize) -> Arc<Mappe> {
+        let mappe = Mappe::open(dir).unwrap();
+        let file = dir.join("scan.pdf");
+        std::fs::write(&file, b"%PDF-1.4 a stand-in").unwrap();
+        let stored = mappe.blobs.put_file(&file).unwrap();
+        mappe
+            .store
+            .write(|w| {
+                let id = w.attachment(&stored.sha256, stored.size)?;
+                let collection = w.upsert_collection("Scanninger")?;
+                w.upsert_document(collection, "scan.pdf", "Scanning", id)?;
+                let empty = vec![String::new(); pages];
+                w.store_text(id, Some(pages as u32), &empty, TextStatus::NoText, None)
+            })
+            .unwrap();
+        Arc::new(mappe)
+    }
+
+    #[test]
+    fn background_ocr_pauses_resumes_and_reads_every_page_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mappe = scanned(dir.path(), 8);
+        let jobs = OcrJobs::new(mappe.clone(), &settings());
+        assert_eq!(jobs.state().unwrap().pages_left, 8);
+        assert!(jobs.start());
+        let until = Instant::now() + Duration::from_secs(30);
+        while jobs.state().unwrap().done < 2 {
+            assert!(Instant::now() < until, "no page was read");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let running = jobs.state().unwrap();
+        assert!(running.running);
+        assert!(running.seconds_left.is_some(), "time left while it reads");
+        jobs.pause().unwrap();
+        jobs.wait();
+        let paused = jobs.state().unwrap();
+        assert!(paused.paused && !paused.running);
+        assert!(paused.pages_left > 0 && paused.pages_left < 8, "{paused:?}");
+        // Paused for every program: a start does nothing.
+        jobs.start();
+        jobs.wait();
+        assert_eq!(jobs.state().unwrap().pages_left, paused.pages_left);
+
+        jobs.resume().unwrap();
+        jobs.wait();
+        let done = jobs.state().unwrap();
+        assert_eq!((done.pages_left, done.counts.with_text), (0, 8), "{done:?}");
+        let db = rusqlite::Connection::open(dir.path().join("moedemappe.sqlite")).unwrap();
+        let runs: Vec<i64> = db
+            .prepare("SELECT runs FROM ocr_pages ORDER BY page")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(runs, vec![1; 8], "every page read once");
+        // Searchable, marked as OCR.
+        let results = mappe
+            .session(Scope::Member)
+            .search(&crate::api::SearchRequest::new("høringssvar", 20))
+            .unwrap();
+        let hits: Vec<&crate::index::Hit> = results
+            .hits
+            .iter()
+            .chain(results.groups.iter().flat_map(|g| &g.hits))
+            .collect();
+        assert_eq!(hits.len().min(3), 3, "{results:?}");
+        assert!(hits.iter().all(|h| h.cite.ocr));
     }
 }
