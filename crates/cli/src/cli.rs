@@ -153,6 +153,42 @@ enum Command {
     },
     /// Genopbyg søgeindekset fra databasen.
     Reindex,
+    /// Skriv en scannet test-PDF uden tekstlag (dansk tekst som billeder) og dens kildetekst som JSON.
+    #[command(hide = true)]
+    ScanPdf {
+        /// Antal sider.
+        #[arg(long, default_value_t = 10)]
+        pages: usize,
+        /// Frø: samme frø giver samme tekst.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Opløsning af de scannede billeder.
+        #[arg(long, default_value_t = 200)]
+        dpi: u32,
+        /// Slid i promille: gråt papir og så mange pixels som pletter.
+        #[arg(long, default_value_t = 0)]
+        noise: u32,
+        /// PDF-filen.
+        #[arg(short = 'o', long)]
+        out: PathBuf,
+        /// Kildeteksten pr. side som JSON (til at måle OCR's genkendelse).
+        #[arg(long)]
+        text: Option<PathBuf>,
+    },
+    /// Læs scannede sider med OCR (tekstgenkendelse); Ctrl-C eller --pause stopper, intet læst går tabt.
+    Ocr {
+        /// Sæt OCR på pause, også den der kører i baggrunden i vinduet eller `serve`.
+        #[arg(long, conflicts_with_all = ["resume", "status"])]
+        pause: bool,
+        /// Fortsæt OCR efter en pause (og læs siderne nu).
+        #[arg(long, conflicts_with = "status")]
+        resume: bool,
+        /// Vis kun, hvor mange sider der venter, og hvilke OCR ikke kunne læse.
+        #[arg(long)]
+        status: bool,
+        #[command(flatten)]
+        ingest: IngestArgs,
+    },
     /// Kilder: dagsordensportaler og mapper.
     #[command(subcommand)]
     Source(SourceCommand),
@@ -440,6 +476,12 @@ struct IngestArgs {
     /// Antal samtidige læseprocesser (standard: én pr. kerne).
     #[arg(long)]
     workers: Option<usize>,
+    /// Læs ikke scannede sider med OCR bagefter (`moedemappe ocr` gør det senere).
+    #[arg(long)]
+    no_ocr: bool,
+    /// Højst så mange sekunder pr. side, der læses med OCR.
+    #[arg(long, default_value_t = 120.0)]
+    ocr_deadline: f64,
 }
 
 impl IngestArgs {
@@ -447,8 +489,12 @@ impl IngestArgs {
         if !(self.deadline > 0.0 && self.deadline.is_finite()) {
             anyhow::bail!("--deadline skal være et positivt antal sekunder");
         }
+        if !(self.ocr_deadline > 0.0 && self.ocr_deadline.is_finite()) {
+            anyhow::bail!("--ocr-deadline skal være et positivt antal sekunder");
+        }
         let mut settings = IngestSettings::new(WorkerCommand::current_exe()?);
         settings.deadline = Duration::from_secs_f64(self.deadline);
+        settings.ocr_deadline = Duration::from_secs_f64(self.ocr_deadline);
         if let Some(n) = self.workers {
             settings.workers = n.max(1);
         }
@@ -524,6 +570,17 @@ pub fn run(args: Args) -> Result<()> {
     {
         return relevance(scale, runs, seed, json);
     }
+    if let Command::ScanPdf {
+        pages,
+        seed,
+        dpi,
+        noise,
+        out,
+        text,
+    } = &args.command
+    {
+        return crate::ocr_cmd::scan_pdf(*pages, *seed, *dpi, *noise, out, text.as_deref());
+    }
     // (clap has read $MOEDEMAPPE_DATA into `data_dir` already.)
     let dir = api::data_dir(args.data_dir)?;
     if let Command::LoginLink = args.command {
@@ -543,6 +600,9 @@ pub fn run(args: Args) -> Result<()> {
                 &TermProgress::new(),
             )?;
             output::import_report(&report);
+            if !ingest.no_ocr {
+                crate::ocr_cmd::ocr_after(&mappe, &ingest.settings()?)?;
+            }
         }
         Command::Attach {
             remove: Some(AttachCommand::Rm { item, attachment }),
@@ -638,6 +698,12 @@ pub fn run(args: Args) -> Result<()> {
                 output::status_text(&status);
             }
         }
+        Command::Ocr {
+            pause,
+            resume,
+            status,
+            ingest,
+        } => crate::ocr_cmd::run(&mappe, pause, resume, status, &ingest.settings()?)?,
         Command::Reindex => {
             let n = mappe.member(Scope::Member)?.reindex(&TermProgress::new())?;
             println!("Søgeindekset er genopbygget: {n} dokumenter.");
@@ -747,6 +813,9 @@ pub fn run(args: Args) -> Result<()> {
                 );
             }
             output::sync_outcomes(&outcomes);
+            if !ingest.no_ocr {
+                crate::ocr_cmd::ocr_after(&mappe, &ingest.settings()?)?;
+            }
             if outcomes.iter().all(|o| o.error.is_some()) {
                 let first = outcomes
                     .iter()
@@ -796,7 +865,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Stats(stats) => crate::stats_cmd::run(&mappe, stats)?,
         // Handled before the data directory is opened.
-        Command::Relevance { .. } | Command::LoginLink => {}
+        Command::Relevance { .. } | Command::LoginLink | Command::ScanPdf { .. } => {}
         Command::Serve { port, open } => crate::serve::run(mappe, port, |link| {
             if open {
                 open_in_browser(link);

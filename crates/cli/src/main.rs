@@ -5,6 +5,7 @@
 mod cli;
 mod mcp;
 mod notes_cmd;
+mod ocr_cmd;
 mod output;
 mod progress;
 mod stats_cmd;

@@ -317,6 +317,9 @@ struct PageHit {
     page: Option<u32>,
     #[serde(skip_serializing_if = "String::is_empty")]
     snippet: String,
+    /// The page's text was read by OCR from a scan and may hold errors.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    ocr: bool,
 }
 
 /// One result: an attachment, an item's own text, or a collection document.
@@ -355,6 +358,7 @@ fn group_output(g: &HitGroup) -> Option<ResultGroup> {
             .map(|h| PageHit {
                 page: h.cite.page,
                 snippet: h.snippet.clone(),
+                ocr: h.cite.ocr,
             })
             .collect(),
     })
@@ -386,6 +390,7 @@ Søg i byrådets og udvalgenes dagsordener, sagsfremstillinger, beslutninger og 
 Svaret er JSON: results er grupperet pr. bilag (eller punkt), hver med citation \
 (udvalg, mødedato, punktnummer og -titel, sagsnummer, bilagets id og titel, adgang) \
 og de bedste sider med uddrag. Citér altid udvalg, dato, punkt og side. \
+En side med \"ocr\": true er læst fra en scanning og kan indeholde fejl. \
 Hent en hel side med get_page_text og en sags forløb med get_case_history. \
 / Search the city council's and committees' agendas, case texts, decisions and attachments \
 (Danish text; search in Danish). The answer is JSON: results grouped per attachment (or item), \

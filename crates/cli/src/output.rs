@@ -3,6 +3,7 @@
 use anyhow::Result;
 use moedemappe_core::api::DemoSummary;
 use moedemappe_core::api::ImportReport;
+use moedemappe_core::api::OcrReport;
 use moedemappe_core::api::Passage;
 use moedemappe_core::api::{AgendaEntry, CaseHistory, SourceOutcome, Status};
 use moedemappe_core::api::{FilesPolicy, Source, SourceScope};
@@ -77,6 +78,7 @@ fn hit_json(hit: &Hit) -> serde_json::Value {
         "attachment_title": hit.cite.attachment_title,
         "page": hit.cite.page,
         "access": hit.cite.access,
+        "ocr": hit.cite.ocr,
         "snippet": hit.snippet,
     })
 }
@@ -130,7 +132,7 @@ pub fn hits_text(results: &SearchResults, facets: bool) {
     for (n, hit) in results.hits.iter().enumerate() {
         println!("\n{}. {}", n + 1, citation_line(hit));
         if let (Some(title), Some(page)) = (&hit.cite.attachment_title, hit.cite.page) {
-            println!("   {title}, side {page}");
+            println!("   {title}, side {page}{}", ocr_mark(hit));
         }
         println!("   {}", hit.snippet.replace('\n', " "));
     }
@@ -145,7 +147,11 @@ pub fn hits_text(results: &SearchResults, facets: bool) {
             (None, None) => println!("   Sagsfremstilling"),
         }
         match first.cite.page {
-            Some(page) => println!("   side {page}: {}", first.snippet.replace('\n', " ")),
+            Some(page) => println!(
+                "   side {page}{}: {}",
+                ocr_mark(first),
+                first.snippet.replace('\n', " ")
+            ),
             None => println!("   {}", first.snippet.replace('\n', " ")),
         }
         let more: Vec<String> = group.hits[1..]
@@ -244,6 +250,9 @@ pub fn passages(passages: &[Passage], json: bool) -> Result<()> {
         if let Some(link) = &p.link {
             println!("   {link}");
         }
+        if p.cite.ocr {
+            println!("   {OCR_NOTE}");
+        }
         println!("   Ord: {}", p.matched_terms.join(", "));
         println!(
             "{}",
@@ -251,6 +260,18 @@ pub fn passages(passages: &[Passage], json: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What a reader is told about text read by OCR.
+const OCR_NOTE: &str = "OCR – teksten er læst fra en scanning og kan indeholde fejl";
+
+/// " (OCR – …)" after the page of a hit on a page read by OCR.
+fn ocr_mark(hit: &Hit) -> String {
+    if hit.cite.ocr {
+        format!(" ({OCR_NOTE})")
+    } else {
+        String::new()
+    }
 }
 
 /// Body, collection, date, item and case of a hit on one line.
@@ -340,6 +361,7 @@ pub fn status_text(s: &Status) {
     for source in &s.sources {
         source_line(source);
     }
+    ocr_status(s);
     if s.failed_files.is_empty() {
         println!("Ingen filer med problemer.");
     } else {
@@ -351,6 +373,39 @@ pub fn status_text(s: &Status) {
                 .unwrap_or_default();
             println!("  {}{pages}: {}", f.path, f.reason);
         }
+    }
+}
+
+/// Scanned pages: how many OCR has read, how many wait, and each page it
+/// could not read with the reason.
+pub fn ocr_status(s: &Status) {
+    let o = &s.ocr;
+    if o.queued + o.done + o.failed == 0 {
+        return;
+    }
+    println!(
+        "Scannede sider (OCR): {} læst, heraf {} med tekst; {} venter; {} kunne ikke læses.",
+        o.done, o.with_text, o.queued, o.failed
+    );
+    if !s.ocr_failures.is_empty() {
+        println!("Sider, OCR ikke kunne læse:");
+        for f in &s.ocr_failures {
+            println!("  {} side {}: {}", f.path, f.page, f.reason);
+        }
+    }
+}
+
+/// What an OCR run did.
+pub fn ocr_report(r: &OcrReport) {
+    println!(
+        "OCR: {} sider læst på {:.0} s ({} med tekst, {} kunne ikke læses).",
+        r.pages, r.seconds, r.with_text, r.failed
+    );
+    if r.paused {
+        println!(
+            "OCR er sat på pause; {} sider venter. Fortsæt med `moedemappe ocr --resume`.",
+            r.left
+        );
     }
 }
 

@@ -127,6 +127,9 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         | "/api/pace"
         | "/api/sources"
         | "/api/sync"
+        | "/api/ocr"
+        | "/api/ocr/pause"
+        | "/api/ocr/resume"
         | "/api/status"
         | "/api/share/candidates"
         | "/api/share/author"
@@ -145,9 +148,11 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         "/api/cases/{number}" | "/api/cases/{number}/similar" => {
             ids(&v.cases, &|c| path.replace("{number}", c))
         }
-        "/api/attachments/{id}/pages/{page}" => ids(&v.attachments, &|a| {
-            path.replace("{id}", a).replace("{page}", "1")
-        }),
+        "/api/attachments/{id}/pages/{page}" | "/api/attachments/{id}/pages/{page}/ocr" => {
+            ids(&v.attachments, &|a| {
+                path.replace("{id}", a).replace("{page}", "1")
+            })
+        }
         "/api/attachments/{id}/file" | "/api/attachments/{id}/uses" => {
             ids(&v.attachments, &|a| path.replace("{id}", a))
         }

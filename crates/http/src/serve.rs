@@ -38,6 +38,7 @@ mod attach;
 mod doc;
 use doc::{Refused, Unreadable};
 mod notes;
+mod ocr;
 mod panels;
 mod session;
 mod ui;
@@ -158,6 +159,10 @@ fn api_routes() -> OpenApiRouter<App> {
         .routes(routes!(p::list_portal_bodies))
         .routes(routes!(p::start_demo))
         .routes(routes!(p::sync_state, p::start_sync))
+        .routes(routes!(ocr::ocr_state))
+        .routes(routes!(ocr::pause))
+        .routes(routes!(ocr::resume))
+        .routes(routes!(ocr::words))
         .routes(routes!(p::status))
         .routes(routes!(p::share_candidates))
         .routes(routes!(p::share_preview))

@@ -87,4 +87,9 @@ collection: string | null,
 /**
  * Open or closed material.
  */
-access: Access, };
+access: Access, 
+/**
+ * The page's text was read by OCR from a scan, and may hold errors.
+ * Set by the api from the store, not indexed.
+ */
+ocr: boolean, };

@@ -17,6 +17,7 @@ const base: Citation = {
   page: 12,
   collection: null,
   access: "open",
+  ocr: false,
 };
 
 describe("citations", () => {

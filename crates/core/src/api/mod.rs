@@ -8,6 +8,11 @@ pub use attach::{Attached, MAX_ATTACH_BYTES};
 #[cfg(all(test, unix))]
 mod index_tests;
 mod numbering;
+mod ocr;
+pub use crate::ocr::OcrReport;
+pub use crate::ocr::WordBox;
+pub use crate::store::{OcrCounts, OcrFailure};
+pub use ocr::{OcrJobs, OcrPageWords, OcrState};
 mod scope;
 mod session;
 pub use crate::tokens::{TokenInfo, TokenScope};
@@ -15,6 +20,7 @@ pub use crate::tokens::{TokenInfo, TokenScope};
 // The nouns and helpers callers need, so that the glue (CLI, HTTP, MCP, the
 // desktop shell) imports `api` and `model` only (a test checks it).
 pub use crate::annotations::AnchorState;
+pub use crate::demo::scan; // scanned test PDFs, for tests and the OCR benchmark
 pub use crate::demo::DemoSummary;
 pub use crate::extract::{worker_main, WorkerCommand};
 pub use crate::index::{
@@ -111,6 +117,8 @@ pub struct IngestSettings {
     pub workers: usize,
     /// The program that runs a worker.
     pub worker: WorkerCommand,
+    /// How long OCR of one page may take before its worker is stopped.
+    pub ocr_deadline: Duration,
 }
 
 impl IngestSettings {
@@ -120,6 +128,7 @@ impl IngestSettings {
             deadline: Duration::from_secs(60),
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             worker,
+            ocr_deadline: Duration::from_secs(120),
         }
     }
 
@@ -167,6 +176,10 @@ pub struct Status {
     pub index_documents: u64,
     /// Files that could not be read fully, with reasons.
     pub failed_files: Vec<FailedFile>,
+    /// Scanned pages: read by OCR, waiting, failed.
+    pub ocr: OcrCounts,
+    /// Pages OCR could not read, with reasons.
+    pub ocr_failures: Vec<OcrFailure>,
     /// Configured sources and how their last sync went.
     pub sources: Vec<Source>,
     /// Disk use (the member's and closed-scope tokens only: it counts closed
@@ -395,6 +408,8 @@ impl Mappe {
             } else {
                 read.failed_files()?
             },
+            ocr: read.ocr_counts(open_only)?,
+            ocr_failures: read.ocr_failures(open_only)?,
             sources: self.sources_for(scope)?,
             disk: None,
         })

@@ -91,6 +91,7 @@ impl<'m> Session<'m> {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let mut results = self.mappe.search(&self.scoped(request))?;
         self.renumber(|n| n.results(&mut results))?;
+        self.mappe.mark_ocr_hits(&mut results)?;
         results.case = self.case_named(&request.query.text)?;
         Ok(results)
     }
@@ -146,6 +147,7 @@ impl<'m> Session<'m> {
             .mappe
             .more_like_case(case_number, &self.scoped(request))?;
         self.renumber(|n| n.results(&mut results))?;
+        self.mappe.mark_ocr_hits(&mut results)?;
         Ok(results)
     }
 
@@ -153,12 +155,18 @@ impl<'m> Session<'m> {
     pub fn retrieve(&self, request: &SearchRequest, k: usize) -> Result<Vec<Passage>> {
         let mut passages = self.mappe.retrieve(&self.scoped(request), k)?;
         self.renumber(|n| n.passages(&mut passages))?;
+        self.mappe.mark_ocr_passages(&mut passages)?;
         Ok(passages)
     }
 
     /// The stored text of one page of an attachment.
     pub fn page_text(&self, attachment: AttachmentId, page: u32) -> Result<String> {
         self.mappe.page_text_for(attachment, page, self.scope)
+    }
+
+    /// The words OCR read on a page, with their boxes (for highlights).
+    pub fn ocr_words(&self, attachment: AttachmentId, page: u32) -> Result<super::OcrPageWords> {
+        self.mappe.ocr_words_for(attachment, page, self.scope)
     }
 
     /// The stored PDF of an attachment.
@@ -443,6 +451,10 @@ member_forwards! {
     fn import_bundle(&, path: &Path, settings: &IngestSettings, progress: &dyn Progress) -> Result<ImportBundleReport>;
     /// Imports a bundle given as zip bytes; a bad bundle changes nothing.
     fn import_bundle_bytes(&, bytes: &[u8], settings: &IngestSettings) -> Result<ImportBundleReport>;
+    /// Reads the pages waiting for OCR in the foreground (`None`: another program is reading them).
+    fn ocr(&, settings: &IngestSettings, progress: &dyn Progress) -> Result<Option<super::OcrReport>>;
+    /// Pauses OCR, or lets it go on.
+    fn set_ocr_paused(&, paused: bool) -> Result<()>;
     /// The tokens of this data directory.
     fn tokens(&) -> Result<Tokens>;
     /// Makes a token; returns it with its secret (shown only now).

@@ -44,5 +44,7 @@ pub fn data_dir(chosen: Option<PathBuf>) -> Result<PathBuf> {
 pub fn background_sync(mappe: Arc<Mappe>) -> Result<(SyncJobs, IngestSettings)> {
     let settings = IngestSettings::new(WorkerCommand::current_exe()?);
     let jobs = SyncJobs::new(mappe, settings.clone(), PortalOptions::default());
+    // Pages left waiting by an earlier run are read from the start.
+    jobs.ocr().start();
     Ok((jobs, settings))
 }

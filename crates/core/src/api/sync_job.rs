@@ -106,6 +106,7 @@ pub struct SyncState {
 }
 
 struct Shared {
+    ocr: super::OcrJobs,
     mappe: Arc<Mappe>,
     settings: IngestSettings,
     portal: PortalOptions,
@@ -145,6 +146,7 @@ impl SyncJobs {
     pub fn new(mappe: Arc<Mappe>, settings: IngestSettings, portal: PortalOptions) -> Self {
         SyncJobs {
             shared: Arc::new(Shared {
+                ocr: super::OcrJobs::new(mappe.clone(), &settings),
                 mappe,
                 settings,
                 portal,
@@ -179,6 +181,11 @@ impl SyncJobs {
         s.started_at = Some(now());
         (inner.base_pages, inner.base_failures, inner.base_bytes) = (0, 0, 0);
         inner.last = Tick::default();
+    }
+
+    /// The background OCR that follows every sync.
+    pub fn ocr(&self) -> super::OcrJobs {
+        self.shared.ocr.clone()
     }
 
     /// The state of the running or last run.
@@ -235,6 +242,8 @@ fn run(shared: &Arc<Shared>) {
         }
         inner.state.running = false;
         drop(inner);
+        // Scanned pages of what came in are read now, in the background.
+        shared.ocr.start();
         shared.finished.notify_all();
         return;
     }

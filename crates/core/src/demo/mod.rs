@@ -22,6 +22,7 @@
 pub mod pdf;
 mod plan;
 mod rng;
+pub mod scan;
 mod text;
 mod write;
 

@@ -16,8 +16,10 @@
 mod pool;
 mod worker;
 
+pub(crate) use pool::{danish_seconds, Outcome, Worker};
 pub use pool::{extract_all, ExtractOptions, WorkerCommand};
 pub use worker::{worker_main, CRASH_ON_ENV};
+pub(crate) use worker::{Mode, Request};
 
 use crate::model::TextStatus;
 use serde::{Deserialize, Serialize};

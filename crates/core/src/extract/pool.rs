@@ -206,6 +206,7 @@ fn request_line(path: &Path, mode: Mode) -> Option<String> {
     let request = Request {
         path: path.to_path_buf(),
         mode,
+        page: None,
     };
     let mut line = serde_json::to_string(&request).ok()?;
     line.push('\n');
@@ -213,7 +214,7 @@ fn request_line(path: &Path, mode: Mode) -> Option<String> {
 }
 
 /// A duration in seconds the Danish way: "60", "0,3", "1,25".
-fn danish_seconds(d: Duration) -> String {
+pub(crate) fn danish_seconds(d: Duration) -> String {
     let millis = d.as_millis();
     let (whole, frac) = (millis / 1000, millis % 1000);
     if frac == 0 {
@@ -225,7 +226,7 @@ fn danish_seconds(d: Duration) -> String {
 }
 
 /// How a request to a worker ended.
-enum Outcome {
+pub(crate) enum Outcome {
     /// The worker answered with this line.
     Reply(String),
     /// The deadline passed; the worker has been killed and reaped.
@@ -235,7 +236,7 @@ enum Outcome {
 }
 
 /// One worker process and the reader thread of its stdout.
-struct Worker {
+pub(crate) struct Worker {
     /// The process (reaped once `exited` is set).
     child: Child,
     /// Its stdin; `None` once closed.
@@ -251,8 +252,14 @@ struct Worker {
 impl Worker {
     /// Starts a worker process.
     fn spawn(command: &WorkerCommand) -> Result<Self> {
+        Self::spawn_with_env(command, &[])
+    }
+
+    /// Starts a worker process with extra environment variables.
+    pub(crate) fn spawn_with_env(command: &WorkerCommand, env: &[(&str, String)]) -> Result<Self> {
         let mut cmd = Command::new(&command.program);
         cmd.args(&command.args)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
@@ -297,7 +304,7 @@ impl Worker {
     }
 
     /// Sends one request line and waits up to `deadline` for the reply.
-    fn ask(&mut self, request: &str, deadline: Duration) -> Outcome {
+    pub(crate) fn ask(&mut self, request: &str, deadline: Duration) -> Outcome {
         let sent = match self.stdin.as_mut() {
             Some(stdin) => stdin
                 .write_all(request.as_bytes())
@@ -333,10 +340,18 @@ impl Worker {
         self.exited.map_or_else(String::new, describe_exit)
     }
 
-    /// Kills and reaps the process (no-op if already reaped).
-    fn kill(&mut self) {
+    /// Kills and reaps the process (no-op if already reaped), and whatever it
+    /// started in its process group (the OCR programs).
+    pub(crate) fn kill(&mut self) {
         self.stdin = None;
         if self.exited.is_none() {
+            #[cfg(unix)]
+            if let Some(group) = i32::try_from(self.child.id())
+                .ok()
+                .and_then(rustix::process::Pid::from_raw)
+            {
+                let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+            }
             let _ = self.child.kill();
             self.exited = self.child.wait().ok();
             if self.exited.is_none() {

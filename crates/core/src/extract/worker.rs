@@ -6,11 +6,14 @@
 //! - request `{"path": "/x/y.pdf", "mode": "text"}` → an [`Extraction`];
 //! - request `{"path": "/x/y.pdf", "mode": "count"}` → `{"page_count": 12}` (or `null`),
 //!   counted by lopdf 0.47 alone (the pool's fallback after a crash or a timeout);
+//! - request `{"path": "/x/y.pdf", "mode": "ocr", "page": 3}` → an [`OcrPage`]: page 3
+//!   drawn and read by OCR (see `crate::ocr::worker`);
 //! - a request that cannot be parsed → an unreadable [`Extraction`].
 //!
 //! The worker exits when stdin closes.
 
 use super::{count_pages, extract_file, panic_message, Extraction};
+use crate::ocr::OcrPage;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::panic::catch_unwind;
@@ -24,20 +27,25 @@ pub const CRASH_ON_ENV: &str = "MOEDEMAPPE_EXTRACT_CRASH_ON";
 /// What a request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum Mode {
+pub(crate) enum Mode {
     /// Extract the text ([`extract_file`]).
     Text,
     /// Only count the pages with lopdf 0.47.
     Count,
+    /// Read one page by OCR.
+    Ocr,
 }
 
 /// One request line.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct Request {
+pub(crate) struct Request {
     /// The file to read.
     pub path: PathBuf,
     /// What to do with it.
     pub mode: Mode,
+    /// The page (1-based), for `ocr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// The answer to a `count` request.
@@ -51,6 +59,7 @@ pub(super) struct CountReply {
 /// silent one, so nothing but the reply lines is ever written.
 pub fn worker_main() {
     std::panic::set_hook(Box::new(|_| {}));
+    crate::ocr::worker::limit_self();
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut line = String::new();
@@ -93,6 +102,17 @@ fn answer(line: &str) -> String {
                 .ok()
                 .and_then(|bytes| count_pages(&bytes));
             to_json(&CountReply { page_count })
+        }
+        Mode::Ocr => {
+            let page = request.page.unwrap_or(1);
+            let read = catch_unwind(|| crate::ocr::worker::read_page(&request.path, page))
+                .unwrap_or_else(|p| {
+                    OcrPage::failed(format!(
+                        "OCR gik i stå (intern fejl: {})",
+                        panic_message(p.as_ref())
+                    ))
+                });
+            to_json(&read)
         }
         Mode::Text => {
             crash_if_asked(&request.path);

@@ -135,6 +135,10 @@ pub struct Citation {
     pub collection: Option<String>,
     /// Open or closed material.
     pub access: Access,
+    /// The page's text was read by OCR from a scan, and may hold errors.
+    /// Set by the api from the store, not indexed.
+    #[serde(default)]
+    pub ocr: bool,
 }
 
 /// One document to index.
@@ -789,6 +793,19 @@ impl IndexWriter {
         if purge {
             purge_deletions(&mut self.open)?;
         }
+        for reader in &self.readers {
+            reader.reload()?;
+        }
+        Ok(())
+    }
+
+    /// Merges the committed segments with deleted documents of both
+    /// indexes, so the term statistics (and scores) are those of a fresh
+    /// build again: after OCR rewrote the documents of owners it had just
+    /// indexed.
+    pub fn purge_deletions(&mut self) -> Result<()> {
+        purge_deletions(&mut self.all)?;
+        purge_deletions(&mut self.open)?;
         for reader in &self.readers {
             reader.reload()?;
         }

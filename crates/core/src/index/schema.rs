@@ -245,6 +245,8 @@ impl Fields {
                 page: self.u32(doc, self.page),
                 collection: self.str(doc, self.collection),
                 access,
+                // Not indexed: the api marks pages read by OCR from the store.
+                ocr: false,
             },
             snippet: String::new(),
             snippet_html: String::new(),

@@ -44,6 +44,8 @@ fn export_ts() {
     // Statistik, Kilder and Del.
     crate::stats::Stats::export_all_to(fresh.path()).unwrap();
     crate::api::SyncState::export_all_to(fresh.path()).unwrap();
+    crate::api::OcrState::export_all_to(fresh.path()).unwrap();
+    crate::api::OcrPageWords::export_all_to(fresh.path()).unwrap();
     crate::api::SourcesStatus::export_all_to(fresh.path()).unwrap();
     crate::store::Source::export_all_to(fresh.path()).unwrap();
     crate::store::MeetingSummary::export_all_to(fresh.path()).unwrap();

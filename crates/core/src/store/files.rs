@@ -85,7 +85,9 @@ impl Reader<'_> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT DISTINCT a.sha256, a.size FROM portal_documents pd
                JOIN attachments a ON a.id = pd.attachment_id
-              WHERE pd.source_id = ?1 AND a.text_status = 'full' AND {}",
+              WHERE pd.source_id = ?1 AND a.text_status = 'full'
+                AND NOT EXISTS (SELECT 1 FROM ocr_pages o WHERE o.attachment_id = a.id AND o.state = 'queued')
+                AND {}",
             may_drop(policy)
         ))?;
         let rows = stmt

@@ -8,6 +8,7 @@ mod files;
 mod folders;
 mod follow;
 mod meetings;
+mod ocr;
 mod portal;
 mod read;
 mod sources;
@@ -19,6 +20,7 @@ pub use cases::{case_number_ending, Treatment};
 pub use files::{DiskUse, FileToFetch};
 pub use follow::{BodyRow, UpcomingMeeting};
 pub use meetings::MeetingSummary;
+pub use ocr::{OcrCounts, OcrFailure};
 pub use portal::{ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
 pub use sources::{FilesPolicy, ScopeCounts, Source, SourceScope, SyncFailure};
@@ -53,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0010_file_indexes.sql"),
     include_str!("0011_decisions.sql"),
     include_str!("0012_meetings_opened.sql"),
+    include_str!("0013_ocr.sql"),
 ];
 
 /// The migration after which [`fill_decisions`] runs.

@@ -344,6 +344,9 @@ impl Writer<'_> {
              UNION SELECT 'doc:' || id FROM documents WHERE attachment_id = ?1",
             [attachment.0],
         )?;
+        if status != TextStatus::Unreadable {
+            self.queue_ocr(attachment, pages)?;
+        }
         Ok(())
     }
 
