@@ -8,8 +8,10 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::document::OwnedValue;
 use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::{Token, TokenStream};
 use tantivy::{Searcher, TantivyDocument, Term};
 
+use super::analyzer::danish_query_analyzer;
 use super::collect::{Candidate, Gather, Gathered, PerGroup};
 use super::query::{corrected, parse, with_filters};
 use super::schema::{access_str, case_exact, kind_str};
@@ -78,7 +80,18 @@ pub(super) fn run(
     // Every word by default. When no document has them all: words found
     // nowhere by similar spellings, then any of the words, then any word by
     // similar spellings.
-    let all = parse(idx, &searcher, text, true);
+    let mut all = parse(idx, &searcher, text, true);
+    // Pages holding the words near each other rank higher; decided up front
+    // from the rarest word, so the search runs once.
+    let mut near = near_each_other(idx, &searcher, text);
+    if fewest_pages(idx, &searcher, text) < PROXIMITY_BELOW as u64 {
+        if let Some(near) = near.take() {
+            all = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, all),
+                (Occur::Should, near),
+            ]));
+        }
+    }
     let mut attempt = Attempt {
         query: all,
         relaxed: false,
@@ -97,7 +110,8 @@ pub(super) fn run(
         }
     }
     if (1..PROXIMITY_BELOW).contains(&found.total) {
-        if let Some(near) = near_each_other(idx, &searcher, text) {
+        // Every word common, but seldom together.
+        if let Some(near) = near {
             let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
                 (Occur::Must, attempt.query.box_clone()),
                 (Occur::Should, near),
@@ -190,6 +204,35 @@ fn near_each_other(idx: &SearchIndex, searcher: &Searcher, text: &str) -> Option
         false,
     );
     Some(Box::new(BoostQuery::new(phrase, PROXIMITY_BOOST)))
+}
+
+/// At most how many documents hold every word of `text`: the fewest that
+/// hold any one of its words (stop words left out), in any field searched.
+fn fewest_pages(idx: &SearchIndex, searcher: &Searcher, text: &str) -> u64 {
+    let f = &idx.fields;
+    let mut analyzer = danish_query_analyzer();
+    text.split_whitespace()
+        .filter_map(|word| {
+            let mut stems = Vec::new();
+            analyzer
+                .token_stream(word)
+                .process(&mut |t: &Token| stems.push(t.text.clone()));
+            let [stem] = stems.as_slice() else {
+                return None;
+            };
+            Some(
+                [f.text, f.item_title, f.attachment_title, f.case_number]
+                    .into_iter()
+                    .map(|field| {
+                        searcher
+                            .doc_freq(&Term::from_field_text(field, stem))
+                            .unwrap_or(u64::MAX)
+                    })
+                    .fold(0u64, u64::saturating_add),
+            )
+        })
+        .min()
+        .unwrap_or(u64::MAX)
 }
 
 /// Material like one case, from other cases: see [`SearchIndex::more_like_case`].

@@ -291,14 +291,28 @@ impl Reader<'_> {
 
     /// Which of these pages (attachment id, page) hold text read by OCR.
     pub fn ocr_pages_among(&self, pages: &[(i64, u32)]) -> Result<HashSet<(i64, u32)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT 1 FROM ocr_pages WHERE attachment_id = ?1 AND page = ?2
-                AND state = 'done' AND applied = 1",
-        )?;
+        // One query for the attachments of all the pages (a search shows up
+        // to some forty): every hit is looked up on every search.
+        let mut attachments: Vec<i64> = pages.iter().map(|p| p.0).collect();
+        attachments.sort_unstable();
+        attachments.dedup();
+        if attachments.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let marks = vec!["?"; attachments.len()].join(",");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT attachment_id, page FROM ocr_pages
+              WHERE state = 'done' AND applied = 1 AND attachment_id IN ({marks})"
+        ))?;
+        let wanted: HashSet<(i64, u32)> = pages.iter().copied().collect();
         let mut found = HashSet::new();
-        for &(attachment, page) in pages {
-            if stmt.exists(params![attachment, page])? {
-                found.insert((attachment, page));
+        let rows = stmt.query_map(rusqlite::params_from_iter(&attachments), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, u32>(1)?))
+        })?;
+        for row in rows {
+            let page = row?;
+            if wanted.contains(&page) {
+                found.insert(page);
             }
         }
         Ok(found)
