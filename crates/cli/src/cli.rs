@@ -646,6 +646,9 @@ pub fn run(args: Args) -> Result<()> {
             } else {
                 println!("Punkt {item} har allerede denne fil; intet er gemt igen.");
             }
+            if done.added && !ingest.no_ocr {
+                crate::ocr_cmd::ocr_after(&mappe, &ingest.settings()?)?;
+            }
         }
         Command::Search(a) => {
             let request = SearchRequest {

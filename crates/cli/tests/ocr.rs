@@ -306,3 +306,58 @@ fn a_killed_ocr_run_resumes_without_reading_a_finished_page_again() {
     };
     assert_eq!(search(&data), search(&whole));
 }
+
+/// A scanned bilag a member attaches by hand is read by OCR as well, and
+/// its words are found.
+#[test]
+fn an_attached_scan_is_read_by_ocr() {
+    tools_present();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A meeting from a folder source: one item with a text bilag.
+    let folder = dir.path().join("mappe");
+    let item = folder.join("Teknisk Udvalg/2024-03-05/01 Ny cykelsti");
+    std::fs::create_dir_all(&item).unwrap();
+    let text = common::pdf(&[common::Page::text(&["Tegninger af cykelstien."])], None);
+    std::fs::write(item.join("Bilag 1 Tegninger.pdf"), text).unwrap();
+    ok(
+        &data,
+        &[
+            "source",
+            "add",
+            "folder",
+            folder.to_str().unwrap(),
+            "--name",
+            "Indbakke",
+        ],
+    );
+    ok(&data, &["sync", "--no-ocr"]);
+    let db = rusqlite::Connection::open(data.join("moedemappe.sqlite")).unwrap();
+    let item_id: i64 = db
+        .query_row("SELECT id FROM items", [], |r| r.get(0))
+        .unwrap();
+    // A clean one-page scan, attached by hand.
+    let source = danish_pages(11, 1);
+    let scan = dir.path().join("Indscannet brev.pdf");
+    write_scanned_pdf(&scan, &source, SCAN_DPI, 0).unwrap();
+    let out = ok(
+        &data,
+        &[
+            "attach",
+            scan.to_str().unwrap(),
+            "--item",
+            &item_id.to_string(),
+        ],
+    );
+    assert!(out.contains("OCR: 1 sider læst"), "{out}");
+    let word = words(&source[0].join(" "))
+        .into_iter()
+        .find(|w| w.chars().count() >= 8)
+        .unwrap();
+    let hits = json_lines(&ok(&data, &["search", &word, "--json"]));
+    assert!(
+        hits.iter()
+            .any(|h| h["ocr"] == true && h["attachment_title"] == "Indscannet brev"),
+        "search {word}: {hits:?}"
+    );
+}

@@ -51,11 +51,15 @@ async fn add(
         return error(StatusCode::BAD_REQUEST, "der kom ingen fil med");
     }
     let settings = app.sync_settings.clone();
-    with_mappe(&app, move |m| {
+    let answer = with_mappe(&app, move |m| {
         m.member(scope)?
             .attach_bytes(&body, ItemId(id), p.closed, p.title.as_deref(), &settings)
     })
-    .await
+    .await;
+    // A scanned bilag's pages are read in the background (nothing happens
+    // when no page waits).
+    app.sync.ocr().start();
+    answer
 }
 
 #[utoipa::path(delete, path = "/api/items/{id}/attachments/{attachment}", tag = "Møder",
