@@ -36,7 +36,8 @@ pub fn run(
 /// says how it went. Ctrl-C stops at once: every finished page is stored.
 pub fn ocr_after(mappe: &Mappe, settings: &IngestSettings) -> Result<()> {
     let member = mappe.member(Scope::Member)?;
-    let waiting = member.session().status()?.ocr.queued;
+    // Only the count: the whole status would also stat every stored file.
+    let waiting = member.ocr_waiting()?;
     if waiting == 0 {
         return Ok(());
     }

@@ -151,6 +151,12 @@ impl Mappe {
         self.run_ocr(&settings.ocr_options(), &AtomicBool::new(false), progress)
     }
 
+    /// How many pages wait for OCR (closed ones included: the member's own
+    /// count).
+    pub(crate) fn ocr_waiting(&self) -> Result<u64> {
+        Ok(self.store.read().ocr_counts(false)?.queued)
+    }
+
     /// Pauses OCR (every program's run stops after the pages it reads) or
     /// lets it go on.
     pub(crate) fn set_ocr_paused(&self, paused: bool) -> Result<()> {

@@ -453,6 +453,8 @@ member_forwards! {
     fn import_bundle_bytes(&, bytes: &[u8], settings: &IngestSettings) -> Result<ImportBundleReport>;
     /// Reads the pages waiting for OCR in the foreground (`None`: another program is reading them).
     fn ocr(&, settings: &IngestSettings, progress: &dyn Progress) -> Result<Option<super::OcrReport>>;
+    /// How many pages wait for OCR.
+    fn ocr_waiting(&) -> Result<u64>;
     /// Pauses OCR, or lets it go on.
     fn set_ocr_paused(&, paused: bool) -> Result<()>;
     /// The tokens of this data directory.
