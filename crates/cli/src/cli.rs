@@ -40,6 +40,8 @@ enum TokenCommand {
     },
     /// Vis nøglerne (id, adgang, oprettet) — aldrig selve nøglen.
     List,
+    /// Skriv datamappens lokale nøgle til scripts (kun åbent materiale); med en boks ligger den i boksen.
+    Local,
     /// Slet en nøgle.
     Revoke {
         /// Nøglens id (fra `token list`).
@@ -258,6 +260,9 @@ enum Command {
         /// Tidsmålte kørsler af hver søgning (efter én opvarmning).
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Som medlemmet søger: også lukket materiale (det fulde indeks, krypteret i en boks).
+        #[arg(long)]
+        closed: bool,
         /// Som JSON.
         #[arg(long)]
         json: bool,
@@ -322,6 +327,13 @@ enum Command {
     },
     /// Skriv et nyt login-link til en kørende `moedemappe serve` (virker én gang og i 10 minutter).
     LoginLink,
+    /// Adgangskoden til boksen med lukket materiale, noter og nøgler.
+    #[command(subcommand)]
+    Passcode(crate::vault_cmd::PasscodeCommand),
+    /// Lås boksen: lukket materiale og noter kan ikke læses, før du låser op.
+    Lock,
+    /// Lås boksen op med adgangskoden (til du låser, logger ud eller slukker).
+    Unlock,
     /// Start en MCP-server på stdin/stdout, så en AI-assistent kan søge i materialet.
     Mcp {
         /// Fil med adgangsnøglen (ellers $MOEDEMAPPE_TOKEN, ellers datamappens lokale nøgle til åbent materiale).
@@ -587,6 +599,12 @@ pub fn run(args: Args) -> Result<()> {
         println!("Åbn Mødemappe: {}", crate::serve::login_link(&dir)?);
         return Ok(());
     }
+    match args.command {
+        Command::Passcode(cmd) => return crate::vault_cmd::passcode(&dir, cmd),
+        Command::Lock => return crate::vault_cmd::lock(&dir),
+        Command::Unlock => return crate::vault_cmd::unlock(&dir),
+        _ => {}
+    }
     let mappe = Mappe::open(&dir)
         .with_context(|| format!("kunne ikke åbne datamappen {}", dir.display()))?;
     for notice in mappe.notices() {
@@ -679,8 +697,11 @@ pub fn run(args: Args) -> Result<()> {
                 output::hits_json(&results, a.facets)?;
             } else {
                 output::hits_text(&results, a.facets);
-                // The member's notes with these words, as Søg's "Noter".
-                if let (None, Some(q)) = (&a.like, &a.query) {
+                // The member's notes with these words, as Søg's "Noter"
+                // (inside the vault: none while it is locked, which it says).
+                if mappe.is_locked() {
+                    println!("\nBoksen er låst: kun åbent materiale er søgt i; lås op med `moedemappe unlock`.");
+                } else if let (None, Some(q)) = (&a.like, &a.query) {
                     let notes = mappe
                         .session(Scope::Member)
                         .find_notes(&moedemappe_core::api::NoteScope::All, q)?;
@@ -699,6 +720,12 @@ pub fn run(args: Args) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&status)?);
             } else {
                 output::status_text(&status);
+                let vault = mappe.vault();
+                if vault.locked {
+                    println!("Boksen er låst: tallene er det åbne materiales; lås op med `moedemappe unlock`.");
+                } else if vault.present {
+                    println!("Boksen er låst op (lås den med `moedemappe lock`).");
+                }
             }
         }
         Command::Ocr {
@@ -868,7 +895,12 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Stats(stats) => crate::stats_cmd::run(&mappe, stats)?,
         // Handled before the data directory is opened.
-        Command::Relevance { .. } | Command::LoginLink | Command::ScanPdf { .. } => {}
+        Command::Relevance { .. }
+        | Command::LoginLink
+        | Command::ScanPdf { .. }
+        | Command::Passcode(_)
+        | Command::Lock
+        | Command::Unlock => {}
         Command::Serve { port, open } => crate::serve::run(mappe, port, |link| {
             if open {
                 open_in_browser(link);
@@ -948,8 +980,8 @@ pub fn run(args: Args) -> Result<()> {
                 output::archive(&entries);
             }
         }
-        Command::Latency { runs, json } => {
-            let report = moedemappe_core::api::relevance::measure_latency(&mappe, runs)?;
+        Command::Latency { runs, closed, json } => {
+            let report = moedemappe_core::api::relevance::measure_latency(&mappe, runs, closed)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -1000,6 +1032,9 @@ pub fn run(args: Args) -> Result<()> {
                     "kun åbent materiale"
                 }
             );
+        }
+        Command::Token(TokenCommand::Local) => {
+            println!("{}", mappe.local_token()?);
         }
         Command::Token(TokenCommand::List) => {
             for t in mappe.member(Scope::Member)?.tokens()?.list() {

@@ -9,6 +9,7 @@ mod ocr_cmd;
 mod output;
 mod progress;
 mod stats_cmd;
+mod vault_cmd;
 
 /// The HTTP server lives in the library, so the desktop shell can use it too.
 use moedemappe_http::serve;

@@ -33,12 +33,16 @@ const DEFAULT_RESULTS: usize = 10;
 
 /// Runs the server on stdin/stdout until the client closes the connection.
 pub fn run(mappe: Mappe, token_file: Option<&Path>) -> Result<()> {
-    let secret = read_token(&mappe, token_file)?;
-    let scope = mappe.check_token(&secret)?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "ukendt adgangsnøgle; lav en med `moedemappe token create` og giv den med --token-file eller {TOKEN_ENV}"
-        )
-    })?;
+    let scope = match read_token(&mappe, token_file)? {
+        Some(secret) => mappe.check_token(&secret)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "ukendt adgangsnøgle; lav en med `moedemappe token create` og giv den med --token-file eller {TOKEN_ENV}"
+            )
+        })?,
+        // A locked vault keeps the local token's secret; what it would give
+        // is the open scope, which is all a locked vault answers anyway.
+        None => Scope::Open,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -64,20 +68,23 @@ pub fn run(mappe: Mappe, token_file: Option<&Path>) -> Result<()> {
 
 /// The token's secret: from the file, else the environment, else the local
 /// open token of the data directory.
-fn read_token(mappe: &Mappe, token_file: Option<&Path>) -> Result<String> {
+fn read_token(mappe: &Mappe, token_file: Option<&Path>) -> Result<Option<String>> {
     if let Some(path) = token_file {
         let secret = std::fs::read_to_string(path)
             .with_context(|| format!("kunne ikke læse nøglefilen {}", path.display()))?;
         let secret = secret.trim();
         anyhow::ensure!(!secret.is_empty(), "nøglefilen {} er tom", path.display());
-        return Ok(secret.to_string());
+        return Ok(Some(secret.to_string()));
     }
     if let Ok(secret) = std::env::var(TOKEN_ENV) {
         if !secret.trim().is_empty() {
-            return Ok(secret.trim().to_string());
+            return Ok(Some(secret.trim().to_string()));
         }
     }
-    Ok(mappe.local_token()?)
+    if mappe.is_locked() {
+        return Ok(None);
+    }
+    Ok(Some(mappe.local_token()?))
 }
 
 /// The MCP server: one data directory seen through one token's scope.

@@ -2,6 +2,7 @@
 //! that appears in three meetings is stored once. Files are written to a
 //! temporary name and renamed into place, so a killed process leaves no half file.
 
+use crate::vault::Key;
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -35,9 +36,50 @@ impl BlobStore {
         self.root.join(prefix).join(format!("{sha256}.pdf"))
     }
 
-    /// Whether the content is stored.
+    /// Where the content is kept sealed (a file only closed items use, in a
+    /// data directory with a vault).
+    pub fn sealed_path_of(&self, sha256: &str) -> PathBuf {
+        self.path_of(sha256).with_extension("sealed")
+    }
+
+    /// Whether the content is stored (plain or sealed).
     pub fn contains(&self, sha256: &str) -> bool {
-        self.path_of(sha256).is_file()
+        self.path_of(sha256).is_file() || self.sealed_path_of(sha256).is_file()
+    }
+
+    /// The content's bytes: a plain file as it is, a sealed one opened with
+    /// `key` (none: the vault is locked, and the file is as good as absent).
+    pub fn read(&self, sha256: &str, key: Option<&Key>) -> Result<Option<Vec<u8>>> {
+        let plain = self.path_of(sha256);
+        match fs::read(&plain) {
+            Ok(bytes) => return Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(plain, e)),
+        }
+        let sealed = self.sealed_path_of(sha256);
+        let (Some(key), true) = (key, sealed.is_file()) else {
+            return Ok(None);
+        };
+        let bytes = crate::vault::seal::read_sealed(key, sha256, &sealed)?;
+        Ok(Some(bytes.to_vec()))
+    }
+
+    /// Seals the plain file of a content (written to its sealed name first,
+    /// then the plain one removed, so a kill in between leaves both and the
+    /// next run removes the plain one); returns whether there was one.
+    pub fn seal(&self, sha256: &str, key: &Key) -> Result<bool> {
+        let plain = self.path_of(sha256);
+        let sealed = self.sealed_path_of(sha256);
+        if !plain.is_file() {
+            return Ok(false);
+        }
+        if !sealed.is_file() {
+            let bytes =
+                zeroize::Zeroizing::new(fs::read(&plain).map_err(|e| Error::io(&plain, e))?);
+            crate::vault::seal::write_sealed(key, sha256, &sealed, &bytes)?;
+        }
+        fs::remove_file(&plain).map_err(|e| Error::io(&plain, e))?;
+        Ok(true)
     }
 
     /// A temporary file inside the store, for a download to land in before
@@ -82,12 +124,15 @@ impl BlobStore {
     /// Removes the file of a content (its text stays in the store); returns
     /// whether there was one.
     pub fn remove(&self, sha256: &str) -> Result<bool> {
-        let path = self.path_of(sha256);
-        match fs::remove_file(&path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(Error::io(&path, e)),
+        let mut removed = false;
+        for path in [self.path_of(sha256), self.sealed_path_of(sha256)] {
+            match fs::remove_file(&path) {
+                Ok(()) => removed = true,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
         }
+        Ok(removed)
     }
 
     /// Removes temporary files (from [`BlobStore::temp_file`]) that no running

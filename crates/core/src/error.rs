@@ -40,6 +40,13 @@ pub enum Error {
     /// The network or a server could not be reached; what is stored stays usable.
     #[error("{0}")]
     Network(String),
+    /// The passcode does not open the vault; nothing was changed.
+    #[error("forkert adgangskode: boksen er ikke låst op, og intet er ændret")]
+    WrongPasscode,
+    /// The vault is locked: only open material can be read until the member
+    /// unlocks it.
+    #[error("boksen er låst: lås op med din adgangskode (`moedemappe unlock` eller i vinduet) for at se lukket materiale, dine noter og for at ændre noget")]
+    Locked,
 }
 
 /// What a full disk means for the member, said once for files and database.
@@ -73,6 +80,8 @@ impl Error {
             Error::Network(_) => "network",
             Error::Forbidden(_) => "forbidden",
             Error::StaleIndex => "stale_index",
+            Error::WrongPasscode => "wrong_passcode",
+            Error::Locked => "locked",
         }
     }
 

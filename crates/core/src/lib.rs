@@ -53,6 +53,7 @@ pub(crate) mod sources;
 pub(crate) mod stats;
 pub(crate) mod store;
 pub(crate) mod tokens;
+pub(crate) mod vault;
 pub(crate) mod watch;
 
 pub use error::{Error, Result};

@@ -80,7 +80,11 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
     let mappe = Arc::new(mappe);
     // Make the local token now, so scripts can read it.
     let token_file = mappe.data_dir().join("api-token");
-    mappe.local_token()?;
+    // With a locked vault the secret waits inside it.
+    match mappe.local_token() {
+        Err(moedemappe_core::Error::Locked) => {}
+        other => drop(other?),
+    }
     retire_ui_token(&mappe)?;
     let (sync, sync_settings) = moedemappe_core::api::background_sync(mappe.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -114,11 +118,18 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
             out,
             "Linket virker én gang og i 10 minutter; et nyt får du med «moedemappe login-link»."
         );
-        let _ = writeln!(
-            out,
-            "Nøglen til scripts (kun åbent materiale) står i {}",
-            token_file.display()
-        );
+        if token_file.is_file() {
+            let _ = writeln!(
+                out,
+                "Nøglen til scripts (kun åbent materiale) står i {}",
+                token_file.display()
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Nøglen til scripts (kun åbent materiale) ligger i boksen: `moedemappe token local`"
+            );
+        }
         let _ = out.flush();
         on_link(&link);
         axum::serve(listener, router(app)).await?;
@@ -239,7 +250,9 @@ fn core_error(e: &Error) -> Response {
     let status = match e {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Invalid(_) => StatusCode::BAD_REQUEST,
-        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        // A locked vault refuses what only the member may read or change,
+        // as any other refusal (the code says which).
+        Error::Forbidden(_) | Error::Locked | Error::WrongPasscode => StatusCode::FORBIDDEN,
         Error::Network(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
@@ -643,8 +656,8 @@ async fn attachment_file(
     let found =
         tokio::task::spawn_blocking(move || mappe.session(scope).attachment_file(AttachmentId(id)))
             .await;
-    let path = match found {
-        Ok(Ok(path)) => path,
+    let bytes = match found {
+        Ok(Ok(bytes)) => bytes,
         // Kept as text only and the portal cannot be reached: say so, with
         // the stored text of every page.
         Ok(Err(e @ Error::Network(_))) => {
@@ -668,18 +681,15 @@ async fn attachment_file(
         Ok(Err(e)) => return core_error(&e),
         Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
     };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf"),
-                (header::CACHE_CONTROL, "private, no-store"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => error(StatusCode::NOT_FOUND, "filen kunne ikke læses"),
-    }
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (header::CACHE_CONTROL, "private, no-store"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// Headers every UI response carries.

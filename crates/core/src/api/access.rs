@@ -1,8 +1,6 @@
 //! Reads for callers whose token may not see closed material (the HTTP API
 //! and the MCP server), and the tokens themselves.
 
-use std::path::PathBuf;
-
 use super::notes::{NoteScope, NoteView};
 use super::Scope;
 use super::{CaseHistory, Mappe};
@@ -52,8 +50,25 @@ impl Mappe {
     }
 
     /// The local open-scope token's secret (made on first use).
+    /// With a vault its secret is kept inside it (so unlocked only), not in
+    /// `<data>/api-token`.
     pub fn local_token(&self) -> Result<String> {
-        self.tokens()?.local_secret(self.data_dir())
+        let mut tokens = self.tokens()?;
+        match &self.lock {
+            super::Lock::NoVault => tokens.local_secret(self.data_dir()),
+            super::Lock::Locked => Err(Error::Locked),
+            super::Lock::Unlocked(_) => {
+                const KEY: &str = crate::vault::migrate::API_TOKEN_SETTING;
+                if let Some(secret) = self.store.read().setting(KEY)? {
+                    if tokens.check(&secret) == Some(TokenScope::Open) {
+                        return Ok(secret);
+                    }
+                }
+                let (_, secret) = tokens.create(TokenScope::Open, Some("lokal"))?;
+                self.store.write(|w| w.set_setting(KEY, &secret))?;
+                Ok(secret)
+            }
+        }
     }
 
     /// The stored PDF of an attachment, as a caller with `scope` may see it:
@@ -62,7 +77,7 @@ impl Mappe {
         &self,
         attachment: AttachmentId,
         scope: Scope,
-    ) -> Result<PathBuf> {
+    ) -> Result<Vec<u8>> {
         let unknown = || Error::NotFound(format!("intet bilag med id {attachment}"));
         let open = self.store.read().attachment_is_open(attachment)?;
         if !open.is_some_and(|open| open || scope.sees_closed()) {
@@ -73,9 +88,9 @@ impl Mappe {
             .read()
             .attachment_info(attachment)?
             .ok_or_else(unknown)?;
-        let path = self.blobs.path_of(&sha256);
-        if path.is_file() {
-            return Ok(path);
+        let files_key = self.files_key();
+        if let Some(bytes) = self.blobs.read(&sha256, files_key.as_ref())? {
+            return Ok(bytes);
         }
         // Kept as text only (the text-only archive): fetched from its portal
         // now, and kept from then on.
@@ -92,8 +107,10 @@ impl Mappe {
             attachment,
             &opts,
         )?;
-        if fetched && path.is_file() {
-            return Ok(path);
+        if fetched {
+            if let Some(bytes) = self.blobs.read(&sha256, files_key.as_ref())? {
+                return Ok(bytes);
+            }
         }
         Err(Error::NotFound(format!(
             "filen til bilag {attachment} findes ikke i datamappen"

@@ -15,7 +15,9 @@ pub use crate::store::{OcrCounts, OcrFailure};
 pub use ocr::{OcrJobs, OcrPageWords, OcrState};
 mod scope;
 mod session;
+mod vault_api;
 pub use crate::tokens::{TokenInfo, TokenScope};
+pub use vault_api::{VaultView, LOST_PASSCODE, MIN_PASSCODE_CHARS};
 
 // The nouns and helpers callers need, so that the glue (CLI, HTTP, MCP, the
 // desktop shell) imports `api` and `model` only (a test checks it).
@@ -61,6 +63,7 @@ use crate::model::AttachmentId;
 use crate::model::SourceKind;
 use crate::sources::portal::{self, municipalities, PortalReport};
 use crate::store::{FailedFile, Store, StoreCounts, Treatment};
+use crate::vault::{self, Vault, VaultState};
 use crate::{demo, Error, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -243,6 +246,61 @@ pub struct Mappe {
     notices: Vec<String>,
     /// Held by the job that fills the store and the index.
     jobs: Mutex<()>,
+    /// Whether this process has the vault's key.
+    lock: Lock,
+}
+
+/// Whether this process has the vault's key.
+#[derive(Debug, Clone)]
+enum Lock {
+    /// The data directory has no vault: everything is plain, as before.
+    NoVault,
+    /// The vault is open: the store, index and files with closed material.
+    Unlocked(crate::vault::Key),
+    /// The vault is locked: only the open material's plain copy is read.
+    Locked,
+}
+
+/// The turn of one job (see [`Mappe::job`]); when it ends, files only closed
+/// items use are sealed (with an unlocked vault).
+pub(crate) struct JobTurn<'m> {
+    mappe: &'m Mappe,
+    _turn: MutexGuard<'m, ()>,
+}
+
+impl Drop for JobTurn<'_> {
+    fn drop(&mut self) {
+        // Best effort: what is left is sealed after the next job, or at the
+        // next unlock.
+        let _ = self.mappe.seal_closed_files();
+    }
+}
+
+fn move_interrupted() -> Error {
+    Error::Invalid(
+        "flytningen ind i boksen blev afbrudt; kør `moedemappe passcode set` igen med samme adgangskode for at gøre den færdig (intet er tabt)"
+            .into(),
+    )
+}
+
+/// Opens the index in `index_dir`; one from another version (or a plain one
+/// in a vault) is rebuilt from the store.
+fn open_index(
+    index_dir: &Path,
+    store: &Store,
+    key: Option<&crate::vault::Key>,
+) -> Result<SearchIndex> {
+    let index_key = key.map(|k| k.index());
+    match SearchIndex::open_or_create_keyed(index_dir, index_key.as_ref()) {
+        Err(Error::StaleIndex) => {
+            std::fs::remove_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+            let index = SearchIndex::open_or_create_keyed(index_dir, index_key.as_ref())?;
+            store.write(|w| w.queue_everything())?;
+            ingest::update_index(store, &index, &crate::progress::Silent)?;
+            Ok(index)
+        }
+        other => other,
+    }
 }
 
 /// A temporary file this old is removed even when its process may run
@@ -260,22 +318,37 @@ impl Mappe {
         if crate::private::tighten_once(dir)? > 0 {
             notices.push(crate::private::notice(dir));
         }
-        let store = Store::open(&dir.join("moedemappe.sqlite"))?;
         let index_dir = dir.join("index");
-        let index = match SearchIndex::open_or_create(&index_dir) {
-            // The index is derived: one from another version is rebuilt from the store.
-            Err(Error::StaleIndex) => {
-                std::fs::remove_dir_all(&index_dir).map_err(|e| Error::io(&index_dir, e))?;
-                let index = SearchIndex::open_or_create(&index_dir)?;
-                store.write(|w| w.queue_everything())?;
-                ingest::update_index(&store, &index, &crate::progress::Silent)?;
-                index
+        let (store, index, lock) = match Vault::load(dir)? {
+            None => {
+                let store = Store::open(&dir.join(vault::PLAIN_DB))?;
+                let index = open_index(&index_dir, &store, None)?;
+                (store, index, Lock::NoVault)
             }
-            other => other?,
+            Some(v) if v.state() == VaultState::Moving => return Err(move_interrupted()),
+            Some(v) => match v.recall() {
+                Some(key) => {
+                    let store = Store::open_keyed(&dir.join(vault::VAULT_DB), Some(&key.sqlite()))?;
+                    let index = open_index(&index_dir, &store, Some(&key))?;
+                    (store, index, Lock::Unlocked(key))
+                }
+                None => {
+                    let store = Store::open_read_only(&dir.join(vault::OPEN_DB))?;
+                    let index = SearchIndex::open_locked(&index_dir).map_err(|_| {
+                        Error::Invalid(
+                            "søgeindekset skal bygges igen, og det kræver, at boksen er låst op: `moedemappe unlock`"
+                                .into(),
+                        )
+                    })?;
+                    (store, index, Lock::Locked)
+                }
+            },
         };
         let blobs = BlobStore::new(dir.join("files"));
-        // Attachments of an import that was killed before it finished.
-        blobs.remove_orphan_temps(ORPHAN_AGE)?;
+        if !matches!(lock, Lock::Locked) {
+            // Attachments of an import that was killed before it finished.
+            blobs.remove_orphan_temps(ORPHAN_AGE)?;
+        }
         Ok(Mappe {
             dir: dir.to_path_buf(),
             store,
@@ -283,6 +356,7 @@ impl Mappe {
             index,
             notices,
             jobs: Mutex::new(()),
+            lock,
         })
     }
 
@@ -292,13 +366,32 @@ impl Mappe {
     /// twice or from opening the index writer (one per index) together.
     /// Every job begins by removing the partial downloads and copies that a
     /// killed run left behind.
-    pub(crate) fn job(&self) -> MutexGuard<'_, ()> {
+    pub(crate) fn job(&self) -> JobTurn<'_> {
         // A job that panicked left the store consistent (its transactions
         // rolled back), so the turn passes on.
         let turn = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         // Best effort: a file that cannot be removed now goes another time.
         let _ = self.blobs.remove_orphan_temps(ORPHAN_AGE);
-        turn
+        JobTurn {
+            mappe: self,
+            _turn: turn,
+        }
+    }
+
+    /// With an unlocked vault, seals every file only closed items use (a
+    /// job may just have stored one); returns how many.
+    pub(crate) fn seal_closed_files(&self) -> Result<usize> {
+        let Lock::Unlocked(key) = &self.lock else {
+            return Ok(0);
+        };
+        let files_key = key.files();
+        let mut sealed = 0;
+        for sha in self.store.read().closed_only_files(false)? {
+            if self.blobs.seal(&sha, &files_key)? {
+                sealed += 1;
+            }
+        }
+        Ok(sealed)
     }
 
     /// One-line notices for the member about opening the data directory

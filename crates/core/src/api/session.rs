@@ -41,6 +41,8 @@ pub(crate) fn not_member() -> Error {
 impl Mappe {
     /// Reads as a caller with `scope` may see them.
     pub fn session(&self, scope: Scope) -> Session<'_> {
+        // A locked vault answers everyone as the open scope.
+        let scope = if self.is_locked() { Scope::Open } else { scope };
         Session { mappe: self, scope }
     }
 
@@ -49,6 +51,9 @@ impl Mappe {
     pub fn member(&self, scope: Scope) -> Result<Member<'_>> {
         if !scope.is_member() {
             return Err(not_member());
+        }
+        if self.is_locked() {
+            return Err(Error::Locked);
         }
         Ok(Member { mappe: self })
     }
@@ -63,7 +68,9 @@ impl<'m> Session<'m> {
     /// Refuses a read of the member's own things (reading marks, settings,
     /// bundles) to anyone else.
     fn member_only(&self) -> Result<&'m Mappe> {
-        if self.scope.is_member() {
+        if self.mappe.is_locked() {
+            Err(Error::Locked)
+        } else if self.scope.is_member() {
             Ok(self.mappe)
         } else {
             Err(not_member())
@@ -170,7 +177,7 @@ impl<'m> Session<'m> {
     }
 
     /// The stored PDF of an attachment.
-    pub fn attachment_file(&self, attachment: AttachmentId) -> Result<PathBuf> {
+    pub fn attachment_file(&self, attachment: AttachmentId) -> Result<Vec<u8>> {
         self.mappe.attachment_file(attachment, self.scope)
     }
 
@@ -221,7 +228,11 @@ impl<'m> Session<'m> {
 
     /// Notes: the member sees all of theirs and the imported ones; anyone
     /// else only shared and imported notes on material they may see.
+    /// With a locked vault the notes are inside it: [`Error::Locked`].
     pub fn notes(&self, which: &NoteScope) -> Result<Vec<NoteView>> {
+        if self.mappe.is_locked() {
+            return Err(Error::Locked);
+        }
         self.mappe.notes_for(which, self.scope)
     }
 

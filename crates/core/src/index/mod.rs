@@ -28,6 +28,7 @@ mod memo;
 mod open_tests;
 mod query;
 mod schema;
+mod sealed_dir;
 mod search;
 mod snippet;
 mod stem;
@@ -46,6 +47,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
+
+use sealed_dir::SealedDirectory;
 use tantivy::schema::Schema;
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyError, Term};
@@ -502,14 +505,19 @@ impl Part {
     /// `schema`; an index with another schema is stale.
     fn open(dir: &Path, exists: bool, schema: &Schema) -> Result<Self> {
         let mmap = MmapDirectory::open(dir).map_err(TantivyError::from)?;
+        Self::open_in(mmap, exists, schema)
+    }
+
+    /// [`Part::open`] on any tantivy directory (the vault's sealed one).
+    fn open_in(directory: impl tantivy::Directory, exists: bool, schema: &Schema) -> Result<Self> {
         let index = if exists {
-            let index = Index::open(mmap)?;
+            let index = Index::open(directory)?;
             if index.schema() != *schema {
                 return Err(stale_index());
             }
             index
         } else {
-            Index::create(mmap, schema.clone(), IndexSettings::default())?
+            Index::create(directory, schema.clone(), IndexSettings::default())?
         };
         index.tokenizers().register(DANISH, danish_analyzer());
         index
@@ -576,6 +584,13 @@ impl SearchIndex {
     /// needed. An index written by another version of the program (or with only
     /// one of its two parts) is refused with [`Error::StaleIndex`].
     pub fn open_or_create(dir: &Path) -> Result<Self> {
+        Self::open_or_create_keyed(dir, None)
+    }
+
+    /// [`SearchIndex::open_or_create`]; with `key` (a vault's), the index of
+    /// every document is sealed file by file ([`SealedDirectory`]), so no
+    /// closed word of it reaches the disk in plain form.
+    pub fn open_or_create_keyed(dir: &Path, key: Option<&crate::vault::Key>) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let version_path = dir.join(VERSION_FILE);
         match std::fs::read_to_string(&version_path) {
@@ -603,13 +618,52 @@ impl SearchIndex {
             return Err(stale_index());
         }
         let (schema, fields) = schema::build();
-        let all = Part::open(&all_dir, all_exists, &schema)?;
+        let all = match key {
+            None => Part::open(&all_dir, all_exists, &schema)?,
+            Some(key) => {
+                // A plain index of every document has no place in a vault.
+                if all_exists && holds_plain_index(&all_dir)? {
+                    return Err(stale_index());
+                }
+                let sealed = SealedDirectory::open(&all_dir, key.bytes())?;
+                let part = Part::open_in(sealed, all_exists, &schema)?;
+                let mark = all_dir.join(SEALED_MARK);
+                std::fs::write(&mark, b"").map_err(|e| Error::io(&mark, e))?;
+                part
+            }
+        };
         let open = Part::open(&open_dir, open_exists, &schema)?;
         let query_tokenizers = TokenizerManager::new();
         query_tokenizers.register(DANISH, danish_query_analyzer());
         query_tokenizers.register(DANISH_INDEX, danish_query_analyzer());
         Ok(SearchIndex {
             all,
+            open,
+            schema,
+            fields,
+            query_tokenizers,
+        })
+    }
+
+    /// Opens the index of open documents alone, for a locked vault: every
+    /// search runs on it, whatever it asks for (the session is open-scoped
+    /// anyway), and nothing is written.
+    pub fn open_locked(dir: &Path) -> Result<Self> {
+        match std::fs::read_to_string(dir.join(VERSION_FILE)) {
+            Ok(v) if v.trim() == SCHEMA_VERSION => {}
+            _ => return Err(stale_index()),
+        }
+        let open_dir = dir.join(OPEN_DIR);
+        if !index_exists(&open_dir)? {
+            return Err(stale_index());
+        }
+        let (schema, fields) = schema::build();
+        let open = Part::open(&open_dir, true, &schema)?;
+        let query_tokenizers = TokenizerManager::new();
+        query_tokenizers.register(DANISH, danish_query_analyzer());
+        query_tokenizers.register(DANISH_INDEX, danish_query_analyzer());
+        Ok(SearchIndex {
+            all: open.clone(),
             open,
             schema,
             fields,
@@ -837,4 +891,69 @@ fn purge_deletions(writer: &mut tantivy::IndexWriter) -> Result<()> {
     }
     // Left to tantivy's own merges; `reindex` starts afresh.
     Ok(())
+}
+
+/// Seals the plain index of every document in `dir` (the first move into a
+/// vault): each file is copied sealed into `all.sealing/`, which then takes
+/// the place of `all/`, and the plain one is removed. A kill at any point is
+/// finished by the next call.
+pub(crate) fn seal_all_part(dir: &Path, key: &crate::vault::Key) -> Result<()> {
+    use tantivy::Directory;
+    let all = dir.join(ALL_DIR);
+    let sealing = dir.join(format!("{ALL_DIR}.sealing"));
+    let plain_old = dir.join(format!("{ALL_DIR}.plain"));
+    let remove_dir = |d: &Path| match std::fs::remove_dir_all(d) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(d, e)),
+    };
+    let rename = |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| Error::io(to, e));
+    if !all.exists() && sealing.exists() && plain_old.exists() {
+        // Killed between the two renames: the sealed copy was whole.
+        rename(&sealing, &all)?;
+    }
+    if all.exists() && !holds_plain_index(&all)? {
+        remove_dir(&sealing)?;
+        return remove_dir(&plain_old);
+    }
+    if all.exists() {
+        remove_dir(&sealing)?;
+        std::fs::create_dir_all(&sealing).map_err(|e| Error::io(&sealing, e))?;
+        let sealed = SealedDirectory::open(&sealing, key.bytes())?;
+        for entry in std::fs::read_dir(&all).map_err(|e| Error::io(&all, e))? {
+            let entry = entry.map_err(|e| Error::io(&all, e))?;
+            let name = entry.file_name();
+            if !entry
+                .file_type()
+                .map_err(|e| Error::io(entry.path(), e))?
+                .is_file()
+                || name.to_string_lossy().ends_with(".lock")
+            {
+                continue;
+            }
+            let bytes = zeroize::Zeroizing::new(
+                std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?,
+            );
+            sealed
+                .atomic_write(Path::new(&name), &bytes)
+                .map_err(|e| Error::io(sealing.join(&name), e))?;
+        }
+        drop(sealed);
+        let mark = sealing.join(SEALED_MARK);
+        std::fs::write(&mark, b"").map_err(|e| Error::io(&mark, e))?;
+        std::fs::File::open(&sealing)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| Error::io(&sealing, e))?;
+        rename(&all, &plain_old)?;
+        rename(&sealing, &all)?;
+    }
+    remove_dir(&plain_old)
+}
+
+/// The file that marks a sealed index folder (written last while sealing).
+const SEALED_MARK: &str = "sealed-by-vault";
+
+/// Whether the index folder `dir` is in plain form (not marked sealed).
+fn holds_plain_index(dir: &Path) -> Result<bool> {
+    Ok(!dir.join(SEALED_MARK).is_file())
 }

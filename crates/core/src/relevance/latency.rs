@@ -33,8 +33,10 @@ pub struct Latency {
     pub max_ms: f64,
 }
 
-/// Times search and retrieval on `mappe`, `runs` times per query.
-pub fn measure(mappe: &Mappe, runs: usize) -> Result<Vec<Latency>> {
+/// Times search and retrieval on `mappe`, `runs` times per query; with
+/// `closed`, as the member searches (closed material included: the index of
+/// every document, sealed in a vault), else as the open scope.
+pub fn measure(mappe: &Mappe, runs: usize, closed: bool) -> Result<Vec<Latency>> {
     let queries = parse(QUERIES_TSV)?;
     let runs = runs.max(1);
     let mut out = Vec::new();
@@ -46,6 +48,7 @@ pub fn measure(mappe: &Mappe, runs: usize) -> Result<Vec<Latency>> {
                     text: q.text.clone(),
                     group: true,
                     limit: PAGE,
+                    include_closed: closed,
                     ..SearchQuery::default()
                 },
                 body: None,

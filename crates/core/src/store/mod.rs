@@ -29,6 +29,7 @@ pub use write::{AttachmentRef, BodyFacts, ItemRecord, MeetingRecord};
 
 mod pool;
 
+use crate::vault::Key;
 use crate::{Error, Result};
 use pool::{Pooled, ReadPool};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -75,12 +76,20 @@ pub struct Store {
 impl Store {
     /// Opens (and creates or migrates) the database at `path`.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_keyed(path, None)
+    }
+
+    /// Opens the store at `path`; with `key`, a database SQLCipher encrypts
+    /// with that raw key (the vault's). A wrong key is [`Error::Invalid`]
+    /// in plain words.
+    pub fn open_keyed(path: &Path, key: Option<&Key>) -> Result<Self> {
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        apply_key(&conn, key)?;
         configure(&conn)?;
         migrate(&mut conn)?;
         let hold_writes = std::env::var(HOLD_WRITES_ENV)
@@ -89,12 +98,40 @@ impl Store {
             .map(Duration::from_millis);
         Ok(Store {
             writer: Mutex::new(conn),
-            readers: ReadPool::open(path)?,
+            readers: ReadPool::open(path, key.cloned())?,
             hold_writes,
         })
     }
 
     /// The schema version (number of applied migrations).
+    /// Opens a plain store for reading only (the open copy a locked vault
+    /// reads); one from another version is refused, since it cannot be
+    /// brought up to date without writing.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        let missing = || {
+            Error::Invalid(
+                "boksen er låst, og den åbne kopi mangler eller er fra en anden udgave: lås op med `moedemappe unlock`"
+                    .into(),
+            )
+        };
+        if !path.is_file() {
+            return Err(missing());
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        if schema_version(&conn)? as usize != MIGRATIONS.len() {
+            return Err(missing());
+        }
+        Ok(Store {
+            writer: Mutex::new(conn),
+            readers: ReadPool::open(path, None)?,
+            hold_writes: None,
+        })
+    }
+
     #[cfg(test)]
     pub fn schema_version(&self) -> Result<u32> {
         schema_version(&self.write_connection())
@@ -178,6 +215,32 @@ fn fill_decisions(tx: &rusqlite::Transaction<'_>) -> Result<()> {
 }
 
 /// The pragmas every connection gets: busy timeout first, then WAL.
+/// Gives SQLCipher the raw key before anything else is read, and checks it
+/// (SQLCipher only notices a wrong key at the first read).
+pub(crate) fn apply_key(conn: &Connection, key: Option<&Key>) -> Result<()> {
+    let Some(key) = key else {
+        return Ok(());
+    };
+    let raw = zeroize::Zeroizing::new(format!("x'{}'", key.hex().as_str()));
+    conn.pragma_update(None, "key", raw.as_str())?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|_| {
+        Error::Invalid(
+            "boksens database kan ikke åbnes med nøglen: forkert nøgle, eller filen er ødelagt"
+                .into(),
+        )
+    })?;
+    Ok(())
+}
+
+/// Whether `key` opens the SQLCipher database at `path`.
+pub(crate) fn key_opens(path: &Path, key: &Key) -> bool {
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .is_ok_and(|conn| apply_key(&conn, Some(key)).is_ok())
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -4,6 +4,7 @@
 //! lines) rather than with r2d2: the pool never needs a health check or a
 //! timeout, and a borrow cannot fail once the store is open.
 
+use crate::vault::Key;
 use crate::Result;
 use rusqlite::{Connection, OpenFlags};
 use std::ops::Deref;
@@ -18,17 +19,19 @@ const KEPT_IDLE: usize = 16;
 
 pub(super) struct ReadPool {
     path: PathBuf,
+    key: Option<Key>,
     idle: Mutex<Vec<Connection>>,
     returned: Condvar,
 }
 
 impl ReadPool {
-    pub(super) fn open(path: &Path) -> Result<Self> {
+    pub(super) fn open(path: &Path, key: Option<Key>) -> Result<Self> {
         let idle = (0..OPENED_UP_FRONT)
-            .map(|_| open_reader(path))
+            .map(|_| open_reader(path, key.as_ref()))
             .collect::<Result<Vec<_>>>()?;
         Ok(ReadPool {
             path: path.to_path_buf(),
+            key,
             idle: Mutex::new(idle),
             returned: Condvar::new(),
         })
@@ -47,7 +50,7 @@ impl ReadPool {
                 break conn;
             }
             drop(idle);
-            if let Ok(conn) = open_reader(&self.path) {
+            if let Ok(conn) = open_reader(&self.path, self.key.as_ref()) {
                 break conn;
             }
             idle = self.lock();
@@ -78,12 +81,13 @@ impl ReadPool {
     }
 }
 
-fn open_reader(path: &Path) -> Result<Connection> {
+fn open_reader(path: &Path, key: Option<&Key>) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(10))?;
+    super::apply_key(&conn, key)?;
     Ok(conn)
 }
 

@@ -283,6 +283,23 @@ impl Reader<'_> {
             .optional()?)
     }
 
+    /// The contents (SHA-256) only closed items or closed bilag use: the
+    /// files a vault keeps sealed. Without `with_ocr_waiting`, files with
+    /// pages waiting for OCR are left out (OCR reads them from disk; they are
+    /// sealed after it, or at the latest when the vault is locked).
+    pub fn closed_only_files(&self, with_ocr_waiting: bool) -> Result<Vec<String>> {
+        let waiting = if with_ocr_waiting {
+            ""
+        } else {
+            " AND NOT EXISTS (SELECT 1 FROM ocr_pages o WHERE o.attachment_id = a.id AND o.state = 'queued')"
+        };
+        let sql =
+            format!("SELECT a.sha256 FROM attachments a WHERE NOT {OPEN_ATTACHMENT}{waiting}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Whether an attachment is open: an open bilag of an open item, or used
     /// by a collection document. `None` for an attachment nobody uses (or no
     /// such attachment).

@@ -1,0 +1,125 @@
+//! The vault for callers: setting and changing the passcode, locking and
+//! unlocking, and whether this data directory has a vault and is locked.
+//! The unlocked state is shared by the member's programs through the key
+//! remembered in the runtime directory (`core::vault::remember`).
+
+use serde::Serialize;
+use std::path::Path;
+
+use super::{Lock, Mappe};
+use crate::progress::Progress;
+use crate::vault::{migrate, remember, snapshot, Vault, VaultState};
+use crate::{Error, Result};
+
+pub use crate::vault::keys::MIN_PASSCODE_CHARS;
+pub use crate::vault::LOST_PASSCODE;
+
+/// The vault as a caller sees it.
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct VaultView {
+    /// The data directory has a vault (a passcode is set).
+    pub present: bool,
+    /// The vault is locked: only open material is read, nothing changes.
+    pub locked: bool,
+}
+
+impl Mappe {
+    /// Whether the vault is locked (then every caller gets the open scope).
+    pub fn is_locked(&self) -> bool {
+        matches!(self.lock, Lock::Locked)
+    }
+
+    /// Whether there is a vault, and whether it is locked.
+    pub fn vault(&self) -> VaultView {
+        VaultView {
+            present: !matches!(self.lock, Lock::NoVault),
+            locked: self.is_locked(),
+        }
+    }
+
+    /// The key of sealed files, when the vault is open.
+    pub(crate) fn files_key(&self) -> Option<crate::vault::Key> {
+        match &self.lock {
+            Lock::Unlocked(key) => Some(key.files()),
+            _ => None,
+        }
+    }
+
+    /// Sets the first passcode: moves the data directory `dir` into the
+    /// vault (or finishes a move that was cut off, given the same passcode)
+    /// and leaves it unlocked when the key can be remembered (returns
+    /// whether it could). No program may have the data directory open
+    /// meanwhile.
+    pub fn set_passcode(dir: &Path, passcode: &str, progress: &dyn Progress) -> Result<bool> {
+        crate::private::restrict_process();
+        let (mut vault, key) =
+            match Vault::load(dir)? {
+                Some(v) if v.state() == VaultState::Ready => return Err(Error::Invalid(
+                    "der er allerede en adgangskode; skift den med `moedemappe passcode change`"
+                        .into(),
+                )),
+                Some(v) => {
+                    let key = v.open(passcode)?;
+                    (v, key)
+                }
+                None => {
+                    // The plain store and index brought up to this version first.
+                    drop(Mappe::open(dir)?);
+                    Vault::begin(dir, passcode)?
+                }
+            };
+        migrate::finish(dir, &mut vault, &key, progress)?;
+        Ok(remember::remember(dir, &key).is_ok())
+    }
+
+    /// Changes the passcode (the vault's contents stay as they are). A wrong
+    /// old passcode is [`Error::WrongPasscode`] and changes nothing.
+    pub fn change_passcode(dir: &Path, old: &str, new: &str) -> Result<()> {
+        let mut vault = ready_vault(dir)?;
+        vault.change_passcode(old, new)
+    }
+
+    /// Unlocks the vault for the member's programs until [`Mappe::lock`],
+    /// logout or power-off. A wrong passcode is [`Error::WrongPasscode`],
+    /// changes no file of the data directory, and after three in a row each
+    /// try waits longer.
+    pub fn unlock(dir: &Path, passcode: &str) -> Result<()> {
+        let vault = ready_vault(dir)?;
+        let key = vault.open(passcode)?;
+        remember::remember(dir, &key)
+    }
+
+    /// Locks the vault: the open copy is brought up to date and files only
+    /// closed items use are sealed (while the key is still known), then the
+    /// key is forgotten. Returns whether it was unlocked.
+    pub fn lock(dir: &Path) -> Result<bool> {
+        let vault = ready_vault(dir)?;
+        let Some(key) = vault.recall() else {
+            remember::forget(dir)?;
+            return Ok(false);
+        };
+        migrate::seal_closed_files(dir, &key)?;
+        snapshot::write(dir, &dir.join(crate::vault::VAULT_DB), &key)?;
+        remember::forget(dir)?;
+        Ok(true)
+    }
+
+    /// Whether `dir` has a vault (without opening anything).
+    pub fn has_vault(dir: &Path) -> Result<bool> {
+        Ok(Vault::load(dir)?.is_some())
+    }
+}
+
+/// The vault of `dir`, which must be set and whole.
+fn ready_vault(dir: &Path) -> Result<Vault> {
+    match Vault::load(dir)? {
+        None => Err(Error::Invalid(
+            "datamappen har ingen boks endnu: sæt en adgangskode med `moedemappe passcode set`"
+                .into(),
+        )),
+        Some(v) if v.state() == VaultState::Moving => Err(super::move_interrupted()),
+        Some(v) => Ok(v),
+    }
+}
