@@ -527,7 +527,11 @@ impl Server {
 #[tool_handler(router = self.tool_router)]
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
-        let access = if self.scope.sees_closed() {
+        let access = if self.mappe.is_locked() {
+            "Boksen med lukket materiale er låst: denne forbindelse ser kun åbent materiale, \
+             til medlemmet låser op. / The vault of closed material is locked: this connection \
+             sees open material only until the member unlocks it."
+        } else if self.scope.sees_closed() {
             "Denne forbindelse ser både åbent og lukket materiale; lukket materiale er fortroligt. \
              / This connection sees open and closed material; closed material is confidential."
         } else {

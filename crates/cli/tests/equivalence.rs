@@ -131,6 +131,7 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         | "/api/ocr/pause"
         | "/api/ocr/resume"
         | "/api/status"
+        | "/api/vault"
         | "/api/share/candidates"
         | "/api/share/author"
         | "/api/demo" => vec![path.into()],

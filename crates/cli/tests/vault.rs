@@ -277,6 +277,40 @@ fn a_locked_vault_leaves_no_closed_word_note_or_secret_on_disk_and_opens_again()
     assert!(!notes_locked.status.success());
     assert!(String::from_utf8_lossy(&notes_locked.stderr).contains("boksen er låst"));
 
+    // Locked, the HTTP API answers even a closed-scope token as the open
+    // scope, and says the vault is locked; the member's notes wait.
+    {
+        let rt_text = rt.path().to_string_lossy().to_string();
+        let server = common::serve::serve_with(&data, None, &[("XDG_RUNTIME_DIR", &rt_text)]);
+        let (status, vault) = common::serve::get_json(&server, "/api/vault", closed_token.trim());
+        assert_eq!(
+            (status, vault),
+            (200, serde_json::json!({"present": true, "locked": true}))
+        );
+        let resp = reqwest::blocking::Client::new()
+            .get(format!(
+                "{}/api/search?q={title}&access=closed",
+                server.base
+            ))
+            .bearer_auth(closed_token.trim())
+            .send()
+            .unwrap();
+        assert_eq!(resp.headers()["x-moedemappe-boks"], "laast");
+        let body = resp.text().unwrap();
+        assert!(
+            !body.contains(&title),
+            "a closed title while locked: {body}"
+        );
+        let member = common::serve::member(&server);
+        let notes = member
+            .get(format!("{}/api/notes", server.base))
+            .send()
+            .unwrap();
+        assert_eq!(notes.status().as_u16(), 403);
+        let body: serde_json::Value = notes.json().unwrap();
+        assert_eq!(body["code"], "locked", "{body}");
+    }
+
     // Unlocked: closed material, notes and the reader's file as before.
     ok(&data, rt.path(), &["unlock"], &format!("{PASSCODE}\n"));
     let hits = json_lines(&ok(&data, rt.path(), &["search", &title, "--json"], ""));

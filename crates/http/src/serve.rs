@@ -175,6 +175,7 @@ fn api_routes() -> OpenApiRouter<App> {
         .routes(routes!(ocr::resume))
         .routes(routes!(ocr::words))
         .routes(routes!(p::status))
+        .routes(routes!(p::vault))
         .routes(routes!(p::share_candidates))
         .routes(routes!(p::share_preview))
         .routes(routes!(p::share_bundle))
@@ -221,7 +222,23 @@ fn router(app: App) -> Router {
         .fallback(ui::static_file)
         .layer(middleware::from_fn_with_state(app.clone(), local_only))
         .layer(middleware::map_response(json_errors))
+        .layer(middleware::map_response_with_state(
+            app.clone(),
+            vault_header,
+        ))
         .with_state(app)
+}
+
+/// The header that says, on every answer, that the vault is locked (so every
+/// answer is the open scope's).
+pub const VAULT_HEADER: &str = "x-moedemappe-boks";
+
+async fn vault_header(State(app): State<App>, mut resp: Response) -> Response {
+    if app.mappe.is_locked() {
+        resp.headers_mut()
+            .insert(VAULT_HEADER, HeaderValue::from_static("laast"));
+    }
+    resp
 }
 
 /// The code of an error answer with `status`.

@@ -20,7 +20,7 @@ use moedemappe_core::api::wire::{
 };
 use moedemappe_core::api::{
     BodyChoice, BundlePreview, ImportBundleReport, NoteAuthor, Scope, ShareCandidate, Source,
-    SourceScope, SourcesStatus, Stats, SyncState, MAX_BUNDLE_BYTES,
+    SourceScope, SourcesStatus, Stats, SyncState, VaultView, MAX_BUNDLE_BYTES,
 };
 use utoipa_axum::router::UtoipaMethodRouter;
 use utoipa_axum::routes;
@@ -278,6 +278,14 @@ pub(super) async fn start_sync(
     responses((status = 200, description = "Status", body = SourcesStatus), Refused))]
 pub(super) async fn status(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
     with_mappe(&app, move |m| m.session(scope).sources_status()).await
+}
+
+#[utoipa::path(get, path = "/api/vault", tag = "Kilder",
+    summary = "Boksen med lukket materiale: findes den, og er den låst?",
+    description = "Er boksen låst, svarer hele API'et som for åbent materiale (lukket materiale, noter og ændringer venter på adgangskoden), og hvert svar har headeren `X-Moedemappe-Boks: laast`.",
+    responses((status = 200, description = "Boksens tilstand", body = VaultView), Refused))]
+pub(super) async fn vault(State(app): State<App>) -> Response {
+    Json(app.mappe.vault()).into_response()
 }
 
 #[utoipa::path(get, path = "/api/share/candidates", tag = "Deling",
