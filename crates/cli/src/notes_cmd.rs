@@ -129,6 +129,17 @@ pub enum NoteCommand {
         /// Notens id (eller begyndelsen af det).
         id: String,
     },
+    /// Gem alle dine noter i én krypteret fil med en adgangskode for sig (en kopi uden for boksen).
+    Backup {
+        /// Filen, der skrives.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Hent noter tilbage fra en krypteret notefil (nyere noter her beholdes).
+    Restore {
+        /// Notefilen.
+        file: PathBuf,
+    },
 }
 
 /// `share …`
@@ -314,6 +325,32 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
         Command::Note(NoteCommand::Rm { id }) => {
             let note = mappe.member(Scope::Member)?.remove_note(&id)?;
             println!("Noten {} er fjernet.", note.id);
+        }
+        Command::Note(NoteCommand::Backup { output }) => {
+            let member = mappe.member(Scope::Member)?;
+            let passcode = crate::vault_cmd::Passcodes::new()
+                .new_passcode("Adgangskode til notefilen (mindst 8 tegn): ")?;
+            let n = member.backup_notes(&output, &passcode)?;
+            println!(
+                "{n} noter er gemt krypteret i {}. Uden adgangskoden kan filen ikke åbnes.",
+                output.display()
+            );
+        }
+        Command::Note(NoteCommand::Restore { file }) => {
+            let member = mappe.member(Scope::Member)?;
+            let passcode = crate::vault_cmd::Passcodes::new().read("Notefilens adgangskode: ")?;
+            let r = member.restore_notes(&file, &passcode)?;
+            println!(
+                "Noter hentet: {} nye, {} opdateret, {} uændret{}.",
+                r.added,
+                r.updated,
+                r.unchanged,
+                if r.not_placed > 0 {
+                    format!(", {} om materiale, der ikke findes her", r.not_placed)
+                } else {
+                    String::new()
+                }
+            );
         }
         Command::Read { attachment, pages } => {
             let n = mappe

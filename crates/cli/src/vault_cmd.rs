@@ -20,20 +20,20 @@ pub enum PasscodeCommand {
 }
 
 /// Reads passcodes: from the terminal without echo, else a line at a time.
-struct Passcodes {
+pub(crate) struct Passcodes {
     tty: bool,
     lines: std::io::Lines<std::io::StdinLock<'static>>,
 }
 
 impl Passcodes {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Passcodes {
             tty: std::io::stdin().is_terminal(),
             lines: std::io::stdin().lock().lines(),
         }
     }
 
-    fn read(&mut self, prompt: &str) -> Result<String> {
+    pub(crate) fn read(&mut self, prompt: &str) -> Result<String> {
         if self.tty {
             return Ok(rpassword::prompt_password(prompt)?);
         }
@@ -44,7 +44,7 @@ impl Passcodes {
     }
 
     /// A new passcode, typed twice on a terminal.
-    fn new_passcode(&mut self, prompt: &str) -> Result<String> {
+    pub(crate) fn new_passcode(&mut self, prompt: &str) -> Result<String> {
         let first = self.read(prompt)?;
         if self.tty && self.read("Gentag den: ")? != first {
             bail!("de to adgangskoder var ikke ens; intet er ændret");

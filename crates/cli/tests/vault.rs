@@ -332,6 +332,39 @@ fn a_locked_vault_leaves_no_closed_word_note_or_secret_on_disk_and_opens_again()
     );
     assert!(listed.contains(notes[0]), "{listed}");
 
+    // A copy of the notes apart from the vault, under a passcode of its own.
+    let backup = scratch.path().join("noter.mmnoter");
+    let backup_text = backup.to_string_lossy().to_string();
+    ok(
+        &data,
+        rt.path(),
+        &["note", "backup", "-o", &backup_text],
+        "notefilens egen kode\n",
+    );
+    assert!(files_with(
+        scratch.path().join("noter.mmnoter").parent().unwrap(),
+        &[notes[0].to_string()]
+    )
+    .get(notes[0])
+    .is_none_or(|files| !files.contains(&backup)));
+    let wrong = run(
+        &data,
+        rt.path(),
+        &["note", "restore", &backup_text],
+        "forkert kode 123\n",
+    );
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("forkert adgangskode"));
+    let restored = ok(
+        &data,
+        rt.path(),
+        &["note", "restore", &backup_text],
+        "notefilens egen kode\n",
+    );
+    assert!(
+        restored.contains("0 nye, 0 opdateret, 2 uændret"),
+        "{restored}"
+    );
+
     // The reader's file of a closed bilag: sealed on disk, whole through the API.
     let (id, sha) = closed_file;
     let prefix = &sha[..2];

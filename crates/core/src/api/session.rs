@@ -466,6 +466,10 @@ member_forwards! {
     fn ocr(&, settings: &IngestSettings, progress: &dyn Progress) -> Result<Option<super::OcrReport>>;
     /// How many pages wait for OCR.
     fn ocr_waiting(&) -> Result<u64>;
+    /// Writes every note to a file, encrypted under a passcode of its own.
+    fn backup_notes(&, path: &Path, passcode: &str) -> Result<usize>;
+    /// Restores notes from such a file.
+    fn restore_notes(&, path: &Path, passcode: &str) -> Result<super::NotesRestored>;
     /// Pauses OCR, or lets it go on.
     fn set_ocr_paused(&, paused: bool) -> Result<()>;
     /// The tokens of this data directory.

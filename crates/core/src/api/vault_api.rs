@@ -112,6 +112,48 @@ impl Mappe {
     }
 }
 
+/// What restoring a notes file did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct NotesRestored {
+    /// Notes the data directory did not have.
+    pub added: usize,
+    /// Notes whose older version was replaced.
+    pub updated: usize,
+    /// Notes kept as they were (the data directory's are as new or newer).
+    pub unchanged: usize,
+    /// Notes on material this data directory does not have.
+    pub not_placed: usize,
+}
+
+impl Mappe {
+    /// Writes every note of the member (closed material's too) to `path`,
+    /// encrypted under `passcode` (a passcode of the file's own); returns
+    /// how many.
+    pub(crate) fn backup_notes(&self, path: &Path, passcode: &str) -> Result<usize> {
+        let notes = self.store.read().all_annotations()?;
+        crate::vault::backup::write(path, passcode, &notes)?;
+        Ok(notes.len())
+    }
+
+    /// Restores notes from a file [`Mappe::backup_notes`] wrote. A wrong
+    /// passcode is [`Error::WrongPasscode`] and changes nothing.
+    pub(crate) fn restore_notes(&self, path: &Path, passcode: &str) -> Result<NotesRestored> {
+        let notes = crate::vault::backup::read(path, passcode)?;
+        self.store.write(|w| {
+            let mut done = NotesRestored::default();
+            for note in &notes {
+                match w.restore_annotation(note)? {
+                    Some(crate::store::Upserted::Added) => done.added += 1,
+                    Some(crate::store::Upserted::Updated) => done.updated += 1,
+                    Some(_) => done.unchanged += 1,
+                    None => done.not_placed += 1,
+                }
+            }
+            Ok(done)
+        })
+    }
+}
+
 /// The vault of `dir`, which must be set and whole.
 fn ready_vault(dir: &Path) -> Result<Vault> {
     match Vault::load(dir)? {

@@ -211,6 +211,45 @@ impl Writer<'_> {
         Ok(outcome)
     }
 
+    /// Stores an annotation from the member's own notes file: new ones are
+    /// added and older stored versions replaced; a stored one as new or
+    /// newer is kept. An item this data directory does not have is dropped
+    /// from the note (its case and anchor still place it); a note left with
+    /// nothing to belong to is not stored (`None`).
+    pub fn restore_annotation(&self, a: &Annotation) -> Result<Option<Upserted>> {
+        let mut a = a.clone();
+        if let Some(item) = a.item {
+            let known: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+                [item.0],
+                |r| r.get(0),
+            )?;
+            if !known {
+                a.item = None;
+            }
+        }
+        if a.item.is_none() && a.case_number.is_none() && a.anchor.is_none() {
+            return Ok(None);
+        }
+        let stored: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT modified FROM annotations WHERE id = ?1",
+                [&a.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let outcome = match stored {
+            None => Upserted::Added,
+            Some(modified) => match parse_time(&modified) {
+                Some(m) if m >= a.modified => return Ok(Some(Upserted::Unchanged)),
+                _ => Upserted::Updated,
+            },
+        };
+        self.put_annotation(&a)?;
+        Ok(Some(outcome))
+    }
+
     /// Gives every imported annotation of an author the author's current
     /// display name (as a newer bundle says it); own annotations are not touched.
     pub fn rename_imported_author(&self, author_id: &str, name: &str) -> Result<usize> {

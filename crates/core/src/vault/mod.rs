@@ -9,6 +9,7 @@
 //! `open.sqlite` (the store as the open scope sees it, no notes) and
 //! `index/open/`. ARCHITECTURE.md says what is inside and outside, and why.
 
+pub(crate) mod backup;
 pub(crate) mod keys;
 pub(crate) mod migrate;
 pub(crate) mod remember;
@@ -59,7 +60,7 @@ pub struct Vault {
 }
 
 /// What a lost passcode means, said before one is set.
-pub const LOST_PASSCODE: &str = "Glemmer du adgangskoden, er det lukkede materiale, dine noter og læsemærker tabt: ingen, heller ikke Mødemappe, kan åbne boksen uden den. Det åbne materiale kan hentes igen. Gem en krypteret kopi af dine noter med `moedemappe notes export`, når boksen er lavet.";
+pub const LOST_PASSCODE: &str = "Glemmer du adgangskoden, er det lukkede materiale, dine noter og læsemærker tabt: ingen, heller ikke Mødemappe, kan åbne boksen uden den. Det åbne materiale kan hentes igen. Gem en krypteret kopi af dine noter et andet sted med `moedemappe note backup -o FIL`.";
 
 impl Vault {
     /// The vault of `dir`, or `None` when it has none.
