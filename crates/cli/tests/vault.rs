@@ -385,6 +385,29 @@ fn a_locked_vault_leaves_no_closed_word_note_or_secret_on_disk_and_opens_again()
             sha,
             "the closed PDF, whole"
         );
+
+        // Locked by another program, the running server follows within a second.
+        ok(&data, rt.path(), &["lock"], "");
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let vault: serde_json::Value = member
+            .get(format!("{}/api/vault", server.base))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        assert_eq!(vault["locked"], true, "{vault}");
+        let again = member
+            .get(format!("{}/api/attachments/{id}/file", server.base))
+            .send()
+            .unwrap();
+        assert_eq!(again.status().as_u16(), 404, "the closed PDF after lock");
+        ok(&data, rt.path(), &["unlock"], &format!("{PASSCODE}\n"));
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let back = member
+            .get(format!("{}/api/attachments/{id}/file", server.base))
+            .send()
+            .unwrap();
+        assert_eq!(back.status().as_u16(), 200, "unlocked again");
     }
 
     ok(&data, rt.path(), &["lock"], "");

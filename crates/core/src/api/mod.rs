@@ -248,6 +248,8 @@ pub struct Mappe {
     jobs: Mutex<()>,
     /// Whether this process has the vault's key.
     lock: Lock,
+    /// Whether another program locked the vault since (with `Lock::Unlocked`).
+    relocked: vault_api::Relock,
 }
 
 /// Whether this process has the vault's key.
@@ -357,6 +359,7 @@ impl Mappe {
             notices,
             jobs: Mutex::new(()),
             lock,
+            relocked: vault_api::Relock::default(),
         })
     }
 

@@ -27,8 +27,15 @@ pub struct VaultView {
 
 impl Mappe {
     /// Whether the vault is locked (then every caller gets the open scope).
+    /// A program that opened it unlocked follows a `lock` of another program
+    /// (the remembered key removed) within a second: from then on it answers
+    /// as locked, until the key is back.
     pub fn is_locked(&self) -> bool {
-        matches!(self.lock, Lock::Locked)
+        match &self.lock {
+            Lock::NoVault => false,
+            Lock::Locked => true,
+            Lock::Unlocked(key) => self.relocked.is_gone(&self.dir, key),
+        }
     }
 
     /// Whether there is a vault, and whether it is locked.
@@ -42,7 +49,7 @@ impl Mappe {
     /// The key of sealed files, when the vault is open.
     pub(crate) fn files_key(&self) -> Option<crate::vault::Key> {
         match &self.lock {
-            Lock::Unlocked(key) => Some(key.files()),
+            Lock::Unlocked(key) if !self.is_locked() => Some(key.files()),
             _ => None,
         }
     }
@@ -163,5 +170,35 @@ fn ready_vault(dir: &Path) -> Result<Vault> {
         )),
         Some(v) if v.state() == VaultState::Moving => Err(super::move_interrupted()),
         Some(v) => Ok(v),
+    }
+}
+
+/// Whether the remembered key of an unlocked program is still there, looked
+/// at most once a second (a file read in the runtime directory).
+#[derive(Debug, Default)]
+pub(crate) struct Relock {
+    /// When it was last looked at, milliseconds since the Unix epoch.
+    checked_ms: std::sync::atomic::AtomicU64,
+    /// The key was gone then.
+    gone: std::sync::atomic::AtomicBool,
+}
+
+impl Relock {
+    fn is_gone(&self, dir: &Path, key: &crate::vault::Key) -> bool {
+        use std::sync::atomic::Ordering;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let last = self.checked_ms.load(Ordering::Relaxed);
+        if now.saturating_sub(last) >= 1000
+            && self
+                .checked_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let here = remember::recall(dir).is_some_and(|k| k.bytes() == key.bytes());
+            self.gone.store(!here, Ordering::Relaxed);
+        }
+        self.gone.load(Ordering::Relaxed)
     }
 }
