@@ -132,6 +132,8 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         | "/api/ocr/resume"
         | "/api/status"
         | "/api/vault"
+        | "/api/vault/unlock"
+        | "/api/vault/lock"
         | "/api/share/candidates"
         | "/api/share/author"
         | "/api/demo" => vec![path.into()],

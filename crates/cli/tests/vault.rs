@@ -309,6 +309,59 @@ fn a_locked_vault_leaves_no_closed_word_note_or_secret_on_disk_and_opens_again()
         assert_eq!(notes.status().as_u16(), 403);
         let body: serde_json::Value = notes.json().unwrap();
         assert_eq!(body["code"], "locked", "{body}");
+
+        // The member unlocks and locks from the app (the same API): the
+        // running server opens the data directory again each time.
+        let post = |path: &str, body: serde_json::Value| {
+            member
+                .post(format!("{}{path}", server.base))
+                .header("origin", server.base.trim_end_matches('/'))
+                .json(&body)
+                .send()
+                .unwrap()
+        };
+        let wrong = post(
+            "/api/vault/unlock",
+            serde_json::json!({"passcode": "forkert kode 99"}),
+        );
+        assert_eq!(wrong.status().as_u16(), 403);
+        assert_eq!(
+            wrong.json::<serde_json::Value>().unwrap()["code"],
+            "wrong_passcode"
+        );
+        let token_refused = reqwest::blocking::Client::new()
+            .post(format!("{}/api/vault/unlock", server.base))
+            .bearer_auth(closed_token.trim())
+            .json(&serde_json::json!({"passcode": PASSCODE}))
+            .send()
+            .unwrap();
+        assert_eq!(
+            token_refused.status().as_u16(),
+            403,
+            "a token cannot unlock"
+        );
+        let opened = post(
+            "/api/vault/unlock",
+            serde_json::json!({"passcode": PASSCODE}),
+        );
+        assert_eq!(opened.status().as_u16(), 200);
+        assert_eq!(opened.json::<serde_json::Value>().unwrap()["locked"], false);
+        let found = member
+            .get(format!("{}/api/search?q={title}", server.base))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(found.contains(&title), "unlocked from the app: {found}");
+        let locked = post("/api/vault/lock", serde_json::json!({}));
+        assert_eq!(locked.json::<serde_json::Value>().unwrap()["locked"], true);
+        let hidden = member
+            .get(format!("{}/api/search?q={title}", server.base))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(!hidden.contains(&title), "locked from the app: {hidden}");
     }
 
     // Unlocked: closed material, notes and the reader's file as before.

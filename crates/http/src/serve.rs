@@ -35,6 +35,7 @@ use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 mod attach;
+mod current;
 mod doc;
 use doc::{Refused, Unreadable};
 mod notes;
@@ -60,7 +61,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; worker-src 'self' blob
 
 #[derive(Clone)]
 struct App {
-    mappe: Arc<Mappe>,
+    /// The data directory, opened again when the vault changes.
+    data: Arc<current::Current>,
     port: u16,
     /// Where the web UI's files come from.
     ui: ui::UiFiles,
@@ -68,10 +70,20 @@ struct App {
     sessions: Sessions,
     /// Called in-process by the desktop shell: every request is the member.
     in_process: bool,
-    /// Background sync of the data directory.
-    sync: moedemappe_core::api::SyncJobs,
     /// How text is read (sync, bundle imports).
     sync_settings: moedemappe_core::api::IngestSettings,
+}
+
+impl App {
+    /// The data directory (opened again first if the vault changed).
+    fn mappe(&self) -> Arc<Mappe> {
+        self.data.get().mappe
+    }
+
+    /// Its background sync.
+    fn sync(&self) -> moedemappe_core::api::SyncJobs {
+        self.data.get().sync
+    }
 }
 
 /// Runs the server until the process is stopped; `on_link` gets the
@@ -102,12 +114,11 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
         let link = format!("{base}login?kode={}", sessions.new_code()?);
         session::write_address(mappe.data_dir(), &base)?;
         let app = App {
-            mappe,
+            data: Arc::new(current::Current::new(mappe, sync)),
             port,
             ui: ui::UiFiles::chosen(),
             sessions,
             in_process: false,
-            sync,
             sync_settings,
         };
         // Whoever started us may stop reading stdout; that must not stop us.
@@ -176,6 +187,8 @@ fn api_routes() -> OpenApiRouter<App> {
         .routes(routes!(ocr::words))
         .routes(routes!(p::status))
         .routes(routes!(p::vault))
+        .routes(routes!(p::unlock_vault))
+        .routes(routes!(p::lock_vault))
         .routes(routes!(p::share_candidates))
         .routes(routes!(p::share_preview))
         .routes(routes!(p::share_bundle))
@@ -234,7 +247,7 @@ fn router(app: App) -> Router {
 pub const VAULT_HEADER: &str = "x-moedemappe-boks";
 
 async fn vault_header(State(app): State<App>, mut resp: Response) -> Response {
-    if app.mappe.is_locked() {
+    if app.mappe().is_locked() {
         resp.headers_mut()
             .insert(VAULT_HEADER, HeaderValue::from_static("laast"));
     }
@@ -371,7 +384,7 @@ async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response
             "forespørgsler fra andre sider afvises",
         );
     }
-    let mappe = app.mappe.clone();
+    let mappe = app.mappe();
     // The token file is read on each request (a revoked token stops at
     // once); no lock is shared with other requests.
     let scope = tokio::task::spawn_blocking(move || match secret {
@@ -477,7 +490,7 @@ async fn with_mappe<T: serde::Serialize + Send + 'static>(
     app: &App,
     f: impl FnOnce(&Mappe) -> moedemappe_core::Result<T> + Send + 'static,
 ) -> Response {
-    let mappe = app.mappe.clone();
+    let mappe = app.mappe();
     match tokio::task::spawn_blocking(move || f(&mappe)).await {
         Ok(Ok(v)) => Json(v).into_response(),
         Ok(Err(e)) => core_error(&e),
@@ -669,7 +682,7 @@ async fn attachment_file(
     Extension(scope): Extension<Scope>,
     Path(id): Path<i64>,
 ) -> Response {
-    let mappe = app.mappe.clone();
+    let mappe = app.mappe();
     let found =
         tokio::task::spawn_blocking(move || mappe.session(scope).attachment_file(AttachmentId(id)))
             .await;
@@ -678,7 +691,7 @@ async fn attachment_file(
         // Kept as text only and the portal cannot be reached: say so, with
         // the stored text of every page.
         Ok(Err(e @ Error::Network(_))) => {
-            let mappe = app.mappe.clone();
+            let mappe = app.mappe();
             let pages = tokio::task::spawn_blocking(move || {
                 let session = mappe.session(scope);
                 (1..)
@@ -753,14 +766,13 @@ pub fn embedded(
     const LOCAL: &str = "127.0.0.1:0";
     let _ = retire_ui_token(&mappe);
     let app = App {
-        mappe,
+        data: Arc::new(current::Current::new(mappe, sync)),
         // Port 0 is never the port of a TCP server, so this Host/Origin pair
         // cannot be used to get past `serve`'s own check.
         port: 0,
         ui: ui::UiFiles::NotServed,
         sessions: Sessions::new(0, None),
         in_process: true,
-        sync,
         sync_settings,
     };
     let origin = HeaderValue::from_str(origin).ok();

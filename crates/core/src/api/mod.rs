@@ -358,8 +358,8 @@ impl Mappe {
             index,
             notices,
             jobs: Mutex::new(()),
+            relocked: vault_api::Relock::new(matches!(lock, Lock::Unlocked(_))),
             lock,
-            relocked: vault_api::Relock::default(),
         })
     }
 

@@ -34,7 +34,19 @@ impl Mappe {
         match &self.lock {
             Lock::NoVault => false,
             Lock::Locked => true,
-            Lock::Unlocked(key) => self.relocked.is_gone(&self.dir, key),
+            Lock::Unlocked(key) => !self.relocked.key_here(&self.dir, Some(key)),
+        }
+    }
+
+    /// Whether the vault was locked, unlocked or made since this data
+    /// directory was opened (by this program or another), so that a
+    /// long-running program should open it again: then it holds no key it
+    /// should not, and reads the store it should.
+    pub fn vault_changed(&self) -> bool {
+        match &self.lock {
+            Lock::NoVault => self.dir.join(crate::vault::VAULT_FILE).exists(),
+            Lock::Locked => self.relocked.key_here(&self.dir, None),
+            Lock::Unlocked(key) => !self.relocked.key_here(&self.dir, Some(key)),
         }
     }
 
@@ -173,18 +185,29 @@ fn ready_vault(dir: &Path) -> Result<Vault> {
     }
 }
 
-/// Whether the remembered key of an unlocked program is still there, looked
-/// at most once a second (a file read in the runtime directory).
-#[derive(Debug, Default)]
+/// Whether a remembered key is there (for an unlocked program: its own key),
+/// looked at most once a second (a file read in the runtime directory).
+#[derive(Debug)]
 pub(crate) struct Relock {
     /// When it was last looked at, milliseconds since the Unix epoch.
     checked_ms: std::sync::atomic::AtomicU64,
-    /// The key was gone then.
-    gone: std::sync::atomic::AtomicBool,
+    /// The key was there then.
+    here: std::sync::atomic::AtomicBool,
 }
 
 impl Relock {
-    fn is_gone(&self, dir: &Path, key: &crate::vault::Key) -> bool {
+    /// As just looked at: the key is `here` (it was recalled, or not, at open).
+    pub(crate) fn new(here: bool) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        Relock {
+            checked_ms: std::sync::atomic::AtomicU64::new(now),
+            here: std::sync::atomic::AtomicBool::new(here),
+        }
+    }
+
+    fn key_here(&self, dir: &Path, own: Option<&crate::vault::Key>) -> bool {
         use std::sync::atomic::Ordering;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -196,9 +219,10 @@ impl Relock {
                 .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
                 .is_ok()
         {
-            let here = remember::recall(dir).is_some_and(|k| k.bytes() == key.bytes());
-            self.gone.store(!here, Ordering::Relaxed);
+            let here = remember::recall(dir)
+                .is_some_and(|k| own.is_none_or(|own| k.bytes() == own.bytes()));
+            self.here.store(here, Ordering::Relaxed);
         }
-        self.gone.load(Ordering::Relaxed)
+        self.here.load(Ordering::Relaxed)
     }
 }

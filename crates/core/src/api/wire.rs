@@ -467,6 +467,20 @@ pub struct AuthorName {
     pub name: String,
 }
 
+/// The body of `POST /api/vault/unlock`.
+#[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VaultPasscode {
+    /// Adgangskoden.
+    pub passcode: String,
+}
+
+impl std::fmt::Debug for VaultPasscode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("VaultPasscode(…)")
+    }
+}
+
 /// The stored text of one page of a bilag.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

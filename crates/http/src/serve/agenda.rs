@@ -101,7 +101,7 @@ pub(super) async fn calendar(
     Extension(scope): Extension<Scope>,
     Query(p): Query<CalendarParams>,
 ) -> Response {
-    let mappe = app.mappe.clone();
+    let mappe = app.mappe();
     let done =
         tokio::task::spawn_blocking(move || mappe.session(scope).calendar(&p.bodies())).await;
     match done {
@@ -129,7 +129,7 @@ pub(super) async fn calendar_feed(State(app): State<App>, Query(p): Query<FeedPa
             "Kalenderen kræver en nøgle: /kalender.ics?noegle=… (lav en med moedemappe token create).",
         );
     };
-    let mappe = app.mappe.clone();
+    let mappe = app.mappe();
     let done = tokio::task::spawn_blocking(move || {
         if mappe.check_token(key.trim())?.is_none() {
             return Ok(None);

@@ -58,7 +58,7 @@ async fn add(
     .await;
     // A scanned bilag's pages are read in the background (nothing happens
     // when no page waits).
-    app.sync.ocr().start();
+    app.sync().ocr().start();
     answer
 }
 

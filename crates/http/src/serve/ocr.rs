@@ -19,7 +19,7 @@ const MEMBER_ONLY: &str =
 
 /// The state as JSON, or the error of reading it.
 async fn answer(app: &App, change: Option<bool>) -> Response {
-    let ocr = app.sync.ocr();
+    let ocr = app.sync().ocr();
     let result = tokio::task::spawn_blocking(move || {
         match change {
             Some(true) => ocr.pause()?,

@@ -16,11 +16,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use moedemappe_core::api::wire::{
-    AuthorName, ErrorBody, NewSource, ShareParams, StatsParams, SyncStarted,
+    AuthorName, ErrorBody, NewSource, ShareParams, StatsParams, SyncStarted, VaultPasscode,
 };
 use moedemappe_core::api::{
-    BodyChoice, BundlePreview, ImportBundleReport, NoteAuthor, Scope, ShareCandidate, Source,
-    SourceScope, SourcesStatus, Stats, SyncState, VaultView, MAX_BUNDLE_BYTES,
+    BodyChoice, BundlePreview, ImportBundleReport, Mappe, NoteAuthor, Scope, ShareCandidate,
+    Source, SourceScope, SourcesStatus, Stats, SyncState, VaultView, MAX_BUNDLE_BYTES,
 };
 use utoipa_axum::router::UtoipaMethodRouter;
 use utoipa_axum::routes;
@@ -68,7 +68,7 @@ async fn stats_file(
     kind: &'static str,
     ext: &'static str,
 ) -> Response {
-    let mappe = app.mappe.clone();
+    let mappe = app.mappe();
     let done = tokio::task::spawn_blocking(move || {
         let s = mappe.session(scope);
         file(&s.stats(&p.stats_query(&s)?)?)
@@ -133,7 +133,7 @@ pub(super) async fn start_demo(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    let sync = app.sync.clone();
+    let sync = app.sync();
     let resp = with_mappe(&app, move |m| m.member(scope)?.add_demo_source(0.05)).await;
     if resp.status() != StatusCode::OK {
         return resp;
@@ -255,7 +255,7 @@ pub(super) async fn sync_state(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    Json(app.sync.state()).into_response()
+    Json(app.sync().state()).into_response()
 }
 
 #[utoipa::path(post, path = "/api/sync", tag = "Kilder",
@@ -268,8 +268,8 @@ pub(super) async fn start_sync(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    let started = app.sync.start();
-    let state = app.sync.state();
+    let started = app.sync().start();
+    let state = app.sync().state();
     (StatusCode::ACCEPTED, Json(SyncStarted { started, state })).into_response()
 }
 
@@ -285,8 +285,59 @@ pub(super) async fn status(State(app): State<App>, Extension(scope): Extension<S
     description = "Er boksen låst, svarer hele API'et som for åbent materiale (lukket materiale, noter og ændringer venter på adgangskoden), og hvert svar har headeren `X-Moedemappe-Boks: laast`.",
     responses((status = 200, description = "Boksens tilstand", body = VaultView), Refused))]
 pub(super) async fn vault(State(app): State<App>) -> Response {
-    Json(app.mappe.vault()).into_response()
+    Json(app.mappe().vault()).into_response()
 }
+
+#[utoipa::path(post, path = "/api/vault/unlock", tag = "Kilder",
+    summary = "Lås boksen op med adgangskoden (kun medlemmet)",
+    description = "Boksen er derefter låst op for medlemmets programmer, til den låses, medlemmet logger ud, eller computeren slukkes. En forkert adgangskode ændrer intet (kode `wrong_passcode`); efter tre forkerte i træk venter hvert forsøg længere.",
+    request_body = VaultPasscode,
+    responses((status = 200, description = "Boksen er låst op", body = VaultView),
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody), Unreadable, Refused))]
+pub(super) async fn unlock_vault(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+    Json(body): Json<VaultPasscode>,
+) -> Response {
+    if let Some(refused) = member_only(scope, VAULT_MEMBER_ONLY) {
+        return refused;
+    }
+    let mappe = app.mappe();
+    let dir = mappe.data_dir().to_path_buf();
+    match tokio::task::spawn_blocking(move || Mappe::unlock(&dir, &body.passcode)).await {
+        Ok(Ok(())) => {
+            app.data.reopen(&mappe);
+            Json(app.mappe().vault()).into_response()
+        }
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+#[utoipa::path(post, path = "/api/vault/lock", tag = "Kilder",
+    summary = "Lås boksen (kun medlemmet)",
+    description = "Lukkede filer forsegles, den åbne kopi skrives, og nøglen glemmes: derefter svarer alt som for åbent materiale.",
+    responses((status = 200, description = "Boksen er låst", body = VaultView), Unreadable, Refused))]
+pub(super) async fn lock_vault(
+    State(app): State<App>,
+    Extension(scope): Extension<Scope>,
+) -> Response {
+    if let Some(refused) = member_only(scope, VAULT_MEMBER_ONLY) {
+        return refused;
+    }
+    let mappe = app.mappe();
+    let dir = mappe.data_dir().to_path_buf();
+    match tokio::task::spawn_blocking(move || Mappe::lock(&dir)).await {
+        Ok(Ok(_)) => {
+            app.data.reopen(&mappe);
+            Json(app.mappe().vault()).into_response()
+        }
+        Ok(Err(e)) => core_error(&e),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
+    }
+}
+
+const VAULT_MEMBER_ONLY: &str = "kun medlemmet selv kan låse boksen op og i";
 
 #[utoipa::path(get, path = "/api/share/candidates", tag = "Deling",
     summary = "Sager og møder med egne delte noter (kun medlemmet)", description = "",
@@ -334,7 +385,7 @@ pub(super) async fn share_bundle(
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    let mappe = app.mappe.clone();
+    let mappe = app.mappe();
     let done = tokio::task::spawn_blocking(move || {
         let m = &*mappe;
         let which = p.scope(&m.session(Scope::Member))?;
