@@ -62,6 +62,11 @@ fn the_reader_highlights_notes_marks_read_and_searches_the_document_in_chromium(
 }
 
 #[test]
+fn the_vaults_lock_screen_locks_and_unlocks_in_chromium() {
+    run_spec("vault.spec.mjs", &["laast.png", "laast-op.png"]);
+}
+
+#[test]
 fn a_members_first_run_from_kommune_to_the_next_meeting_works_in_chromium() {
     // A fake portal with meetings still to come, as a live one has.
     let dir = tempfile::tempdir().unwrap();
