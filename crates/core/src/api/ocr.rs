@@ -226,7 +226,8 @@ impl Mappe {
 }
 
 struct Shared {
-    mappe: Arc<Mappe>,
+    /// The data directory (see [`super::SyncJobs::use_mappe`]).
+    mappe: std::sync::RwLock<Arc<Mappe>>,
     opts: OcrOptions,
     stop: AtomicBool,
     state: Mutex<Inner>,
@@ -245,6 +246,10 @@ struct Inner {
 }
 
 impl Shared {
+    fn mappe(&self) -> Arc<Mappe> {
+        self.mappe.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -260,11 +265,16 @@ pub struct OcrJobs {
 }
 
 impl OcrJobs {
+    /// Runs the next runs on `mappe` (see [`super::SyncJobs::use_mappe`]).
+    pub(crate) fn use_mappe(&self, mappe: Arc<Mappe>) {
+        *self.shared.mappe.write().unwrap_or_else(|p| p.into_inner()) = mappe;
+    }
+
     /// A handle for `mappe`; nothing runs until [`start`](Self::start).
     pub fn new(mappe: Arc<Mappe>, settings: &IngestSettings) -> Self {
         OcrJobs {
             shared: Arc::new(Shared {
-                mappe,
+                mappe: std::sync::RwLock::new(mappe),
                 opts: settings.ocr_options(),
                 stop: AtomicBool::new(false),
                 state: Mutex::new(Inner::default()),
@@ -293,7 +303,7 @@ impl OcrJobs {
     /// Pauses OCR: the run stops after the pages being read, and stays
     /// paused (also for the command line) until [`resume`](Self::resume).
     pub fn pause(&self) -> Result<()> {
-        self.shared.mappe.set_ocr_paused(true)?;
+        self.shared.mappe().set_ocr_paused(true)?;
         self.shared.stop.store(true, Ordering::SeqCst);
         Ok(())
     }
@@ -301,7 +311,7 @@ impl OcrJobs {
     /// Lets OCR go on, and starts it (a run still finishing its pages after
     /// the pause goes on instead).
     pub fn resume(&self) -> Result<()> {
-        self.shared.mappe.set_ocr_paused(false)?;
+        self.shared.mappe().set_ocr_paused(false)?;
         self.shared.stop.store(false, Ordering::SeqCst);
         self.start();
         Ok(())
@@ -309,7 +319,8 @@ impl OcrJobs {
 
     /// What OCR is doing; the member's only (it counts closed material).
     pub fn state(&self) -> Result<OcrState> {
-        let read = self.shared.mappe.store.read();
+        let mappe = self.shared.mappe();
+        let read = mappe.store.read();
         let counts = read.ocr_counts(false)?;
         let failures = read.ocr_failures(false)?;
         let paused = read.ocr_paused()?;
@@ -357,7 +368,7 @@ fn run_in_background(shared: &Arc<Shared>) {
             (inner.done, inner.failed, inner.total) = (0, 0, 0);
         }
         let sink = Sink(shared.clone());
-        let result = shared.mappe.run_ocr(&shared.opts, &shared.stop, &sink);
+        let result = shared.mappe().run_ocr(&shared.opts, &shared.stop, &sink);
         let mut inner = shared.lock();
         inner.error = result.err().map(|e| e.to_string());
         if inner.again && !shared.stop.load(Ordering::SeqCst) {

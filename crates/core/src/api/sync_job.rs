@@ -107,7 +107,9 @@ pub struct SyncState {
 
 struct Shared {
     ocr: super::OcrJobs,
-    mappe: Arc<Mappe>,
+    /// The data directory (another one when it is opened again: the vault
+    /// was locked or unlocked).
+    mappe: std::sync::RwLock<Arc<Mappe>>,
     settings: IngestSettings,
     portal: PortalOptions,
     state: Mutex<Inner>,
@@ -125,6 +127,10 @@ struct Inner {
 }
 
 impl Shared {
+    fn mappe(&self) -> Arc<Mappe> {
+        self.mappe.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -147,7 +153,7 @@ impl SyncJobs {
         SyncJobs {
             shared: Arc::new(Shared {
                 ocr: super::OcrJobs::new(mappe.clone(), &settings),
-                mappe,
+                mappe: std::sync::RwLock::new(mappe),
                 settings,
                 portal,
                 state: Mutex::new(Inner::default()),
@@ -181,6 +187,15 @@ impl SyncJobs {
         s.started_at = Some(now());
         (inner.base_pages, inner.base_failures, inner.base_bytes) = (0, 0, 0);
         inner.last = Tick::default();
+    }
+
+    /// Runs the next syncs and OCR on `mappe`, the same data directory
+    /// opened again (after the vault was locked or unlocked); a run under
+    /// way finishes on the one it began with. Every holder of this handle
+    /// (the server, the window's schedule) follows.
+    pub fn use_mappe(&self, mappe: Arc<Mappe>) {
+        self.shared.ocr.use_mappe(mappe.clone());
+        *self.shared.mappe.write().unwrap_or_else(|p| p.into_inner()) = mappe;
     }
 
     /// The background OCR that follows every sync.
@@ -217,7 +232,7 @@ fn run(shared: &Arc<Shared>) {
     crate::priority::background_thread();
     loop {
         let sink = Sink(shared.clone());
-        let result = shared.mappe.sync(&shared.settings, &shared.portal, &sink);
+        let result = shared.mappe().sync(&shared.settings, &shared.portal, &sink);
         let mut inner = shared.lock();
         let s = &mut inner.state;
         s.task = None;
@@ -368,6 +383,28 @@ done"#
         assert_eq!(failed.len(), 1);
         assert!(failed[0].path.ends_with("tom.pdf"), "{failed:?}");
         assert!(!failed[0].reason.is_empty());
+    }
+
+    #[test]
+    fn a_handle_given_another_data_directory_syncs_that_one_next() {
+        // The server opens the data directory again when the vault is locked
+        // or unlocked; the window's schedule keeps its handle and must follow.
+        let first = fixture();
+        let second = fixture();
+        let old = Arc::new(Mappe::open(&first.data).unwrap());
+        let new = Arc::new(Mappe::open(&second.data).unwrap());
+        let jobs = SyncJobs::new(old.clone(), settings("0"), PortalOptions::default());
+        let schedule = jobs.clone();
+        jobs.use_mappe(new.clone());
+        assert!(schedule.start());
+        schedule.wait();
+        let hits = |m: &Mappe| {
+            m.search(&super::super::SearchRequest::new("fiskeri", 5))
+                .unwrap()
+                .total
+        };
+        assert!(hits(&new) > 0, "the new data directory was synced");
+        assert_eq!(hits(&old), 0, "the old one was not");
     }
 
     #[test]

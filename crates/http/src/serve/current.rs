@@ -3,7 +3,7 @@
 //! locked vault's key does not stay in memory and an unlocked vault's store
 //! is the one read. Requests under way finish on the one they began with.
 
-use moedemappe_core::api::{background_sync, Mappe, SyncJobs};
+use moedemappe_core::api::{Mappe, SyncJobs};
 use std::sync::{Arc, RwLock};
 
 /// The open data directory and its background sync.
@@ -46,9 +46,12 @@ impl Current {
             return;
         };
         let mappe = Arc::new(mappe);
-        let Ok((sync, _)) = background_sync(mappe.clone()) else {
-            return;
-        };
-        *held = Held { mappe, sync };
+        // The same sync handle runs on the new one (the window's schedule
+        // holds it too), and reads the pages left waiting for OCR.
+        held.sync.use_mappe(mappe.clone());
+        if !mappe.is_locked() {
+            held.sync.ocr().start();
+        }
+        held.mappe = mappe;
     }
 }
