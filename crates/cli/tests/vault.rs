@@ -394,12 +394,13 @@ fn a_locked_vault_leaves_no_closed_word_note_or_secret_on_disk_and_opens_again()
         &["note", "backup", "-o", &backup_text],
         "notefilens egen kode\n",
     );
-    assert!(files_with(
-        scratch.path().join("noter.mmnoter").parent().unwrap(),
-        &[notes[0].to_string()]
-    )
-    .get(notes[0])
-    .is_none_or(|files| !files.contains(&backup)));
+    let sealed = std::fs::read(&backup).unwrap();
+    assert!(
+        !sealed
+            .windows(notes[0].len())
+            .any(|w| w == notes[0].as_bytes()),
+        "the notes file holds no note in plain"
+    );
     let wrong = run(
         &data,
         rt.path(),

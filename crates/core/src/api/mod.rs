@@ -387,14 +387,7 @@ impl Mappe {
         let Lock::Unlocked(key) = &self.lock else {
             return Ok(0);
         };
-        let files_key = key.files();
-        let mut sealed = 0;
-        for sha in self.store.read().closed_only_files(false)? {
-            if self.blobs.seal(&sha, &files_key)? {
-                sealed += 1;
-            }
-        }
-        Ok(sealed)
+        vault::migrate::seal_files(&self.store, &self.blobs, key, false)
     }
 
     /// One-line notices for the member about opening the data directory

@@ -628,7 +628,9 @@ impl SearchIndex {
                 let sealed = SealedDirectory::open(&all_dir, key.bytes())?;
                 let part = Part::open_in(sealed, all_exists, &schema)?;
                 let mark = all_dir.join(SEALED_MARK);
-                std::fs::write(&mark, b"").map_err(|e| Error::io(&mark, e))?;
+                if !all_exists {
+                    std::fs::write(&mark, b"").map_err(|e| Error::io(&mark, e))?;
+                }
                 part
             }
         };

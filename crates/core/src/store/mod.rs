@@ -103,7 +103,6 @@ impl Store {
         })
     }
 
-    /// The schema version (number of applied migrations).
     /// Opens a plain store for reading only (the open copy a locked vault
     /// reads); one from another version is refused, since it cannot be
     /// brought up to date without writing.
@@ -132,6 +131,7 @@ impl Store {
         })
     }
 
+    /// The schema version (number of applied migrations).
     #[cfg(test)]
     pub fn schema_version(&self) -> Result<u32> {
         schema_version(&self.write_connection())

@@ -113,15 +113,25 @@ fn export_store(dir: &Path, key: &Key) -> Result<()> {
     Ok(())
 }
 
-/// Step 4 (and after every job with a vault): every file only closed items
-/// use is sealed, its plain file removed.
+/// Step 4 (and at `lock`): every file only closed items use is sealed, its
+/// plain file removed.
 pub fn seal_closed_files(dir: &Path, key: &Key) -> Result<usize> {
     let store = Store::open_keyed(&dir.join(VAULT_DB), Some(&key.sqlite()))?;
-    let blobs = BlobStore::new(dir.join("files"));
-    let closed = store.read().closed_only_files(true)?;
+    seal_files(&store, &BlobStore::new(dir.join("files")), key, true)
+}
+
+/// Seals the plain files only closed items use; without `with_ocr_waiting`
+/// it leaves those with pages waiting for OCR (sealed after it). Returns
+/// how many were sealed.
+pub fn seal_files(
+    store: &Store,
+    blobs: &BlobStore,
+    key: &Key,
+    with_ocr_waiting: bool,
+) -> Result<usize> {
     let files_key = key.files();
     let mut sealed = 0;
-    for sha in closed {
+    for sha in store.read().closed_only_files(with_ocr_waiting)? {
         if blobs.seal(&sha, &files_key)? {
             sealed += 1;
         }
