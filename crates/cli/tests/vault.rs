@@ -620,3 +620,286 @@ fn a_move_into_the_vault_killed_at_each_step_finishes_on_the_next_run_losing_not
         }
     }
 }
+
+/// A closed scan sealed before OCR read it (the vault was locked meanwhile)
+/// is read after unlocking from a copy in memory: its words are found, no
+/// plain copy of the file or of a drawn page reaches the disk (the system's
+/// temporary folder is made unusable to prove it), and while locked every
+/// job is refused in plain words instead of failing on the read-only store.
+#[test]
+fn a_closed_scan_sealed_before_its_ocr_is_read_after_unlocking_without_a_plain_copy() {
+    use moedemappe_core::demo::scan::{danish_pages, write_scanned_pdf};
+    let scratch = tempfile::tempdir().unwrap();
+    let rt = runtime_dir();
+    let data = scratch.path().join("data");
+    // A meeting from a folder source: one item with an open text bilag.
+    let folder = scratch.path().join("mappe");
+    let item = folder.join("Teknisk Udvalg/2024-03-05/01 Grundsalg");
+    std::fs::create_dir_all(&item).unwrap();
+    let open = common::pdf(&[common::Page::text(&["Kort over grunden."])], None);
+    std::fs::write(item.join("Bilag 1 Kort.pdf"), open).unwrap();
+    let folder_arg = folder.to_string_lossy().to_string();
+    ok(
+        &data,
+        rt.path(),
+        &["source", "add", "folder", &folder_arg, "--name", "Indbakke"],
+        "",
+    );
+    ok(&data, rt.path(), &["sync", "--no-ocr"], "");
+    let item_id = sql(
+        &data.join("moedemappe.sqlite"),
+        "SELECT CAST(id AS TEXT) FROM items",
+    )[0]
+    .clone();
+    ok(
+        &data,
+        rt.path(),
+        &["passcode", "set"],
+        &format!("{PASSCODE}\n"),
+    );
+
+    // A closed scan attached unread, then the vault locked: it is sealed.
+    let source = danish_pages(23, 1);
+    let scan = scratch.path().join("Fortroligt brev.pdf");
+    write_scanned_pdf(&scan, &source, 200, 0).unwrap();
+    let scan_arg = scan.to_string_lossy().to_string();
+    ok(
+        &data,
+        rt.path(),
+        &[
+            "attach", &scan_arg, "--item", &item_id, "--closed", "--no-ocr",
+        ],
+        "",
+    );
+    ok(&data, rt.path(), &["lock"], "");
+    let stored = |ext: &str| {
+        walkdir::WalkDir::new(data.join("files"))
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+            .count()
+    };
+    assert_eq!(
+        (stored("pdf"), stored("sealed")),
+        (1, 1),
+        "the scan is sealed"
+    );
+
+    // Locked, a job is refused in plain words and changes nothing.
+    let before = digests(&data);
+    for args in [&["sync", "--no-ocr"][..], &["ocr"], &["reindex"]] {
+        let out = run(&data, rt.path(), args, "");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} while locked");
+        assert!(err.contains("boksen er låst"), "{args:?}: {err}");
+        assert!(!err.contains("readonly"), "{args:?}: {err}");
+    }
+    assert_eq!(before, digests(&data), "a refused job changed a file");
+
+    // Unlocked, OCR reads the sealed scan. The system's temporary folder is
+    // a file, so a page drawn there would fail.
+    ok(&data, rt.path(), &["unlock"], &format!("{PASSCODE}\n"));
+    let not_a_dir = scratch.path().join("tmp-is-a-file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("ocr")
+        .env_remove("MOEDEMAPPE_DATA")
+        .env("XDG_RUNTIME_DIR", rt.path())
+        .env("TMPDIR", &not_a_dir)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("1 sider læst"), "{said}");
+    let word = source[0]
+        .join(" ")
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .find(|w| w.chars().count() >= 10)
+        .unwrap();
+    let hits = json_lines(&ok(&data, rt.path(), &["search", &word, "--json"], ""));
+    assert!(
+        hits.iter()
+            .any(|h| h["ocr"] == true && h["attachment_title"] == "Fortroligt brev"),
+        "search {word}: {hits:?}"
+    );
+    // The scan stays sealed, nothing is left in the runtime directory's
+    // work folders, and after locking its words are nowhere on disk.
+    assert_eq!((stored("pdf"), stored("sealed")), (1, 1));
+    let left: Vec<_> = std::fs::read_dir(rt.path().join("moedemappe"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !n.ends_with(".key") && !n.ends_with(".tries"))
+        .collect();
+    assert!(left.is_empty(), "left in the runtime directory: {left:?}");
+    ok(&data, rt.path(), &["lock"], "");
+    assert!(
+        files_with(&data, std::slice::from_ref(&word)).is_empty(),
+        "{word} on disk"
+    );
+}
+
+/// Where two answers first differ, and how.
+fn difference(a: &serde_json::Value, b: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => x
+            .keys()
+            .chain(y.keys())
+            .find_map(|k| {
+                difference(
+                    &x[k],
+                    y.get(k).unwrap_or(&Value::Null),
+                    &format!("{at}.{k}"),
+                )
+            })
+            .or_else(|| {
+                y.keys()
+                    .find(|k| !x.contains_key(*k))
+                    .map(|k| format!("{at}.{k}: only locked"))
+            }),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| difference(p, q, &format!("{at}[{i}]"))),
+        _ if a == b => None,
+        _ => Some(format!("{at}: {} vs {}", short(a), short(b))),
+    }
+}
+
+fn short(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    s.chars().take(300).collect()
+}
+
+/// The open scope's answers.
+fn open_answers(data: &Path) -> serde_json::Value {
+    use moedemappe_core::api::{Mappe, Scope, SearchRequest};
+    let mappe = Mappe::open(data).unwrap();
+    let s = mappe.session(Scope::Open);
+    let meetings = s.meetings(None, None, None).unwrap();
+    let views: Vec<_> = meetings.iter().map(|m| s.meeting(m.id).unwrap()).collect();
+    let searches: Vec<_> = ["budget", "lokalplan", "skole", "udvalg", "høring"]
+        .iter()
+        .map(|q| s.search(&SearchRequest::new(*q, 20)).unwrap())
+        .collect();
+    serde_json::json!({
+        "status": s.status().unwrap(),
+        "meetings": meetings,
+        "views": views,
+        "archive": s.archive(None, None, None).unwrap(),
+        "stats": s.stats(&Default::default()).unwrap(),
+        "calendar": s.calendar(&[]).unwrap(),
+        "searches": searches,
+    })
+}
+
+/// A locked vault answers the open scope exactly as the unlocked one does,
+/// while its plain open copy holds no closed meeting placeholder, no body
+/// only closed meetings have, no followed body and no gap in an agenda's
+/// numbering that would say where a closed item was.
+#[test]
+fn a_locked_vault_answers_the_open_scope_as_the_unlocked_one_and_its_copy_has_no_gaps() {
+    let scratch = tempfile::tempdir().unwrap();
+    let rt = runtime_dir();
+    let (corpus, data) = (scratch.path().join("corpus"), scratch.path().join("data"));
+    ok(
+        &corpus,
+        rt.path(),
+        &["demo", "--scale", "0.05", "--no-import"],
+        "",
+    );
+    ok(
+        &data,
+        rt.path(),
+        &["import", &corpus.join("demo").to_string_lossy(), "--no-ocr"],
+        "",
+    );
+    // A body whose one meeting has only a closed item: the open scope knows
+    // neither.
+    let secret = scratch.path().join("hemmelig");
+    let item = secret.join("Ejendomsudvalget/2024-05-02/01 Salg af grund");
+    std::fs::create_dir_all(&item).unwrap();
+    std::fs::write(
+        item.parent().unwrap().join("meeting.json"),
+        r#"{"schema": 1, "items": [{"number": 1, "access": "closed"}]}"#,
+    )
+    .unwrap();
+    let pdf = common::pdf(&[common::Page::text(&["Vurdering af grunden."])], None);
+    std::fs::write(item.join("Bilag 1 Vurdering.pdf"), pdf).unwrap();
+    ok(
+        &data,
+        rt.path(),
+        &["import", &secret.to_string_lossy(), "--no-ocr"],
+        "",
+    );
+    let db = data.join("moedemappe.sqlite");
+    let gaps = "SELECT CAST(count(*) AS TEXT) FROM items i WHERE i.closed = 1
+                  AND EXISTS (SELECT 1 FROM items o WHERE o.meeting_id = i.meeting_id
+                                 AND o.closed = 0 AND o.number > i.number)";
+    let hidden = "SELECT CAST(count(*) AS TEXT) FROM meetings m WHERE m.closed = 1
+                     OR (EXISTS (SELECT 1 FROM items i WHERE i.meeting_id = m.id)
+                         AND NOT EXISTS (SELECT 1 FROM items i WHERE i.meeting_id = m.id AND i.closed = 0))";
+    assert_ne!(
+        sql(&db, gaps)[0],
+        "0",
+        "the demo has closed items between open ones"
+    );
+    assert_ne!(
+        sql(&db, hidden)[0],
+        "0",
+        "the demo has meetings the open scope does not see"
+    );
+    let no_meetings =
+        "SELECT name FROM bodies WHERE id NOT IN (SELECT body_id FROM meetings) ORDER BY name";
+    let bodies_without_meetings = sql(&db, no_meetings);
+    let body = sql(&db, "SELECT name FROM bodies LIMIT 1")[0].clone();
+    ok(&data, rt.path(), &["follow", &body], "");
+    ok(
+        &data,
+        rt.path(),
+        &["passcode", "set"],
+        &format!("{PASSCODE}\n"),
+    );
+
+    // The library reads the runtime directory from the environment; no
+    // other test of this binary runs the library in process.
+    std::env::set_var("XDG_RUNTIME_DIR", rt.path());
+    let unlocked = open_answers(&data);
+    ok(&data, rt.path(), &["lock"], "");
+    let locked = open_answers(&data);
+    assert_eq!(difference(&unlocked, &locked, "$"), None);
+    assert!(unlocked["views"].as_array().unwrap().len() > 3);
+
+    let copy = data.join("open.sqlite");
+    let numbering = "SELECT CAST(count(*) AS TEXT) FROM items i
+                      WHERE i.number <> (SELECT count(*) FROM items o
+                                          WHERE o.meeting_id = i.meeting_id AND o.number <= i.number)";
+    assert_eq!(
+        sql(&copy, numbering)[0],
+        "0",
+        "gaps in the open copy's numbering"
+    );
+    assert_eq!(
+        sql(&copy, hidden)[0],
+        "0",
+        "closed meetings in the open copy"
+    );
+    assert_eq!(
+        sql(&copy, "SELECT CAST(count(*) AS TEXT) FROM followed_bodies")[0],
+        "0"
+    );
+    // A body the copy holds without meetings had none to begin with.
+    assert_eq!(sql(&copy, no_meetings), bodies_without_meetings);
+}

@@ -12,7 +12,9 @@ use crate::store::{MeetingSummary, UpcomingMeeting};
 use crate::{Error, Result};
 
 /// The setting that holds the member's reading pace.
-const PACE: &str = "pages_per_hour";
+/// The setting of the member's reading pace (pages an hour).
+pub(crate) const PACE_SETTING: &str = "pages_per_hour";
+use PACE_SETTING as PACE;
 /// Pages per hour until the member sets a pace.
 pub const DEFAULT_PACE: u32 = 40;
 

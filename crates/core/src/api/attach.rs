@@ -63,7 +63,7 @@ impl Mappe {
         settings: &IngestSettings,
         progress: &dyn Progress,
     ) -> Result<Attached> {
-        let _job = self.job();
+        let _job = self.job()?;
         self.store.read().item_context(item)?;
         ensure_pdf(file)?;
         let title = match title.map(str::trim) {
@@ -174,7 +174,7 @@ impl Mappe {
         attachment: AttachmentId,
         progress: &dyn Progress,
     ) -> Result<()> {
-        let _job = self.job();
+        let _job = self.job()?;
         let gone = self.store.write(|w| w.detach_from_item(item, attachment))?;
         ingest::update_index(&self.store, &self.index, progress)?;
         if let Some(sha) = gone {

@@ -44,7 +44,7 @@ pub mod relevance {
 }
 pub use scope::Scope;
 pub use session::{Member, Session};
-mod agenda;
+pub(crate) mod agenda;
 mod browse;
 mod calendar;
 pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
@@ -368,17 +368,22 @@ impl Mappe {
     /// one job at a time keeps two of them from reading the same new file
     /// twice or from opening the index writer (one per index) together.
     /// Every job begins by removing the partial downloads and copies that a
-    /// killed run left behind.
-    pub(crate) fn job(&self) -> JobTurn<'_> {
+    /// killed run left behind. A locked vault changes nothing: every job
+    /// is refused with [`Error::Locked`] before it begins (the store is the
+    /// open copy then, read-only).
+    pub(crate) fn job(&self) -> Result<JobTurn<'_>> {
+        if self.is_locked() {
+            return Err(Error::Locked);
+        }
         // A job that panicked left the store consistent (its transactions
         // rolled back), so the turn passes on.
         let turn = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         // Best effort: a file that cannot be removed now goes another time.
         let _ = self.blobs.remove_orphan_temps(ORPHAN_AGE);
-        JobTurn {
+        Ok(JobTurn {
             mappe: self,
             _turn: turn,
-        }
+        })
     }
 
     /// With an unlocked vault, seals every file only closed items use (a
@@ -408,7 +413,7 @@ impl Mappe {
         settings: &IngestSettings,
         progress: &dyn Progress,
     ) -> Result<ImportReport> {
-        let _job = self.job();
+        let _job = self.job()?;
         ingest::import(
             &self.store,
             &self.blobs,
@@ -531,7 +536,7 @@ impl Mappe {
 
     /// Rebuilds the search index from the store; returns the documents written.
     pub(crate) fn reindex(&self, progress: &dyn Progress) -> Result<u64> {
-        let _job = self.job();
+        let _job = self.job()?;
         // Queued first: a crash after emptying (one or both of the index's two
         // parts) leaves every owner queued for the next import.
         self.store.write(|w| w.queue_everything())?;
@@ -722,7 +727,7 @@ impl Mappe {
         portal: &PortalOptions,
         progress: &dyn Progress,
     ) -> Result<Vec<SourceOutcome>> {
-        let _job = self.job();
+        let _job = self.job()?;
         let mut outcomes = Vec::new();
         for source in self.sources()? {
             let mut outcome = SourceOutcome {
@@ -868,7 +873,7 @@ impl Mappe {
         progress: &dyn Progress,
         on_synced: &mut dyn FnMut(&Source, &ImportReport),
     ) -> Result<()> {
-        let job = self.job();
+        let job = self.job()?;
         let Ok(source) = self.source_by_id(id) else {
             return Ok(());
         };

@@ -642,7 +642,7 @@ impl Mappe {
         settings: &IngestSettings,
         progress: &dyn Progress,
     ) -> Result<ImportBundleReport> {
-        let _job = self.job();
+        let _job = self.job()?;
         let report = sharing::import(&self.store, &self.blobs, path)?;
         if report.new_attachments > 0 {
             let mut read = ImportReport::default();

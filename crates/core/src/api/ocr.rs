@@ -114,6 +114,9 @@ impl Mappe {
         stop: &AtomicBool,
         progress: &dyn Progress,
     ) -> Result<Option<OcrReport>> {
+        if self.is_locked() {
+            return Err(Error::Locked);
+        }
         let Some(_lock) = RunLock::take(self)? else {
             return Ok(None);
         };
@@ -124,15 +127,16 @@ impl Mappe {
             }
             Ok(())
         };
+        let mut files = run::Files::new(&self.blobs, self.files_key());
         let report = run::run(
             &self.store,
-            &self.blobs,
+            &mut files,
             opts,
             stop,
             &mut index_step,
             progress,
         )?;
-        let _turn = self.job();
+        let _turn = self.job()?;
         crate::ingest::update_index(&self.store, &self.index, &Silent)?;
         if report.with_text > 0 {
             // The pages' owners were indexed before OCR and again since: the

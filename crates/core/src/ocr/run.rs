@@ -8,8 +8,10 @@ use super::pool::{ocr_all, OcrJob, OcrOptions};
 use crate::blobs::BlobStore;
 use crate::progress::{Progress, Tick};
 use crate::store::Store;
+use crate::vault::Key;
 use crate::Result;
 use serde::Serialize;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -22,6 +24,51 @@ const PAUSE_CHECK_EVERY: Duration = Duration::from_secs(1);
 
 /// The task name progress shows.
 pub const TASK: &str = "Læser scannede sider (OCR)";
+
+/// Where the worker reads a queued page's file: the stored file, or for a
+/// sealed one (closed material in an unlocked vault) a copy opened into a
+/// private folder in memory (the runtime directory), removed when the run
+/// ends, so no closed page is ever written to disk in plain form.
+pub struct Files<'a> {
+    blobs: &'a BlobStore,
+    key: Option<Key>,
+    scratch: Option<tempfile::TempDir>,
+}
+
+impl<'a> Files<'a> {
+    /// The files of `blobs`; sealed ones are opened with `key` (the files
+    /// key of an unlocked vault; none: sealed files count as absent).
+    pub fn new(blobs: &'a BlobStore, key: Option<Key>) -> Self {
+        Files {
+            blobs,
+            key,
+            scratch: None,
+        }
+    }
+
+    /// The path the worker reads for `sha256`, or `None` when the file is
+    /// not stored (or sealed without a key).
+    fn path(&mut self, sha256: &str) -> Result<Option<PathBuf>> {
+        let plain = self.blobs.path_of(sha256);
+        if plain.is_file() {
+            return Ok(Some(plain));
+        }
+        let Some(key) = &self.key else {
+            return Ok(None);
+        };
+        let Some(bytes) = self.blobs.read(sha256, Some(key))? else {
+            return Ok(None);
+        };
+        let bytes = zeroize::Zeroizing::new(bytes);
+        let scratch = match &mut self.scratch {
+            Some(dir) => dir,
+            none => none.insert(crate::vault::remember::scratch_dir()?),
+        };
+        let path = scratch.path().join(format!("{sha256}.pdf"));
+        std::fs::write(&path, &*bytes).map_err(|e| crate::Error::io(&path, e))?;
+        Ok(Some(path))
+    }
+}
 
 /// What an OCR run did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -46,7 +93,7 @@ pub struct OcrReport {
 /// another job holds the index: that job indexes the queue itself).
 pub fn run(
     store: &Store,
-    blobs: &BlobStore,
+    files: &mut Files<'_>,
     opts: &OcrOptions,
     stop: &AtomicBool,
     index_step: &mut dyn FnMut() -> Result<()>,
@@ -63,14 +110,13 @@ pub fn run(
     let mut jobs = Vec::with_capacity(queued.len());
     let mut missing = Vec::new();
     for q in queued {
-        if blobs.contains(&q.sha256) {
-            jobs.push(OcrJob {
+        match files.path(&q.sha256)? {
+            Some(path) => jobs.push(OcrJob {
                 attachment: q.attachment,
                 page: q.page,
-                path: blobs.path_of(&q.sha256),
-            });
-        } else {
-            missing.push(q);
+                path,
+            }),
+            None => missing.push(q),
         }
     }
     // A file kept as text only (before OCR existed) cannot be read again here.

@@ -70,7 +70,18 @@ pub fn read_page(path: &Path, page: u32) -> OcrPage {
 }
 
 fn draw_and_read(path: &Path, page: u32) -> OcrPage {
-    let dir = match tempfile::Builder::new().prefix("moedemappe-ocr-").tempdir() {
+    // A page of a file opened in memory (a sealed, closed scan) is drawn
+    // beside it, so its image never reaches the disk either.
+    let beside = path
+        .parent()
+        .filter(|dir| crate::vault::remember::in_memory(dir));
+    let made = match beside {
+        Some(dir) => tempfile::Builder::new()
+            .prefix("moedemappe-ocr-")
+            .tempdir_in(dir),
+        None => tempfile::Builder::new().prefix("moedemappe-ocr-").tempdir(),
+    };
+    let dir = match made {
         Ok(dir) => dir,
         Err(e) => return OcrPage::failed(format!("kunne ikke lave en midlertidig mappe ({e})")),
     };

@@ -23,6 +23,7 @@ pub use meetings::MeetingSummary;
 pub use ocr::{OcrCounts, OcrFailure};
 pub use portal::{ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
+pub(crate) use read::{OPEN_BODY, OPEN_MEETING};
 pub use sources::{FilesPolicy, ScopeCounts, Source, SourceScope, SyncFailure};
 pub use stats::StatsCounts;
 pub use write::{AttachmentRef, BodyFacts, ItemRecord, MeetingRecord};

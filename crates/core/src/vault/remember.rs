@@ -43,8 +43,18 @@ fn runtime_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// A private folder in memory for plain copies that must never reach the
+/// disk (a sealed scan opened for OCR); removed when dropped.
+pub(crate) fn scratch_dir() -> Result<tempfile::TempDir> {
+    let dir = runtime_dir()?;
+    tempfile::Builder::new()
+        .prefix("arbejde-")
+        .tempdir_in(&dir)
+        .map_err(|e| Error::io(&dir, e))
+}
+
 /// Whether `dir` is on a file system in memory (tmpfs or ramfs).
-fn in_memory(dir: &Path) -> bool {
+pub(crate) fn in_memory(dir: &Path) -> bool {
     #[cfg(target_os = "linux")]
     {
         const TMPFS_MAGIC: i64 = 0x0102_1994;

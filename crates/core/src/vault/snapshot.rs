@@ -11,18 +11,34 @@ use std::time::Duration;
 use super::{Key, OPEN_DB};
 use crate::{Error, Result};
 
-/// What the open scope would not see, removed. Closed items and bilag, and
-/// then whatever only they held, as the equivalence test defines "as if never
-/// stored"; then everything that is the member's own.
-const KEEP_OPEN: &str = "
+/// What the open scope would not see, removed: the member's own things
+/// (but the times of the last syncs and the reading pace, which the open
+/// scope's reading load uses);
+/// meetings and bodies the open scope does not know (closed placeholders,
+/// meetings whose items are all closed), closed items and bilag, then
+/// whatever only they held, as the equivalence test defines "as if never
+/// stored"; and the items numbered again without gaps, so no gap says where
+/// a closed item was.
+fn keep_open() -> String {
+    use crate::annotations::follow::{LAST_SYNC, PREVIOUS_SYNC};
+    use crate::store::{OPEN_BODY, OPEN_MEETING};
+    let pace = crate::api::agenda::PACE_SETTING;
+    format!(
+        "
 PRAGMA foreign_keys = ON;
 DELETE FROM annotations;
 DELETE FROM reading_marks;
 DELETE FROM meetings_opened;
-DELETE FROM settings;
+DELETE FROM followed_bodies;
+DELETE FROM settings WHERE key NOT IN ('{LAST_SYNC}', '{PREVIOUS_SYNC}', '{pace}');
 DELETE FROM index_queue;
 DELETE FROM import_problems;
 DELETE FROM sync_failures;
+CREATE TEMP TABLE hidden_bodies AS SELECT id FROM bodies b WHERE NOT {OPEN_BODY};
+CREATE TEMP TABLE hidden_meetings AS SELECT id FROM meetings m WHERE NOT {OPEN_MEETING};
+DELETE FROM portal_meetings WHERE meeting_id IN (SELECT id FROM hidden_meetings);
+DELETE FROM meetings WHERE id IN (SELECT id FROM hidden_meetings);
+DELETE FROM bodies WHERE id IN (SELECT id FROM hidden_bodies);
 DELETE FROM items WHERE closed = 1;
 DELETE FROM item_attachments WHERE closed = 1;
 CREATE TEMP TABLE gone AS SELECT id, sha256 FROM attachments
@@ -33,8 +49,17 @@ DELETE FROM source_files WHERE attachment_id IN (SELECT id FROM gone);
 DELETE FROM portal_documents WHERE attachment_id IN (SELECT id FROM gone);
 DELETE FROM attachments WHERE id IN (SELECT id FROM gone);
 DELETE FROM cases WHERE id NOT IN (SELECT case_id FROM items WHERE case_id IS NOT NULL);
+CREATE TEMP TABLE renumbered AS
+ SELECT id, ROW_NUMBER() OVER (PARTITION BY meeting_id ORDER BY number) AS n FROM items;
+UPDATE items SET number = -(SELECT n FROM renumbered r WHERE r.id = items.id);
+UPDATE items SET number = -number;
+DROP TABLE renumbered;
 DROP TABLE gone;
-";
+DROP TABLE hidden_meetings;
+DROP TABLE hidden_bodies;
+"
+    )
+}
 
 /// Writes `open.sqlite` in `dir` from the vault's store at `vault_db`.
 pub fn write(dir: &Path, vault_db: &Path, key: &Key) -> Result<()> {
@@ -53,7 +78,7 @@ pub fn write(dir: &Path, vault_db: &Path, key: &Key) -> Result<()> {
     let version: u32 = mem.query_row("PRAGMA vault.user_version", [], |r| r.get(0))?;
     mem.execute_batch("DETACH DATABASE vault")?;
     mem.pragma_update(None, "user_version", version)?;
-    mem.execute_batch(KEEP_OPEN)?;
+    mem.execute_batch(&keep_open())?;
     let tmp = dir.join(format!("{OPEN_DB}.tmp"));
     remove_if_there(&tmp)?;
     let tmp_text = tmp
