@@ -903,3 +903,59 @@ fn a_locked_vault_answers_the_open_scope_as_the_unlocked_one_and_its_copy_has_no
     // A body the copy holds without meetings had none to begin with.
     assert_eq!(sql(&copy, no_meetings), bodies_without_meetings);
 }
+
+/// The first move into the vault wants the data directory to itself: while
+/// another program (here `serve`) has it open, `passcode set` is refused in
+/// plain words and changes no byte; once that program ends, it moves.
+#[test]
+fn a_passcode_is_not_set_while_another_program_has_the_data_directory_open() {
+    let scratch = tempfile::tempdir().unwrap();
+    let rt = runtime_dir();
+    let data = scratch.path().join("data");
+    let folder = scratch.path().join("mappe");
+    let item = folder.join("Teknisk Udvalg/2024-03-05/01 Ny cykelsti");
+    std::fs::create_dir_all(&item).unwrap();
+    let pdf = common::pdf(&[common::Page::text(&["Tegninger af cykelstien."])], None);
+    std::fs::write(item.join("Bilag 1 Tegninger.pdf"), pdf).unwrap();
+    ok(
+        &data,
+        rt.path(),
+        &["import", &folder.to_string_lossy(), "--no-ocr"],
+        "",
+    );
+    let rt_text = rt.path().to_string_lossy().to_string();
+    let server = common::serve::serve_with(&data, None, &[("XDG_RUNTIME_DIR", &rt_text)]);
+    let before = digests(&data);
+    let out = run(
+        &data,
+        rt.path(),
+        &["passcode", "set"],
+        &format!("{PASSCODE}\n"),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("åben i et andet program"), "{err}");
+    // The same files (the running server may write to its store and index,
+    // so their bytes are not compared), and the same stored PDFs.
+    let after = digests(&data);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let pdfs = |d: &BTreeMap<PathBuf, String>| {
+        d.iter()
+            .filter(|(p, _)| p.starts_with(data.join("files")))
+            .map(|(p, h)| (p.clone(), h.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pdfs(&before), pdfs(&after));
+    assert!(!data.join("vault.json").exists());
+    drop(server);
+    ok(
+        &data,
+        rt.path(),
+        &["passcode", "set"],
+        &format!("{PASSCODE}\n"),
+    );
+    assert!(data.join("vault.json").exists());
+}

@@ -38,6 +38,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod folder;
+pub(crate) mod in_use;
 pub(crate) mod index;
 pub(crate) mod ingest;
 pub mod model;

@@ -250,6 +250,8 @@ pub struct Mappe {
     lock: Lock,
     /// Whether another program locked the vault since (with `Lock::Unlocked`).
     relocked: vault_api::Relock,
+    /// This program's hold on the data directory (see [`crate::in_use`]).
+    _in_use: crate::in_use::InUse,
 }
 
 /// Whether this process has the vault's key.
@@ -320,6 +322,7 @@ impl Mappe {
         if crate::private::tighten_once(dir)? > 0 {
             notices.push(crate::private::notice(dir));
         }
+        let in_use = crate::in_use::InUse::shared(dir)?;
         let index_dir = dir.join("index");
         let (store, index, lock) = match Vault::load(dir)? {
             None => {
@@ -360,6 +363,7 @@ impl Mappe {
             jobs: Mutex::new(()),
             relocked: vault_api::Relock::new(matches!(lock, Lock::Unlocked(_))),
             lock,
+            _in_use: in_use,
         })
     }
 

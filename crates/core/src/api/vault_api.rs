@@ -69,26 +69,31 @@ impl Mappe {
     /// Sets the first passcode: moves the data directory `dir` into the
     /// vault (or finishes a move that was cut off, given the same passcode)
     /// and leaves it unlocked when the key can be remembered (returns
-    /// whether it could). No program may have the data directory open
-    /// meanwhile.
+    /// whether it could). Refused while another program has the data
+    /// directory open (see [`crate::in_use`]).
     pub fn set_passcode(dir: &Path, passcode: &str, progress: &dyn Progress) -> Result<bool> {
         crate::private::restrict_process();
-        let (mut vault, key) =
-            match Vault::load(dir)? {
-                Some(v) if v.state() == VaultState::Ready => return Err(Error::Invalid(
-                    "der er allerede en adgangskode; skift den med `moedemappe passcode change`"
-                        .into(),
-                )),
-                Some(v) => {
-                    let key = v.open(passcode)?;
-                    (v, key)
-                }
-                None => {
-                    // The plain store and index brought up to this version first.
-                    drop(Mappe::open(dir)?);
-                    Vault::begin(dir, passcode)?
-                }
-            };
+        let already = || {
+            Error::Invalid(
+                "der er allerede en adgangskode; skift den med `moedemappe passcode change`".into(),
+            )
+        };
+        match Vault::load(dir)? {
+            Some(v) if v.state() == VaultState::Ready => return Err(already()),
+            Some(_) => {}
+            // The plain store and index brought up to this version first.
+            None => drop(Mappe::open(dir)?),
+        }
+        // No other program may have the directory open while it moves.
+        let _alone = crate::in_use::InUse::alone(dir)?;
+        let (mut vault, key) = match Vault::load(dir)? {
+            Some(v) if v.state() == VaultState::Ready => return Err(already()),
+            Some(v) => {
+                let key = v.open(passcode)?;
+                (v, key)
+            }
+            None => Vault::begin(dir, passcode)?,
+        };
         migrate::finish(dir, &mut vault, &key, progress)?;
         Ok(remember::remember(dir, &key).is_ok())
     }
