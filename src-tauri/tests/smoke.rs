@@ -4,6 +4,8 @@
 //! window shows the front page and the main menu, that the page's own
 //! `fetch('/api/…')` is answered through the `mappe` scheme, and that a PDF
 //! comes through it byte for byte. Saves `test-artifacts/tauri-forside.png`.
+//! Then the same data directory, moved into a locked vault, opens on the
+//! lock screen and unlocks and locks through the scheme.
 //!
 //! It needs `Xvfb` (xvfb, xauth) and `WebKitWebDriver` (webkit2gtk-driver);
 //! `.ci/run` installs them. When one is missing the test fails and says
@@ -14,9 +16,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use moedemappe_core::api::{Mappe, Silent};
 use serde_json::{json, Value};
 
 const APP: &str = env!("CARGO_BIN_EXE_moedemappe-app");
+
+/// The vault's passcode in the second window.
+const PASSCODE: &str = "lang og hemmelig kode";
 
 /// A child process that is killed when the test ends, however it ends.
 struct Killed(Child);
@@ -133,8 +139,23 @@ fn base64_decodes() {
     assert_eq!(base64("YWJj"), b"abc");
 }
 
-#[test]
-fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
+/// The app in a window under Xvfb, driven through WebKitWebDriver; closed
+/// (and its processes ended) when dropped.
+struct Window {
+    session: Session,
+    _driver: Killed,
+    _xvfb: Killed,
+}
+
+impl Drop for Window {
+    fn drop(&mut self) {
+        let _ = self.session.http.delete(&self.session.base).send();
+    }
+}
+
+/// Starts the app on the data directory `data` with `args`, and `env` for
+/// the app (through the driver, which starts it).
+fn open_window(data: &Path, args: &[&str], env: &[(&str, &Path)]) -> Window {
     let xvfb = on_path("Xvfb");
     let driver = on_path("WebKitWebDriver");
     let mut missing = Vec::new();
@@ -149,14 +170,8 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
         "the Tauri smoke test cannot run; missing (bash .ci/run installs them):\n  {}",
         missing.join("\n  ")
     );
-    let started = Instant::now();
-
-    // The app writes and imports the demo corpus itself (`--demo`, as the
-    // README's command for the window), with itself as the PDF worker.
-    let data = tempfile::tempdir().unwrap();
-
     let display = free_display();
-    let _xvfb = Killed(
+    let xvfb = Killed(
         Command::new(xvfb.unwrap())
             .arg(format!(":{display}"))
             .args(["-screen", "0", "1280x900x24", "-nolisten", "tcp"])
@@ -171,18 +186,19 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
 
     // The driver starts the app itself, with the driver's environment.
     let port = free_port();
-    let _driver = Killed(
-        Command::new(driver.unwrap())
-            .arg(format!("--port={port}"))
-            .env("DISPLAY", format!(":{display}"))
-            .env("TAURI_WEBVIEW_AUTOMATION", "true")
-            .env("MOEDEMAPPE_DATA", data.path())
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("WebKitWebDriver starts"),
-    );
+    let mut command = Command::new(driver.unwrap());
+    command
+        .arg(format!("--port={port}"))
+        .env("DISPLAY", format!(":{display}"))
+        .env("TAURI_WEBVIEW_AUTOMATION", "true")
+        .env("MOEDEMAPPE_DATA", data)
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let driver = Killed(command.spawn().expect("WebKitWebDriver starts"));
     let http = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
@@ -194,7 +210,7 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     let created: Value = http
         .post(format!("{base}/session"))
         .json(&json!({ "capabilities": { "alwaysMatch": {
-            "webkitgtk:browserOptions": { "binary": APP, "args": ["--demo"] }
+            "webkitgtk:browserOptions": { "binary": APP, "args": args }
         } } }))
         .send()
         .expect("a WebDriver session")
@@ -204,18 +220,25 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
         .as_str()
         .unwrap_or_else(|| panic!("no session: {created}"))
         .to_string();
-    let session = Session {
-        http,
-        base: format!("{base}/session/{id}"),
-    };
-    // Whatever happens below, the app is closed with its session.
-    struct Close<'a>(&'a Session);
-    impl Drop for Close<'_> {
-        fn drop(&mut self) {
-            let _ = self.0.http.delete(&self.0.base).send();
-        }
+    Window {
+        session: Session {
+            http,
+            base: format!("{base}/session/{id}"),
+        },
+        _driver: driver,
+        _xvfb: xvfb,
     }
-    let _close = Close(&session);
+}
+
+#[test]
+fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
+    let started = Instant::now();
+
+    // The app writes and imports the demo corpus itself (`--demo`, as the
+    // README's command for the window), with itself as the PDF worker.
+    let data = tempfile::tempdir().unwrap();
+    let window = open_window(data.path(), &["--demo"], &[]);
+    let session = &window.session;
 
     // The window opens at the scheme's front page, and the UI renders there.
     let url = session.call(reqwest::Method::GET, "/url", None);
@@ -286,5 +309,70 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
     std::fs::write(artifacts.join("tauri-forside.png"), &png).unwrap();
+
+    // The same data directory in a locked vault: the window opens on the
+    // lock screen, reads open material, and unlocks and locks through its
+    // scheme. The passcode is set once the app has let go of the directory.
+    drop(window);
+    let runtime = tempfile::tempdir_in("/dev/shm").expect("/dev/shm (tmpfs)");
+    // The library reads the runtime directory from the environment; this
+    // test binary runs one window at a time.
+    std::env::set_var("XDG_RUNTIME_DIR", runtime.path());
+    let mut set = Err(String::new());
+    wait_for("the passcode set", Duration::from_secs(20), || {
+        set = Mappe::set_passcode(data.path(), PASSCODE, &Silent).map_err(|e| e.to_string());
+        set.is_ok()
+    });
+    Mappe::lock(data.path()).unwrap();
+    let window = open_window(data.path(), &[], &[("XDG_RUNTIME_DIR", runtime.path())]);
+    let session = &window.session;
+    wait_for("the lock screen", Duration::from_secs(20), || {
+        session.has(r#"div.vault-screen[role="dialog"]"#)
+    });
+    let vault = session.run_async(&format!(
+        "const before = await (await fetch('/api/vault')).json();\n\
+         const meetings = (await fetch('/api/meetings')).status;\n\
+         const notes = (await fetch('/api/notes')).status;\n\
+         const wrong = await fetch('/api/vault/unlock', {{ method: 'POST',\n\
+           headers: {{ 'Content-Type': 'application/json' }},\n\
+           body: JSON.stringify({{ passcode: 'forkert kode' }}) }});\n\
+         const right = await fetch('/api/vault/unlock', {{ method: 'POST',\n\
+           headers: {{ 'Content-Type': 'application/json' }},\n\
+           body: JSON.stringify({{ passcode: '{PASSCODE}' }}) }});\n\
+         const open = await (await fetch('/api/vault')).json();\n\
+         const notesOpen = (await fetch('/api/notes')).status;\n\
+         const lock = (await fetch('/api/vault/lock', {{ method: 'POST' }})).status;\n\
+         const after = await (await fetch('/api/vault')).json();\n\
+         return {{ before, meetings, notes, wrong: wrong.status,\n\
+                  wrongCode: (await wrong.json()).code, right: right.status,\n\
+                  open, notesOpen, lock, after }};"
+    ));
+    assert_eq!(vault["error"], Value::Null, "{vault}");
+    assert_eq!(
+        vault["before"],
+        json!({"present": true, "locked": true}),
+        "{vault}"
+    );
+    assert_eq!(vault["meetings"], 200, "{vault}");
+    assert_eq!(vault["notes"], 403, "{vault}");
+    assert_eq!(
+        (&vault["wrong"], &vault["wrongCode"]),
+        (&json!(403), &json!("wrong_passcode")),
+        "{vault}"
+    );
+    assert_eq!(vault["right"], 200, "{vault}");
+    assert_eq!(
+        vault["open"],
+        json!({"present": true, "locked": false}),
+        "{vault}"
+    );
+    assert_eq!(vault["notesOpen"], 200, "{vault}");
+    assert_eq!(vault["lock"], 200, "{vault}");
+    assert_eq!(
+        vault["after"],
+        json!({"present": true, "locked": true}),
+        "{vault}"
+    );
+    drop(window);
     eprintln!("smoke test took {:.1} s", started.elapsed().as_secs_f64());
 }
