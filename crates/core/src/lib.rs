@@ -41,6 +41,7 @@ pub mod folder;
 pub(crate) mod index;
 pub(crate) mod ingest;
 pub mod model;
+pub mod nearby;
 pub mod ocr;
 pub(crate) mod passages;
 mod priority;
