@@ -8,6 +8,7 @@
 //! frame.rs      length-prefixed frames: a JSON header and raw bytes, with limits
 //! transfer.rs   the offerer's server and the taker's client: manifest, then
 //!               items by sha256, resumed where a dropped connection left off
+//! discovery.rs  mDNS/DNS-SD announce and browse; the typed-in address fallback
 //! ```
 //!
 //! The offerer's screen shows the code; the taker types it. Nothing but the
@@ -15,6 +16,7 @@
 //! is confirmed by both sides, and a wrong code gets no byte of the offer.
 
 pub mod channel;
+pub mod discovery;
 pub mod frame;
 pub mod pairing;
 pub mod transfer;
