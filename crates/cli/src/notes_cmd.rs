@@ -5,11 +5,13 @@ use crate::progress::TermProgress;
 use anyhow::Result;
 use clap::Subcommand;
 use moedemappe_core::api::{
-    BundleScope, ClosedPolicy, Mappe, NewNote, NoteEdit, NoteFormat, NoteScope, NoteView,
-    NoteVisibility, Scope,
+    local_ipv4, nearby_offers, parse_address, BundleScope, ClosedPolicy, Code, Interfaces, Mappe,
+    NewNote, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility, OfferOptions, Scope,
+    MAX_WRONG_CODES, OFFER_LIFETIME,
 };
 use moedemappe_core::model::{AttachmentId, ItemId};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The subcommands of this file, flattened into the main command list.
 #[derive(Debug, Subcommand)]
@@ -164,6 +166,42 @@ pub enum ShareCommand {
     Import {
         /// Delingsfilen.
         file: PathBuf,
+    },
+    /// Del dine delte noter til en sag eller et møde med kolleger på samme netværk: de henter dem med koden, der vises her.
+    Offer {
+        /// Sagsnummer.
+        #[arg(long, conflicts_with = "meeting", required_unless_present = "meeting")]
+        case: Option<String>,
+        /// Mødets id eller udvalg/ÅÅÅÅ-MM-DD.
+        #[arg(long)]
+        meeting: Option<String>,
+        /// Lyt på denne adresse (standard: alle netkort, port 47474, ellers en ledig).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Annoncér ikke på netværket; kollegaen skriver din adresse i stedet.
+        #[arg(long)]
+        no_announce: bool,
+    },
+    /// Vis, hvad kolleger på samme netværk deler lige nu.
+    Nearby {
+        /// Sekunder at lytte.
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
+        /// Som JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Hent og indlæs det, en kollega deler på netværket.
+    Take {
+        /// Tilbuddets id (fra `share nearby`; de første tegn er nok).
+        #[arg(required_unless_present = "address", conflicts_with = "address")]
+        id: Option<String>,
+        /// Kollegaens adresse, fx 192.168.1.20, hvis tilbuddet ikke ses på netværket.
+        #[arg(long)]
+        address: Option<String>,
+        /// Koden fra kollegaens skærm (ellers spørges der).
+        #[arg(long)]
+        code: Option<String>,
     },
 }
 
@@ -436,6 +474,164 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
                     r.own_kept
                 );
             }
+        }
+        Command::Share(ShareCommand::Offer {
+            case,
+            meeting,
+            listen,
+            no_announce,
+        }) => {
+            let scope = match (case, meeting) {
+                (Some(c), _) => {
+                    BundleScope::Case(mappe.session(Scope::Member).resolve_case_number(&c)?)
+                }
+                (None, Some(m)) => {
+                    BundleScope::Meeting(mappe.session(Scope::Member).resolve_meeting(&m)?)
+                }
+                (None, None) => anyhow::bail!("angiv --case eller --meeting"),
+            };
+            let options = OfferOptions {
+                bind: listen,
+                announce: (!no_announce).then_some(Interfaces::All),
+            };
+            let offering = mappe
+                .member(Scope::Member)?
+                .offer_bundle(&scope, &options)?;
+            let info = offering.info().clone();
+            let port = offering.addr().port();
+            let shown = match local_ipv4() {
+                Some(ip) if offering.addr().ip().is_unspecified() => format!("{ip}:{port}"),
+                _ => offering.addr().to_string(),
+            };
+            println!("Deler «{}» som {} på netværket.", info.title, info.from);
+            println!();
+            println!("    Kode: {}", offering.code().display());
+            println!();
+            println!(
+                "Kollegaen skriver koden ved `moedemappe share take` (tilbud {}).",
+                &info.id[..8]
+            );
+            println!("Ser kollegaen ikke tilbuddet, så skriv adressen: {shown}");
+            println!(
+                "Tilbuddet udløber om {} minutter og låses efter {} forkerte koder. Ctrl-C stopper det.",
+                OFFER_LIFETIME.as_secs() / 60,
+                MAX_WRONG_CODES
+            );
+            static STOP: AtomicBool = AtomicBool::new(false);
+            let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
+            let mut seen = offering.counts();
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                let now = offering.counts();
+                if now.confirmed > seen.confirmed {
+                    println!("En kollega har skrevet den rigtige kode og henter nu.");
+                }
+                if now.wrong > seen.wrong {
+                    println!(
+                        "Nogen skrev en forkert kode ({} forsøg tilbage).",
+                        MAX_WRONG_CODES.saturating_sub(now.wrong)
+                    );
+                }
+                seen = now;
+                if now.locked {
+                    println!("Tilbuddet er låst efter for mange forkerte koder; del igen for en ny kode.");
+                    break;
+                }
+                if offering.expired() {
+                    println!("Tilbuddet er udløbet.");
+                    break;
+                }
+                if STOP.load(Ordering::Relaxed) {
+                    println!("Tilbuddet er stoppet.");
+                    break;
+                }
+            }
+            offering.stop();
+        }
+        Command::Share(ShareCommand::Nearby { seconds, json }) => {
+            let found = nearby_offers(std::time::Duration::from_secs(seconds), &Interfaces::All)?;
+            if json {
+                let rows: Vec<serde_json::Value> = found
+                    .iter()
+                    .map(|o| {
+                        serde_json::json!({
+                            "id": o.info.id,
+                            "from": o.info.from,
+                            "title": o.info.title,
+                            "kind": o.info.kind,
+                            "addresses": o.addrs.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else if found.is_empty() {
+                println!("Ingen deler noget på netværket lige nu. Kan kollegaen ikke ses, så brug `share take --address`.");
+            } else {
+                for o in &found {
+                    println!("{}  {}: «{}»", &o.info.id[..8], o.info.from, o.info.title);
+                }
+            }
+        }
+        Command::Share(ShareCommand::Take { id, address, code }) => {
+            let typed = match code {
+                Some(c) => c,
+                None => {
+                    eprint!("Kode fra kollegaens skærm: ");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line
+                }
+            };
+            let code = Code::parse(&typed)?;
+            let (addrs, offer) = match (address, id) {
+                (Some(a), _) => (vec![parse_address(&a)?], None),
+                (None, Some(prefix)) => {
+                    let found = nearby_offers(std::time::Duration::from_secs(3), &Interfaces::All)?;
+                    let mut hits = found.into_iter().filter(|o| o.info.id.starts_with(&prefix));
+                    let (Some(o), None) = (hits.next(), hits.next()) else {
+                        anyhow::bail!(
+                            "tilbuddet «{prefix}» ses ikke på netværket (eller flere passer); prøv `share nearby`, eller brug --address"
+                        );
+                    };
+                    (o.addrs, Some(o.info.id))
+                }
+                (None, None) => anyhow::bail!("angiv tilbuddets id eller --address"),
+            };
+            let settings = moedemappe_core::api::IngestSettings::new(
+                moedemappe_core::api::WorkerCommand::current_exe()?,
+            );
+            static CANCEL: AtomicBool = AtomicBool::new(false);
+            let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
+            let member = mappe.member(Scope::Member)?;
+            let mut result = None;
+            for addr in &addrs {
+                let r = member.take_offer(
+                    *addr,
+                    offer.as_deref(),
+                    &code,
+                    &settings,
+                    &TermProgress::new(),
+                    &CANCEL,
+                );
+                let unreachable = matches!(&r, Err(moedemappe_core::Error::Network(_)));
+                result = Some(r);
+                if !unreachable {
+                    break;
+                }
+            }
+            let r = result.expect("at least one address")?;
+            let i = &r.import;
+            println!(
+                "Hentet «{}» fra {} ({} kB). Noter: {} nye, {} opdateret, {} uændrede; {} nye bilag, {} kendte.",
+                r.offer.title,
+                r.offer.from,
+                r.bytes.div_ceil(1024),
+                i.added,
+                i.updated,
+                i.unchanged,
+                i.new_attachments,
+                i.known_attachments
+            );
         }
     }
     Ok(())

@@ -42,6 +42,7 @@ pub(crate) mod in_use;
 pub(crate) mod index;
 pub(crate) mod ingest;
 pub mod model;
+pub mod nearby;
 pub mod ocr;
 pub(crate) mod passages;
 mod priority;
