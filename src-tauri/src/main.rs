@@ -10,6 +10,7 @@
 mod background;
 mod protocol;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -61,6 +62,11 @@ fn run() -> Result<(), String> {
             .map_err(|e| format!("demodata kunne ikke lægges ind: {e}"))?;
     }
     background::start(&mappe, jobs.clone());
+    // The vault is locked when the computer goes to sleep, while the window is open.
+    let _sleep = api::lock_on_sleep(&dir, |line| {
+        let _ = writeln!(std::io::stderr(), "{line}");
+    })
+    .map_err(|e| format!("kunne ikke læse boksen i {}: {e}", dir.display()))?;
     let handler = protocol::Handler::new(mappe.clone(), jobs, settings);
     tauri::Builder::default()
         .register_asynchronous_uri_scheme_protocol(

@@ -99,6 +99,10 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
     }
     retire_ui_token(&mappe)?;
     let (sync, sync_settings) = moedemappe_core::api::background_sync(mappe.clone())?;
+    // The vault is locked when the computer goes to sleep, while we run.
+    let _sleep = moedemappe_core::api::lock_on_sleep(mappe.data_dir(), |line| {
+        let _ = writeln!(std::io::stderr(), "{line}");
+    })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

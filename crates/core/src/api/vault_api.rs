@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::{Lock, Mappe};
 use crate::progress::Progress;
+use crate::vault::sleep::{self, SleepWatch};
 use crate::vault::{migrate, remember, snapshot, Vault, VaultState};
 use crate::{Error, Result};
 
@@ -134,6 +135,27 @@ impl Mappe {
     pub fn has_vault(dir: &Path) -> Result<bool> {
         Ok(Vault::load(dir)?.is_some())
     }
+}
+
+/// Locks the vault of `dir` (with [`Mappe::lock`]) when the computer goes to
+/// sleep, while the returned watch lives (`core::vault::sleep`): for the
+/// long-running programs. `None` when `dir` has no vault. `log` gets a plain
+/// line when it locks, or cannot lock or listen.
+pub fn lock_on_sleep(
+    dir: &Path,
+    log: impl Fn(&str) + Send + Sync + 'static,
+) -> Result<Option<SleepWatch>> {
+    if !Mappe::has_vault(dir)? {
+        return Ok(None);
+    }
+    let log = std::sync::Arc::new(log);
+    let (dir, said) = (dir.to_path_buf(), log.clone());
+    let lock = move |cause| match Mappe::lock(&dir) {
+        Ok(true) => said(&format!("Boksen er låst, fordi {cause}.")),
+        Ok(false) => {}
+        Err(e) => said(&format!("Boksen kunne ikke låses ved dvale: {e}")),
+    };
+    Ok(Some(sleep::watch(lock, move |line| log(line))))
 }
 
 /// What restoring a notes file did.

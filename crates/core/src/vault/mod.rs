@@ -14,6 +14,7 @@ pub(crate) mod keys;
 pub(crate) mod migrate;
 pub(crate) mod remember;
 pub(crate) mod seal;
+pub(crate) mod sleep;
 pub(crate) mod snapshot;
 
 use serde::{Deserialize, Serialize};
