@@ -17,7 +17,7 @@ mod scope;
 mod session;
 mod vault_api;
 pub use crate::tokens::{TokenInfo, TokenScope};
-pub use vault_api::{NotesRestored, VaultView, LOST_PASSCODE, MIN_PASSCODE_CHARS};
+pub use vault_api::{FromKeychain, NotesRestored, VaultView, LOST_PASSCODE, MIN_PASSCODE_CHARS};
 
 // The nouns and helpers callers need, so that the glue (CLI, HTTP, MCP, the
 // desktop shell) imports `api` and `model` only (a test checks it).
