@@ -332,8 +332,12 @@ enum Command {
     Passcode(crate::vault_cmd::PasscodeCommand),
     /// Lås boksen: lukket materiale og noter kan ikke læses, før du låser op.
     Lock,
-    /// Lås boksen op med adgangskoden (til du låser, logger ud eller slukker).
-    Unlock,
+    /// Lås boksen op med adgangskoden (til du låser, logger ud eller slukker), eller uden, hvis denne computer husker nøglen.
+    Unlock {
+        /// Husk nøglen på denne computer (i styresystemets nøglering), så næste `unlock` ikke spørger efter adgangskoden.
+        #[arg(long)]
+        remember: bool,
+    },
     /// Start en MCP-server på stdin/stdout, så en AI-assistent kan søge i materialet.
     Mcp {
         /// Fil med adgangsnøglen (ellers $MOEDEMAPPE_TOKEN, ellers datamappens lokale nøgle til åbent materiale).
@@ -602,7 +606,7 @@ pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Passcode(cmd) => return crate::vault_cmd::passcode(&dir, cmd),
         Command::Lock => return crate::vault_cmd::lock(&dir),
-        Command::Unlock => return crate::vault_cmd::unlock(&dir),
+        Command::Unlock { remember } => return crate::vault_cmd::unlock(&dir, remember),
         _ => {}
     }
     let mappe = Mappe::open(&dir)
@@ -900,7 +904,7 @@ pub fn run(args: Args) -> Result<()> {
         | Command::ScanPdf { .. }
         | Command::Passcode(_)
         | Command::Lock
-        | Command::Unlock => {}
+        | Command::Unlock { .. } => {}
         Command::Serve { port, open } => crate::serve::run(mappe, port, |link| {
             if open {
                 open_in_browser(link);

@@ -1,10 +1,11 @@
-//! `moedemappe passcode set|change`, `lock` and `unlock`: the vault from the
-//! command line. Passcodes are read from the terminal without echo, or one
-//! per line from standard input when it is not a terminal (scripts, tests).
+//! `moedemappe passcode set|change|forget`, `lock` and `unlock [--remember]`:
+//! the vault from the command line. Passcodes are read from the terminal
+//! without echo, or one per line from standard input when it is not a
+//! terminal (scripts, tests).
 
 use anyhow::{bail, Result};
 use clap::Subcommand;
-use moedemappe_core::api::{Mappe, LOST_PASSCODE, MIN_PASSCODE_CHARS};
+use moedemappe_core::api::{FromKeychain, Mappe, LOST_PASSCODE, MIN_PASSCODE_CHARS};
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
@@ -17,6 +18,8 @@ pub enum PasscodeCommand {
     Set,
     /// Skift adgangskoden (boksens indhold bliver, som det er).
     Change,
+    /// Glem nøglen på denne computer (fra `unlock --remember`): næste `unlock` spørger efter adgangskoden igen.
+    Forget,
 }
 
 /// Reads passcodes: from the terminal without echo, else a line at a time.
@@ -78,18 +81,50 @@ pub fn passcode(dir: &Path, cmd: PasscodeCommand) -> Result<()> {
             let new = input.new_passcode("Ny adgangskode: ")?;
             Mappe::change_passcode(dir, &old, &new)?;
             println!("Adgangskoden er skiftet.");
+            if Mappe::is_remembered(dir) {
+                println!("Denne computer husker stadig boksens nøgle (den er den samme); glem den med `moedemappe passcode forget`.");
+            }
+        }
+        PasscodeCommand::Forget => {
+            if Mappe::forget_remembered(dir)? {
+                println!("Denne computer husker ikke længere boksens nøgle; næste `moedemappe unlock` spørger efter adgangskoden.");
+            } else {
+                println!("Denne computer huskede ikke boksens nøgle.");
+            }
         }
     }
     Ok(())
 }
 
-/// Runs `unlock`.
-pub fn unlock(dir: &Path) -> Result<()> {
+/// Runs `unlock`: with `remember` the passcode is asked and the key kept in
+/// this computer's keychain; without, a key the keychain remembers is tried
+/// first, then the passcode.
+pub fn unlock(dir: &Path, remember: bool) -> Result<()> {
+    const UNTIL: &str =
+        "Boksen er låst op, indtil du låser den (`moedemappe lock`), logger ud eller slukker.";
+    if remember {
+        let passcode = Passcodes::new().read("Adgangskode: ")?;
+        Mappe::unlock_and_remember(dir, &passcode)?;
+        println!("{UNTIL}");
+        println!("Denne computer husker nøglen i sin nøglering: næste `moedemappe unlock` spørger ikke efter adgangskoden. Glem den med `moedemappe passcode forget`.");
+        return Ok(());
+    }
+    match Mappe::unlock_remembered(dir) {
+        Ok(FromKeychain::Unlocked) => {
+            println!("{UNTIL}");
+            println!("(Låst op med nøglen, denne computer husker.)");
+            return Ok(());
+        }
+        Ok(FromKeychain::NotRemembered) => {}
+        Ok(FromKeychain::Removed) => eprintln!(
+            "Nøglen, denne computer huskede, passer ikke til boksen og er glemt; skriv adgangskoden."
+        ),
+        Err(e @ moedemappe_core::Error::Keychain(_)) => eprintln!("{e}; skriv adgangskoden."),
+        Err(e) => return Err(e.into()),
+    }
     let passcode = Passcodes::new().read("Adgangskode: ")?;
     Mappe::unlock(dir, &passcode)?;
-    println!(
-        "Boksen er låst op, indtil du låser den (`moedemappe lock`), logger ud eller slukker."
-    );
+    println!("{UNTIL}");
     Ok(())
 }
 
@@ -97,6 +132,9 @@ pub fn unlock(dir: &Path) -> Result<()> {
 pub fn lock(dir: &Path) -> Result<()> {
     if Mappe::lock(dir)? {
         println!("Boksen er låst. Åbent materiale kan stadig læses og søges i.");
+        if Mappe::is_remembered(dir) {
+            println!("Denne computer husker stadig nøglen (`moedemappe unlock` låser op uden adgangskode); glem den med `moedemappe passcode forget`.");
+        }
     } else {
         println!("Boksen var allerede låst.");
     }

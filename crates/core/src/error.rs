@@ -47,6 +47,13 @@ pub enum Error {
     /// unlocks it.
     #[error("boksen er låst: lås op med din adgangskode (`moedemappe unlock` eller i vinduet) for at se lukket materiale, dine noter og for at ændre noget")]
     Locked,
+    /// This computer's keychain holds no key that opens the vault (or it was
+    /// stale and has been removed): the passcode is needed.
+    #[error("denne computer husker ikke boksens nøgle: lås op med adgangskoden")]
+    NotRemembered,
+    /// The OS keychain could not be used (none running, locked, refused).
+    #[error("{0}")]
+    Keychain(String),
 }
 
 /// What a full disk means for the member, said once for files and database.
@@ -82,6 +89,8 @@ impl Error {
             Error::StaleIndex => "stale_index",
             Error::WrongPasscode => "wrong_passcode",
             Error::Locked => "locked",
+            Error::NotRemembered => "not_remembered",
+            Error::Keychain(_) => "keychain",
         }
     }
 

@@ -286,8 +286,10 @@ fn core_error(e: &Error) -> Response {
         Error::Invalid(_) => StatusCode::BAD_REQUEST,
         // A locked vault refuses what only the member may read or change,
         // as any other refusal (the code says which).
-        Error::Forbidden(_) | Error::Locked | Error::WrongPasscode => StatusCode::FORBIDDEN,
-        Error::Network(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Forbidden(_) | Error::Locked | Error::WrongPasscode | Error::NotRemembered => {
+            StatusCode::FORBIDDEN
+        }
+        Error::Network(_) | Error::Keychain(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let body = ErrorBody {

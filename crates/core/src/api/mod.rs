@@ -25,7 +25,9 @@ mod session;
 mod vault_api;
 pub use crate::tokens::{TokenInfo, TokenScope};
 pub use crate::vault::sleep::SleepWatch;
-pub use vault_api::{lock_on_sleep, NotesRestored, VaultView, LOST_PASSCODE, MIN_PASSCODE_CHARS};
+pub use vault_api::{
+    lock_on_sleep, FromKeychain, NotesRestored, VaultView, LOST_PASSCODE, MIN_PASSCODE_CHARS,
+};
 
 // The nouns and helpers callers need, so that the glue (CLI, HTTP, MCP, the
 // desktop shell) imports `api` and `model` only (a test checks it).

@@ -1,7 +1,9 @@
 //! The vault for callers: setting and changing the passcode, locking and
 //! unlocking, and whether this data directory has a vault and is locked.
 //! The unlocked state is shared by the member's programs through the key
-//! remembered in the runtime directory (`core::vault::remember`).
+//! remembered in the runtime directory (`core::vault::remember`); the member
+//! may also have this computer remember the key in the OS keychain
+//! (`core::vault::keychain`), so that unlocking needs no passcode.
 
 use serde::Serialize;
 use std::path::Path;
@@ -9,7 +11,7 @@ use std::path::Path;
 use super::{Lock, Mappe};
 use crate::progress::Progress;
 use crate::vault::sleep::{self, SleepWatch};
-use crate::vault::{migrate, remember, snapshot, Vault, VaultState};
+use crate::vault::{keychain, migrate, remember, snapshot, Key, Vault, VaultState};
 use crate::{Error, Result};
 
 pub use crate::vault::keys::MIN_PASSCODE_CHARS;
@@ -24,6 +26,24 @@ pub struct VaultView {
     pub present: bool,
     /// The vault is locked: only open material is read, nothing changes.
     pub locked: bool,
+    /// This computer's keychain holds the vault's key (the member chose
+    /// "remember on this computer"), so it unlocks without the passcode.
+    /// Told only to the member (absent for a token's caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(any(test, feature = "ts"), ts(optional))]
+    pub remembered: Option<bool>,
+}
+
+/// What unlocking with this computer's keychain found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromKeychain {
+    /// The remembered key opened the vault: it is unlocked.
+    Unlocked,
+    /// This computer remembers no key for the data directory.
+    NotRemembered,
+    /// The remembered key does not open this vault (another vault has taken
+    /// the data directory's place, or the entry was changed): it was removed.
+    Removed,
 }
 
 impl Mappe {
@@ -53,9 +73,11 @@ impl Mappe {
 
     /// Whether there is a vault, and whether it is locked.
     pub fn vault(&self) -> VaultView {
+        let present = !matches!(self.lock, Lock::NoVault);
         VaultView {
-            present: !matches!(self.lock, Lock::NoVault),
+            present,
             locked: self.is_locked(),
+            remembered: present.then(|| keychain::marked(&self.dir)),
         }
     }
 
@@ -114,6 +136,60 @@ impl Mappe {
         let vault = ready_vault(dir)?;
         let key = vault.open(passcode)?;
         remember::remember(dir, &key)
+    }
+
+    /// Unlocks like [`Mappe::unlock`], then has this computer's keychain
+    /// remember the master key, so later unlocks need no passcode. When the
+    /// keychain cannot be used the vault stays unlocked and the answer is
+    /// [`Error::Keychain`], which says so.
+    pub fn unlock_and_remember(dir: &Path, passcode: &str) -> Result<()> {
+        let vault = ready_vault(dir)?;
+        let key = vault.open(passcode)?;
+        remember::remember(dir, &key)?;
+        keychain::store(dir, &key).map_err(|e| match e {
+            Error::Keychain(why) => Error::Keychain(format!(
+                "boksen er låst op, men denne computer kan ikke huske nøglen: {why}"
+            )),
+            e => e,
+        })
+    }
+
+    /// Unlocks with the key this computer's keychain remembers, without the
+    /// passcode. A remembered key that does not open this vault is removed
+    /// from the keychain. The keychain is asked only when the member chose
+    /// to remember the key here; [`Error::Keychain`] when it cannot be used
+    /// (then nothing is removed).
+    pub fn unlock_remembered(dir: &Path) -> Result<FromKeychain> {
+        let vault = ready_vault(dir)?;
+        if !keychain::marked(dir) {
+            return Ok(FromKeychain::NotRemembered);
+        }
+        let Some(text) = keychain::recall(dir)? else {
+            return Ok(FromKeychain::NotRemembered);
+        };
+        match Key::from_hex(&text).filter(|key| vault.check_key(key)) {
+            Some(key) => {
+                remember::remember(dir, &key)?;
+                Ok(FromKeychain::Unlocked)
+            }
+            None => {
+                keychain::forget(dir)?;
+                Ok(FromKeychain::Removed)
+            }
+        }
+    }
+
+    /// Has this computer forget the key (the keychain's entry removed); the
+    /// vault stays as it is, locked or not. Returns whether it remembered one.
+    pub fn forget_remembered(dir: &Path) -> Result<bool> {
+        ready_vault(dir)?;
+        keychain::forget(dir)
+    }
+
+    /// Whether the member chose to have this computer remember the key
+    /// (the mark in the data directory; the keychain is not asked).
+    pub fn is_remembered(dir: &Path) -> bool {
+        keychain::marked(dir)
     }
 
     /// Locks the vault: the open copy is brought up to date and files only

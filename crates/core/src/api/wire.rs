@@ -19,7 +19,8 @@ use crate::{Error, Result};
 pub struct ErrorBody {
     /// For programs: `unauthorized`, `forbidden`, `not_found`, `invalid`,
     /// `too_large`, `method_not_allowed`, `network`, `internal`, `db`,
-    /// `index`, `io` or `stale_index`.
+    /// `index`, `io`, `stale_index`, and for the vault `locked`,
+    /// `wrong_passcode`, `not_remembered` or `keychain`.
     pub code: String,
     /// For people, in Danish.
     pub message: String,
@@ -471,8 +472,14 @@ pub struct AuthorName {
 #[derive(Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VaultPasscode {
-    /// Adgangskoden.
+    /// Adgangskoden; tom: lås op med nøglen, denne computer husker (kode
+    /// `not_remembered`, hvis den ikke husker en, der passer).
     pub passcode: String,
+    /// Husk nøglen på denne computer (i styresystemets nøglering), så boksen
+    /// siden kan låses op uden adgangskode. Kan nøglen ikke huskes, er boksen
+    /// alligevel låst op, og svaret er 503 med kode `keychain`.
+    #[serde(default)]
+    pub remember: bool,
 }
 
 impl std::fmt::Debug for VaultPasscode {

@@ -10,6 +10,7 @@
 //! `index/open/`. ARCHITECTURE.md says what is inside and outside, and why.
 
 pub(crate) mod backup;
+pub(crate) mod keychain;
 pub(crate) mod keys;
 pub(crate) mod migrate;
 pub(crate) mod remember;
@@ -149,7 +150,7 @@ impl Vault {
 
     /// Whether `key` is this vault's master key (without the passcode: it
     /// opens the store's first page).
-    fn check_key(&self, key: &Key) -> bool {
+    pub(crate) fn check_key(&self, key: &Key) -> bool {
         let db = self.dir.join(VAULT_DB);
         crate::store::key_opens(&db, &key.sqlite())
     }

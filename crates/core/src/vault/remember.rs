@@ -72,8 +72,9 @@ pub(crate) fn in_memory(dir: &Path) -> bool {
     }
 }
 
-/// The name of a data directory's files in the runtime directory.
-fn stem(data_dir: &Path) -> String {
+/// The name of a data directory's files in the runtime directory (and of its
+/// keychain entry).
+pub(crate) fn stem(data_dir: &Path) -> String {
     let canonical = data_dir
         .canonicalize()
         .unwrap_or_else(|_| data_dir.to_path_buf());

@@ -19,8 +19,9 @@ use moedemappe_core::api::wire::{
     AuthorName, ErrorBody, NewSource, ShareParams, StatsParams, SyncStarted, VaultPasscode,
 };
 use moedemappe_core::api::{
-    BodyChoice, BundlePreview, ImportBundleReport, Mappe, NoteAuthor, Scope, ShareCandidate,
-    Source, SourceScope, SourcesStatus, Stats, SyncState, VaultView, MAX_BUNDLE_BYTES,
+    BodyChoice, BundlePreview, FromKeychain, ImportBundleReport, Mappe, NoteAuthor, Scope,
+    ShareCandidate, Source, SourceScope, SourcesStatus, Stats, SyncState, VaultView,
+    MAX_BUNDLE_BYTES,
 };
 use utoipa_axum::router::UtoipaMethodRouter;
 use utoipa_axum::routes;
@@ -284,16 +285,23 @@ pub(super) async fn status(State(app): State<App>, Extension(scope): Extension<S
     summary = "Boksen med lukket materiale: findes den, og er den låst?",
     description = "Er boksen låst, svarer hele API'et som for åbent materiale (lukket materiale, noter og ændringer venter på adgangskoden), og hvert svar har headeren `X-Moedemappe-Boks: laast`.",
     responses((status = 200, description = "Boksens tilstand", body = VaultView), Refused))]
-pub(super) async fn vault(State(app): State<App>) -> Response {
-    Json(app.mappe().vault()).into_response()
+pub(super) async fn vault(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
+    let mut view = app.mappe().vault();
+    if !scope.is_member() {
+        // Whether this computer remembers the key is the member's own affair.
+        view.remembered = None;
+    }
+    Json(view).into_response()
 }
 
 #[utoipa::path(post, path = "/api/vault/unlock", tag = "Kilder",
     summary = "Lås boksen op med adgangskoden (kun medlemmet)",
-    description = "Boksen er derefter låst op for medlemmets programmer, til den låses, medlemmet logger ud, eller computeren slukkes. En forkert adgangskode ændrer intet (kode `wrong_passcode`); efter tre forkerte i træk venter hvert forsøg længere.",
+    description = "Boksen er derefter låst op for medlemmets programmer, til den låses, medlemmet logger ud, eller computeren slukkes. En forkert adgangskode ændrer intet (kode `wrong_passcode`); efter tre forkerte i træk venter hvert forsøg længere. Med `remember` husker denne computer nøglen i sin nøglering; en tom adgangskode låser op med den nøgle (kode `not_remembered`, hvis computeren ikke husker en, der passer; en, der ikke passer, glemmes).",
     request_body = VaultPasscode,
     responses((status = 200, description = "Boksen er låst op", body = VaultView),
-        (status = 413, description = "Indholdet er for stort", body = ErrorBody), Unreadable, Refused))]
+        (status = 413, description = "Indholdet er for stort", body = ErrorBody),
+        (status = 503, description = "Nøgleringen kan ikke bruges (kode `keychain`); med `remember` er boksen alligevel låst op med adgangskoden", body = ErrorBody),
+        Unreadable, Refused))]
 pub(super) async fn unlock_vault(
     State(app): State<App>,
     Extension(scope): Extension<Scope>,
@@ -304,12 +312,34 @@ pub(super) async fn unlock_vault(
     }
     let mappe = app.mappe();
     let dir = mappe.data_dir().to_path_buf();
-    match tokio::task::spawn_blocking(move || Mappe::unlock(&dir, &body.passcode)).await {
+    let body_remember = body.remember && !body.passcode.is_empty();
+    let unlocked = tokio::task::spawn_blocking(move || {
+        if body.passcode.is_empty() {
+            match Mappe::unlock_remembered(&dir)? {
+                FromKeychain::Unlocked => Ok(()),
+                FromKeychain::NotRemembered | FromKeychain::Removed => {
+                    Err(moedemappe_core::Error::NotRemembered)
+                }
+            }
+        } else if body.remember {
+            Mappe::unlock_and_remember(&dir, &body.passcode)
+        } else {
+            Mappe::unlock(&dir, &body.passcode)
+        }
+    })
+    .await;
+    match unlocked {
         Ok(Ok(())) => {
             app.data.reopen(&mappe);
             Json(app.mappe().vault()).into_response()
         }
-        Ok(Err(e)) => core_error(&e),
+        Ok(Err(e)) => {
+            if body_remember && matches!(e, moedemappe_core::Error::Keychain(_)) {
+                // Unlocked, but the keychain could not remember the key.
+                app.data.reopen(&mappe);
+            }
+            core_error(&e)
+        }
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "intern fejl"),
     }
 }
