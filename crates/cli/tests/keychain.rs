@@ -126,36 +126,19 @@ fn start_keyring(home: &Path, rt: &Path) -> Keyring {
 
 /// Runs the binary with the runtime directory, a bus address and `stdin`.
 fn run(data: &Path, rt: &Path, bus: &str, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("MOEDEMAPPE_DATA")
-        .env("XDG_RUNTIME_DIR", rt)
-        .env("DBUS_SESSION_BUS_ADDRESS", bus)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let env = [
+        ("XDG_RUNTIME_DIR", rt.to_str().unwrap()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus),
+    ];
+    common::moedemappe_with(data, args, &env, stdin)
 }
 
 fn ok(data: &Path, rt: &Path, bus: &str, args: &[&str], stdin: &str) -> String {
-    let out = run(data, rt, bus, args, stdin);
-    assert!(
-        out.status.success(),
-        "moedemappe {args:?} failed\nstdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let env = [
+        ("XDG_RUNTIME_DIR", rt.to_str().unwrap()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus),
+    ];
+    common::ok_with(data, args, &env, stdin)
 }
 
 /// The keychain entry of `data`: service `moedemappe`, account the first 12

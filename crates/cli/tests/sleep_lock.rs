@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -58,21 +58,12 @@ fn data_dir(base: &Path) -> PathBuf {
 
 /// Runs the binary with the runtime directory and `stdin`.
 fn run(data: &Path, rt: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("MOEDEMAPPE_DATA")
-        .env("XDG_RUNTIME_DIR", rt)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
+    let out = common::moedemappe_with(
+        data,
+        args,
+        &[("XDG_RUNTIME_DIR", rt.to_str().unwrap())],
+        stdin,
+    );
     assert!(
         out.status.success(),
         "moedemappe {args:?}: {}",

@@ -23,35 +23,31 @@ fn runtime_dir() -> tempfile::TempDir {
 
 /// Runs the binary with the runtime directory and `stdin`.
 fn run(data: &Path, rt: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("MOEDEMAPPE_DATA")
-        .env("XDG_RUNTIME_DIR", rt)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::moedemappe_with(
+        data,
+        args,
+        &[("XDG_RUNTIME_DIR", rt.to_str().unwrap())],
+        stdin,
+    )
 }
 
 fn ok(data: &Path, rt: &Path, args: &[&str], stdin: &str) -> String {
-    let out = run(data, rt, args, stdin);
-    assert!(
-        out.status.success(),
-        "moedemappe {args:?} failed\nstdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::ok_with(
+        data,
+        args,
+        &[("XDG_RUNTIME_DIR", rt.to_str().unwrap())],
+        stdin,
+    )
+}
+
+/// A data directory in `scratch` with the small demo imported; the demo's
+/// input folder is kept outside it.
+fn demo_data(scratch: &Path, rt: &Path) -> PathBuf {
+    let (corpus, data) = (scratch.join("corpus"), scratch.join("data"));
+    ok(&corpus, rt, &["demo", "--scale", "0.05", "--no-import"], "");
+    let demo = corpus.join("demo").to_string_lossy().to_string();
+    ok(&data, rt, &["import", &demo, "--no-ocr"], "");
+    data
 }
 
 /// Every file under `dir` that holds `needle` (bytes, as written).
@@ -147,19 +143,7 @@ fn closed_only_strings(db: &Path) -> Vec<String> {
 fn a_locked_vault_leaves_no_closed_word_note_or_secret_on_disk_and_opens_again() {
     let scratch = tempfile::tempdir().unwrap();
     let rt = runtime_dir();
-    let (corpus, data) = (scratch.path().join("corpus"), scratch.path().join("data"));
-    ok(
-        &corpus,
-        rt.path(),
-        &["demo", "--scale", "0.05", "--no-import"],
-        "",
-    );
-    ok(
-        &data,
-        rt.path(),
-        &["import", &corpus.join("demo").to_string_lossy(), "--no-ocr"],
-        "",
-    );
+    let data = demo_data(scratch.path(), rt.path());
     let db = data.join("moedemappe.sqlite");
 
     // What must not be readable on disk: closed titles and words, notes, secrets.
@@ -813,19 +797,7 @@ fn open_answers(data: &Path) -> serde_json::Value {
 fn a_locked_vault_answers_the_open_scope_as_the_unlocked_one_and_its_copy_has_no_gaps() {
     let scratch = tempfile::tempdir().unwrap();
     let rt = runtime_dir();
-    let (corpus, data) = (scratch.path().join("corpus"), scratch.path().join("data"));
-    ok(
-        &corpus,
-        rt.path(),
-        &["demo", "--scale", "0.05", "--no-import"],
-        "",
-    );
-    ok(
-        &data,
-        rt.path(),
-        &["import", &corpus.join("demo").to_string_lossy(), "--no-ocr"],
-        "",
-    );
+    let data = demo_data(scratch.path(), rt.path());
     // A body whose one meeting has only a closed item: the open scope knows
     // neither.
     let secret = scratch.path().join("hemmelig");

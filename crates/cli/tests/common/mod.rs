@@ -37,6 +37,42 @@ pub fn ok(data: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
+/// Runs `moedemappe --data-dir <data> <args…>` with `env` added to its
+/// environment and `stdin` written to its standard input.
+pub fn moedemappe_with(data: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("MOEDEMAPPE_DATA")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).expect("stdin written");
+    drop(input);
+    child.wait_with_output().expect("the binary ends")
+}
+
+/// Like [`moedemappe_with`], but fails the test unless the exit code is 0;
+/// returns stdout.
+pub fn ok_with(data: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> String {
+    let out = moedemappe_with(data, args, env, stdin);
+    assert!(
+        out.status.success(),
+        "moedemappe {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
 /// Parses JSON lines.
 pub fn json_lines(s: &str) -> Vec<serde_json::Value> {
     s.lines()
