@@ -10,8 +10,8 @@ use crate::extract::WorkerCommand;
 use crate::progress::Silent;
 
 /// A stand-in worker (the real one is the `moedemappe` binary): every "PDF"
-/// is one page whose text is the file's bytes.
-fn settings() -> IngestSettings {
+/// is one page whose text is the file's bytes. (Other api tests use it too.)
+pub(super) fn settings() -> IngestSettings {
     let script = r#"while read -r line; do
   p=$(printf '%s' "$line" | sed 's/.*"path":"\([^"]*\)".*/\1/')
   t=$(cat "$p")
@@ -26,7 +26,7 @@ done"#;
 }
 
 /// A meeting with an open item and a closed one, in the folder format.
-fn meeting_folder(root: &Path) {
+pub(super) fn meeting_folder(root: &Path) {
     let meeting = root.join("Teknisk Udvalg").join("2023-03-01");
     for (item, text) in [
         ("01 Lokalplan ved havnen", "lokalplan for havnen og kajen"),

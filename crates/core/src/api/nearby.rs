@@ -192,44 +192,13 @@ mod tests {
     use super::*;
     use crate::annotations::Visibility;
     use crate::api::{NewNote, NoteScope, Scope};
-    use crate::extract::WorkerCommand;
     use crate::progress::Silent;
     use sha2::{Digest, Sha256};
     use std::collections::BTreeMap;
     use std::fs;
     use std::path::Path;
 
-    /// A stand-in worker: every "PDF" is one page whose text is its bytes.
-    fn settings() -> IngestSettings {
-        let script = r#"while read -r line; do
-  p=$(printf '%s' "$line" | sed 's/.*"path":"\([^"]*\)".*/\1/')
-  t=$(cat "$p")
-  printf '{"page_count":1,"pages":["%s"],"failed_pages":[],"status":"full","problem":null}\n' "$t"
-done"#;
-        let mut s = IngestSettings::new(WorkerCommand {
-            program: "sh".into(),
-            args: vec!["-c".into(), script.into()],
-        });
-        s.workers = 1;
-        s
-    }
-
-    /// A meeting with an open item and a closed one, in the folder format.
-    fn meeting_folder(root: &Path) {
-        let meeting = root.join("Teknisk Udvalg").join("2023-03-01");
-        for (item, text) in [
-            ("01 Lokalplan ved havnen", "lokalplan for havnen og kajen"),
-            ("02 Grundkøb", "fortroligt grundkøb ved havnen"),
-        ] {
-            fs::create_dir_all(meeting.join(item)).unwrap();
-            fs::write(meeting.join(item).join("Bilag.pdf"), text).unwrap();
-        }
-        fs::write(
-            meeting.join("meeting.json"),
-            r#"{"schema":1,"items":[{"number":2,"access":"closed"}]}"#,
-        )
-        .unwrap();
-    }
+    use crate::api::index_tests::{meeting_folder, settings};
 
     fn hashes(dir: &Path) -> BTreeMap<String, String> {
         walkdir::WalkDir::new(dir)

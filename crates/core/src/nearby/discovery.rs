@@ -255,8 +255,14 @@ mod tests {
 
     #[test]
     fn an_announced_offer_is_found_on_loopback_with_only_its_four_words() {
+        // An id of this run's own: another program's test on the same
+        // machine announces on loopback too.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
         let info = OfferInfo {
-            id: "0123456789abcdef".into(),
+            id: format!("{:08x}{nanos:08x}", std::process::id()),
             from: "Mentor Åse Hansen".into(),
             title: "Sag EMN-2025-008308".into(),
             kind: OfferKind::Bundle,
