@@ -350,7 +350,7 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     assert_eq!(vault["error"], Value::Null, "{vault}");
     assert_eq!(
         vault["before"],
-        json!({"present": true, "locked": true}),
+        json!({"present": true, "locked": true, "remembered": false}),
         "{vault}"
     );
     assert_eq!(vault["meetings"], 200, "{vault}");
@@ -363,14 +363,14 @@ fn the_window_shows_the_front_page_and_answers_the_api_through_its_scheme() {
     assert_eq!(vault["right"], 200, "{vault}");
     assert_eq!(
         vault["open"],
-        json!({"present": true, "locked": false}),
+        json!({"present": true, "locked": false, "remembered": false}),
         "{vault}"
     );
     assert_eq!(vault["notesOpen"], 200, "{vault}");
     assert_eq!(vault["lock"], 200, "{vault}");
     assert_eq!(
         vault["after"],
-        json!({"present": true, "locked": true}),
+        json!({"present": true, "locked": true, "remembered": false}),
         "{vault}"
     );
     drop(window);
