@@ -414,15 +414,7 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
             output,
             closed,
         }) => {
-            let scope = match (case, meeting) {
-                (Some(c), _) => {
-                    BundleScope::Case(mappe.session(Scope::Member).resolve_case_number(&c)?)
-                }
-                (None, Some(m)) => {
-                    BundleScope::Meeting(mappe.session(Scope::Member).resolve_meeting(&m)?)
-                }
-                (None, None) => anyhow::bail!("angiv --case eller --meeting"),
-            };
+            let scope = bundle_scope(mappe, case, meeting)?;
             let policy = if closed == "refuse" {
                 ClosedPolicy::Refuse
             } else {
@@ -481,15 +473,7 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
             listen,
             no_announce,
         }) => {
-            let scope = match (case, meeting) {
-                (Some(c), _) => {
-                    BundleScope::Case(mappe.session(Scope::Member).resolve_case_number(&c)?)
-                }
-                (None, Some(m)) => {
-                    BundleScope::Meeting(mappe.session(Scope::Member).resolve_meeting(&m)?)
-                }
-                (None, None) => anyhow::bail!("angiv --case eller --meeting"),
-            };
+            let scope = bundle_scope(mappe, case, meeting)?;
             let options = OfferOptions {
                 bind: listen,
                 announce: (!no_announce).then_some(Interfaces::All),
@@ -635,4 +619,18 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The case or meeting a bundle holds, as `--case` or `--meeting` names it.
+fn bundle_scope(
+    mappe: &Mappe,
+    case: Option<String>,
+    meeting: Option<String>,
+) -> anyhow::Result<BundleScope> {
+    let session = mappe.session(Scope::Member);
+    Ok(match (case, meeting) {
+        (Some(c), _) => BundleScope::Case(session.resolve_case_number(&c)?),
+        (None, Some(m)) => BundleScope::Meeting(session.resolve_meeting(&m)?),
+        (None, None) => anyhow::bail!("angiv --case eller --meeting"),
+    })
 }

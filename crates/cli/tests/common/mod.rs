@@ -26,7 +26,12 @@ pub fn moedemappe(data: &Path, args: &[&str]) -> Output {
 
 /// Like [`moedemappe`], but fails the test unless the exit code is 0; returns stdout.
 pub fn ok(data: &Path, args: &[&str]) -> String {
-    let out = moedemappe(data, args);
+    succeeded(moedemappe(data, args), args)
+}
+
+/// Stdout of a run that must have exited with 0 (else the test fails,
+/// showing both outputs).
+fn succeeded(out: Output, args: &[&str]) -> String {
     assert!(
         out.status.success(),
         "moedemappe {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
@@ -62,15 +67,7 @@ pub fn moedemappe_with(data: &Path, args: &[&str], env: &[(&str, &str)], stdin: 
 /// Like [`moedemappe_with`], but fails the test unless the exit code is 0;
 /// returns stdout.
 pub fn ok_with(data: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> String {
-    let out = moedemappe_with(data, args, env, stdin);
-    assert!(
-        out.status.success(),
-        "moedemappe {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
+    succeeded(moedemappe_with(data, args, env, stdin), args)
 }
 
 /// Parses JSON lines.
