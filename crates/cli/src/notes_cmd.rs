@@ -6,8 +6,8 @@ use anyhow::Result;
 use clap::Subcommand;
 use moedemappe_core::api::{
     local_ipv4, nearby_offers, parse_address, BundleScope, ClosedPolicy, Code, Interfaces, Mappe,
-    NewNote, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility, OfferOptions, Scope,
-    MAX_WRONG_CODES, OFFER_LIFETIME,
+    NewNote, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility, OfferOptions, Received,
+    Scope, MAX_WRONG_CODES, OFFER_LIFETIME,
 };
 use moedemappe_core::model::{AttachmentId, ItemId};
 use std::path::PathBuf;
@@ -167,14 +167,26 @@ pub enum ShareCommand {
         /// Delingsfilen.
         file: PathBuf,
     },
-    /// Del dine delte noter til en sag eller et møde med kolleger på samme netværk: de henter dem med koden, der vises her.
+    /// Del med kolleger på samme netværk: dine delte noter til en sag eller et møde, eller (med --material) mødernes åbne materiale. De henter det med koden, der vises her.
     Offer {
         /// Sagsnummer.
-        #[arg(long, conflicts_with = "meeting", required_unless_present = "meeting")]
+        #[arg(long, conflicts_with_all = ["meeting", "material"], required_unless_present_any = ["meeting", "material"])]
         case: Option<String>,
-        /// Mødets id eller udvalg/ÅÅÅÅ-MM-DD.
+        /// Mødets id eller udvalg/ÅÅÅÅ-MM-DD (med --material kan den gentages).
         #[arg(long)]
-        meeting: Option<String>,
+        meeting: Vec<String>,
+        /// Del mødernes åbne materiale (punkter, bilag og deres tekst) i stedet for noter; lukket materiale kommer aldrig med.
+        #[arg(long)]
+        material: bool,
+        /// Med --material: kun dette udvalgs møder.
+        #[arg(long, requires = "material")]
+        body: Option<String>,
+        /// Med --material: møder fra denne dag (ÅÅÅÅ-MM-DD).
+        #[arg(long, requires = "material")]
+        from: Option<chrono::NaiveDate>,
+        /// Med --material: møder til og med denne dag (ÅÅÅÅ-MM-DD).
+        #[arg(long, requires = "material")]
+        to: Option<chrono::NaiveDate>,
         /// Lyt på denne adresse (standard: alle netkort, port 47474, ellers en ledig).
         #[arg(long)]
         listen: Option<std::net::SocketAddr>,
@@ -470,17 +482,30 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
         Command::Share(ShareCommand::Offer {
             case,
             meeting,
+            material,
+            body,
+            from,
+            to,
             listen,
             no_announce,
         }) => {
-            let scope = bundle_scope(mappe, case, meeting)?;
             let options = OfferOptions {
                 bind: listen,
                 announce: (!no_announce).then_some(Interfaces::All),
             };
-            let offering = mappe
-                .member(Scope::Member)?
-                .offer_bundle(&scope, &options)?;
+            let member = mappe.member(Scope::Member)?;
+            let offering = if material {
+                let meetings = material_meetings(mappe, &meeting, body.as_deref(), from, to)?;
+                member.offer_material(&meetings, &options)?
+            } else {
+                let ([] | [_]) = &meeting[..] else {
+                    anyhow::bail!("noter deles for ét møde ad gangen; angiv kun én --meeting");
+                };
+                member.offer_bundle(
+                    &bundle_scope(mappe, case, meeting.into_iter().next())?,
+                    &options,
+                )?
+            };
             let info = offering.info().clone();
             let port = offering.addr().port();
             let shown = match local_ipv4() {
@@ -604,24 +629,78 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
                 }
             }
             let r = result.expect("at least one address")?;
-            let i = &r.import;
-            println!(
-                "Hentet «{}» fra {} ({} kB). Noter: {} nye, {} opdateret, {} uændrede; {} nye bilag, {} kendte.",
-                r.offer.title,
-                r.offer.from,
-                r.bytes.div_ceil(1024),
-                i.added,
-                i.updated,
-                i.unchanged,
-                i.new_attachments,
-                i.known_attachments
-            );
+            match &r.received {
+                Received::Bundle(i) => println!(
+                    "Hentet «{}» fra {} ({}). Noter: {} nye, {} opdateret, {} uændrede; {} nye bilag, {} kendte.",
+                    r.offer.title,
+                    r.offer.from,
+                    amount(r.bytes),
+                    i.added,
+                    i.updated,
+                    i.unchanged,
+                    i.new_attachments,
+                    i.known_attachments
+                ),
+                Received::Material(m) => {
+                    println!(
+                        "Hentet «{}» fra {} ({}). {} møder med {} punkter; {} nye bilag, {} havde du i forvejen.",
+                        r.offer.title,
+                        r.offer.from,
+                        amount(r.bytes),
+                        m.meetings,
+                        m.items,
+                        m.new_files,
+                        m.known_files
+                    );
+                    if m.already_held > 0 {
+                        println!(
+                            "{} møder havde du allerede fra dine egne kilder; de er ikke ændret.",
+                            m.already_held
+                        );
+                    }
+                    println!(
+                        "Teksten til {} bilag kom med; {} er læst her. Materialet er mærket «modtaget fra {}».",
+                        m.texts_received, m.texts_read_here, r.offer.from
+                    );
+                }
+            }
         }
     }
     Ok(())
 }
 
 /// The case or meeting a bundle holds, as `--case` or `--meeting` names it.
+/// A byte count as a member reads it.
+fn amount(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+        b => format!("{} kB", b.div_ceil(1024)),
+    }
+}
+
+/// The meetings `share offer --material` names: each `--meeting`, and every
+/// open meeting of `--body` between `--from` and `--to` when one is given.
+fn material_meetings(
+    mappe: &Mappe,
+    named: &[String],
+    body: Option<&str>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> anyhow::Result<Vec<moedemappe_core::model::MeetingId>> {
+    let session = mappe.session(Scope::Open);
+    let mut ids = named
+        .iter()
+        .map(|m| session.resolve_meeting(m))
+        .collect::<Result<Vec<_>, _>>()?;
+    if body.is_some() || from.is_some() || to.is_some() {
+        ids.extend(session.meetings(body, from, to)?.into_iter().map(|m| m.id));
+    }
+    if ids.is_empty() {
+        anyhow::bail!("angiv møder med --meeting, eller --body/--from/--to");
+    }
+    Ok(ids)
+}
+
 fn bundle_scope(
     mappe: &Mappe,
     case: Option<String>,

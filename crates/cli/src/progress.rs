@@ -39,7 +39,10 @@ impl TermProgress {
 }
 
 fn counters(t: Tick) -> String {
-    if t.bytes > 0 {
+    if t.bytes > 0 && t.pages == 0 {
+        // A transfer: bytes, not pages.
+        format!("{:.1} MB · {} fejl", t.bytes as f64 / 1e6, t.failures)
+    } else if t.bytes > 0 {
         format!(
             "{} sider · {:.1} MB · {} fejl",
             t.pages,

@@ -177,6 +177,24 @@ impl BlobStore {
         Ok(true)
     }
 
+    /// Moves `path`, a file on the same disk whose content the caller has
+    /// checked hashes to `sha256`, into the store; returns whether it was
+    /// placed (false, and `path` removed, when that content was stored).
+    pub fn adopt(&self, path: &Path, sha256: &str) -> Result<bool> {
+        if self.contains(sha256) {
+            fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+            return Ok(false);
+        }
+        let target = self.path_of(sha256);
+        let dir = target.parent().unwrap_or(&self.root);
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        File::open(path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(path, e))?;
+        fs::rename(path, &target).map_err(|e| Error::io(&target, e))?;
+        Ok(true)
+    }
+
     /// Copies `source` into the store while hashing it; returns its hash and size.
     /// Content already present is not written again.
     pub fn put_file(&self, source: &Path) -> Result<Stored> {

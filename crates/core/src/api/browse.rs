@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::Mappe;
 use crate::api::Scope;
 use crate::model::{AttachmentId, ItemFlags, ItemId, ItemKind, MeetingId};
-use crate::store::{ItemContext, MeetingSummary};
+use crate::store::{ItemContext, MeetingSummary, ReceivedFrom};
 use crate::{Error, Result};
 
 /// A meeting with its agenda.
@@ -20,6 +20,9 @@ pub struct MeetingView {
     pub meeting: MeetingSummary,
     /// Its items in order, with their attachments.
     pub items: Vec<MeetingItem>,
+    /// The colleague it was taken from nearby, and when (none: from the
+    /// member's own sources).
+    pub received: Option<ReceivedFrom>,
 }
 
 /// One item of a meeting's agenda, as the meeting screen shows it.
@@ -167,7 +170,11 @@ impl Mappe {
                 item,
             });
         }
-        Ok(MeetingView { meeting, items })
+        Ok(MeetingView {
+            received: read.received_meeting(id)?,
+            meeting,
+            items,
+        })
     }
 
     /// The items that use an attachment as `scope` sees them (an item where

@@ -14,12 +14,14 @@ pub use crate::ocr::WordBox;
 pub use crate::store::{OcrCounts, OcrFailure};
 pub use ocr::{OcrJobs, OcrPageWords, OcrState};
 mod nearby;
+mod nearby_material;
 pub use crate::nearby::discovery::{local_ipv4, Interfaces, NearbyOffer};
 pub use crate::nearby::pairing::Code;
 pub use nearby::{
-    nearby_offers, parse_address, NearbyOffering, OfferOptions, TakeReport, DEFAULT_PORT,
+    nearby_offers, parse_address, NearbyOffering, OfferOptions, Received, TakeReport, DEFAULT_PORT,
     MAX_WRONG_CODES, OFFER_LIFETIME,
 };
+pub use nearby_material::MaterialReport;
 mod scope;
 mod session;
 mod vault_api;

@@ -3,10 +3,15 @@
 //! never goes in) and taking one, which is imported through
 //! [`Mappe::import_bundle_bytes`] with every check of a file import.
 
+use super::nearby_material::MaterialReport;
 use super::{IngestSettings, Mappe};
+use crate::model::MeetingId;
 use crate::nearby::discovery::{self, Announcement, Interfaces, NearbyOffer};
+use crate::nearby::material::MATERIAL_ITEM;
 use crate::nearby::pairing::{Code, GuardCounts};
-use crate::nearby::transfer::{self, Inbox, Offer, OfferInfo, OfferItem, OfferKind, Offerer};
+use crate::nearby::transfer::{
+    self, Inbox, ManifestItem, Offer, OfferInfo, OfferItem, OfferKind, Offerer,
+};
 use crate::nearby::NearbyError;
 use crate::progress::Progress;
 use crate::sharing::{BundleScope, ImportBundleReport};
@@ -20,6 +25,8 @@ pub use crate::nearby::pairing::{MAX_WRONG_CODES, OFFER_LIFETIME};
 
 /// The name of the bundle item in an offer.
 const BUNDLE_ITEM: &str = "pakke.zip";
+/// Where taken items wait in the data directory until they are stored.
+const INBOX: &str = ".nearby-inbox";
 
 /// Where to offer and announce.
 #[derive(Debug, Clone)]
@@ -87,8 +94,17 @@ pub struct TakeReport {
     pub offer: OfferInfo,
     /// Bytes received by this take (less than the offer after a resume).
     pub bytes: u64,
-    /// The bundle's import.
-    pub import: ImportBundleReport,
+    /// What was stored.
+    pub received: Received,
+}
+
+/// What a take stored, by the kind of offer.
+#[derive(Debug, Clone)]
+pub enum Received {
+    /// A bundle's notes, imported like a bundle file.
+    Bundle(ImportBundleReport),
+    /// Open meeting material.
+    Material(MaterialReport),
 }
 
 fn bind_default(bind: Option<SocketAddr>) -> Vec<SocketAddr> {
@@ -118,6 +134,24 @@ impl Mappe {
             OfferKind::Bundle,
             vec![OfferItem::bytes(BUNDLE_ITEM, bytes)],
         )?;
+        self.start_offer(offer, options)
+    }
+
+    /// Offers the open material of `meetings` (their open items, numbered
+    /// as the open scope numbers them, with their open bilag and page texts)
+    /// on the local network. A closed meeting is as unknown as a missing one.
+    pub(crate) fn offer_material(
+        &self,
+        meetings: &[MeetingId],
+        options: &OfferOptions,
+    ) -> Result<NearbyOffering> {
+        let (title, items) = self.material_offer(meetings)?;
+        let from = self.author()?.name;
+        let offer = Offer::new(&from, &title, OfferKind::Material, items)?;
+        self.start_offer(offer, options)
+    }
+
+    fn start_offer(&self, offer: Offer, options: &OfferOptions) -> Result<NearbyOffering> {
         let mut last = None;
         let mut started = None;
         for bind in bind_default(options.bind) {
@@ -159,25 +193,36 @@ impl Mappe {
         progress: &dyn Progress,
         cancel: &AtomicBool,
     ) -> Result<TakeReport> {
-        let inbox = Inbox::new(self.dir.join(".nearby-inbox"))?;
-        let taken = transfer::take(addr, offer, code, &inbox, progress, cancel)?;
-        let m = &taken.manifest;
-        let [item] = &m.items[..] else {
-            return Err(NearbyError::Protocol("en pakke skal være én fil".into()).into());
-        };
-        if m.offer.kind != OfferKind::Bundle {
-            return Err(Error::Invalid(
-                "tilbuddet er mødemateriale; det kan denne udgave endnu ikke modtage".into(),
-            ));
+        if self.is_locked() {
+            return Err(Error::Locked);
         }
-        let bytes = inbox.read(&item.sha256)?;
-        let import = self.import_bundle_bytes(&bytes, settings);
-        // Imported or refused, the received copy is not kept.
-        let _ = std::fs::remove_file(inbox.path_of(&item.sha256));
+        let inbox = Inbox::new(self.dir.join(INBOX))?;
+        let held = |i: &ManifestItem| i.name != MATERIAL_ITEM && self.holds_file(&i.sha256);
+        let taken = transfer::take(addr, offer, code, &inbox, &held, progress, cancel)?;
+        let m = &taken.manifest;
+        let received = match m.offer.kind {
+            OfferKind::Bundle => {
+                let [item] = &m.items[..] else {
+                    return Err(NearbyError::Protocol("en pakke skal være én fil".into()).into());
+                };
+                let bytes = inbox.read(&item.sha256)?;
+                let import = self.import_bundle_bytes(&bytes, settings);
+                // Imported or refused, the received copy is not kept.
+                let _ = std::fs::remove_file(inbox.path_of(&item.sha256));
+                Received::Bundle(import?)
+            }
+            OfferKind::Material => {
+                let stored = self.receive_material(&m.offer.from, m, &inbox, settings, progress);
+                if let Some(json) = m.items.iter().find(|i| i.name == MATERIAL_ITEM) {
+                    let _ = std::fs::remove_file(inbox.path_of(&json.sha256));
+                }
+                Received::Material(stored?)
+            }
+        };
         Ok(TakeReport {
             offer: m.offer.clone(),
             bytes: taken.bytes,
-            import: import?,
+            received,
         })
     }
 }
@@ -289,8 +334,11 @@ mod tests {
         let r = taker
             .take_offer(offering.addr(), None, &right, &settings(), &Silent, &cancel)
             .unwrap();
-        assert_eq!(r.import.author, "Mentor Hansen");
-        assert_eq!(r.import.added, 1);
+        let Received::Bundle(import) = &r.received else {
+            panic!("a bundle was offered: {r:?}");
+        };
+        assert_eq!(import.author, "Mentor Hansen");
+        assert_eq!(import.added, 1);
         assert!(r.bytes > 0);
         let bodies: Vec<String> = mentee
             .session(Scope::Member)
@@ -304,7 +352,10 @@ mod tests {
         let again = taker
             .take_offer(offering.addr(), None, &right, &settings(), &Silent, &cancel)
             .unwrap();
-        assert_eq!((again.import.added, again.import.unchanged), (0, 1));
+        let Received::Bundle(import) = &again.received else {
+            panic!("a bundle was offered: {again:?}");
+        };
+        assert_eq!((import.added, import.unchanged), (0, 1));
         offering.stop();
     }
 }

@@ -464,7 +464,9 @@ member_forwards! {
     fn import_bundle_bytes(&, bytes: &[u8], settings: &IngestSettings) -> Result<ImportBundleReport>;
     /// Offers the bundle of `scope` on the local network, with a code to show.
     fn offer_bundle(&, scope: &BundleScope, options: &super::OfferOptions) -> Result<super::NearbyOffering>;
-    /// Takes a bundle offered nearby with its code, and imports it.
+    /// Offers the open material of meetings on the local network, with a code to show.
+    fn offer_material(&, meetings: &[MeetingId], options: &super::OfferOptions) -> Result<super::NearbyOffering>;
+    /// Takes a bundle or material offered nearby with its code, and stores it.
     fn take_offer(&, addr: std::net::SocketAddr, offer: Option<&str>, code: &super::Code, settings: &IngestSettings, progress: &dyn Progress, cancel: &AtomicBool) -> Result<super::TakeReport>;
     /// Reads the pages waiting for OCR in the foreground (`None`: another program is reading them).
     fn ocr(&, settings: &IngestSettings, progress: &dyn Progress) -> Result<Option<super::OcrReport>>;

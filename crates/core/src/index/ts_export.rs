@@ -52,6 +52,7 @@ fn export_ts() {
     crate::api::BundlePreview::export_all_to(fresh.path()).unwrap();
     crate::api::ShareCandidate::export_all_to(fresh.path()).unwrap();
     crate::api::ImportBundleReport::export_all_to(fresh.path()).unwrap();
+    crate::api::MaterialReport::export_all_to(fresh.path()).unwrap();
     let generated = ts_files(fresh.path());
     assert!(generated.contains_key("SearchResults.ts"));
     assert!(generated.contains_key("Citation.ts"));

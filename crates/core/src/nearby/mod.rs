@@ -6,6 +6,7 @@
 //!               authenticated by SPAKE2 on the code with key confirmation
 //!               bound to the TLS exporter
 //! frame.rs      length-prefixed frames: a JSON header and raw bytes, with limits
+//! material.rs   open meeting material as it travels: `materiale.json`
 //! transfer.rs   the offerer's server and the taker's client: manifest, then
 //!               items by sha256, resumed where a dropped connection left off
 //! discovery.rs  mDNS/DNS-SD announce and browse; the typed-in address fallback
@@ -18,6 +19,7 @@
 pub mod channel;
 pub mod discovery;
 pub mod frame;
+pub mod material;
 pub mod pairing;
 pub mod transfer;
 

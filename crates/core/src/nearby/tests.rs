@@ -47,6 +47,7 @@ fn take_with(
         None,
         &code(c),
         inbox,
+        &|_| false,
         &Silent,
         &AtomicBool::new(false),
     )
@@ -81,6 +82,7 @@ fn the_right_code_transfers_every_item_intact() {
         None,
         &code("042 917"),
         &inbox,
+        &|_| false,
         &Silent,
         &AtomicBool::new(false),
     )
@@ -100,6 +102,7 @@ fn the_right_code_transfers_every_item_intact() {
         Some(&offerer.info().id),
         &code("042917"),
         &inbox,
+        &|_| false,
         &Silent,
         &AtomicBool::new(false),
     )
@@ -371,6 +374,7 @@ fn a_cancelled_take_keeps_what_arrived_and_a_plain_relay_changes_nothing() {
         None,
         &code("808080"),
         &inbox,
+        &|_| false,
         &progress,
         &cancel,
     )

@@ -500,7 +500,7 @@ pub struct Taken {
     pub bytes: u64,
 }
 
-fn is_sha256(s: &str) -> bool {
+pub(crate) fn is_sha256(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
@@ -524,12 +524,14 @@ fn check_manifest(m: &Manifest, id: &str) -> Result<()> {
 
 /// Takes the offer at `addr` with `code`: pairs, reads the manifest and
 /// fetches into `inbox` every item it does not hold whole, each from the
-/// byte it has. Cancelling (or a dropped connection) keeps what arrived.
+/// byte it has, except those `held` says the taker keeps already.
+/// Cancelling (or a dropped connection) keeps what arrived.
 pub fn take(
     addr: SocketAddr,
     offer: Option<&str>,
     code: &Code,
     inbox: &Inbox,
+    held: &dyn Fn(&ManifestItem) -> bool,
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<Taken> {
@@ -553,8 +555,8 @@ pub fn take(
         .map_err(|e| NearbyError::Protocol(format!("manifestet kan ikke læses ({e})")))?;
     check_manifest(&manifest, &id)?;
 
-    let total: u64 = manifest.items.iter().map(|i| i.size).sum();
-    progress.begin("Henter fra den anden computer", total);
+    // Counted in items (the bar), with the bytes beside them.
+    progress.begin("Henter fra den anden computer", manifest.items.len() as u64);
     let mut tick = Tick::default();
     let mut fetched = Vec::new();
     let mut received = 0u64;
@@ -562,7 +564,7 @@ pub fn take(
         if cancel.load(Ordering::Relaxed) {
             return Err(NearbyError::Cancelled);
         }
-        if inbox.has(&item.sha256) {
+        if inbox.has(&item.sha256) || held(item) {
             tick.done += 1;
             tick.bytes += item.size;
             progress.update(tick);

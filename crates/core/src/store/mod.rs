@@ -11,6 +11,7 @@ mod meetings;
 mod ocr;
 mod portal;
 mod read;
+mod received;
 mod sources;
 mod stats;
 mod write;
@@ -24,6 +25,7 @@ pub use ocr::{OcrCounts, OcrFailure};
 pub use portal::{ItemExtras, PortalMeeting};
 pub use read::{FailedFile, IndexSource, StoreCounts};
 pub(crate) use read::{OPEN_BODY, OPEN_MEETING};
+pub use received::ReceivedFrom;
 pub use sources::{FilesPolicy, ScopeCounts, Source, SourceScope, SyncFailure};
 pub use stats::StatsCounts;
 pub use write::{AttachmentRef, BodyFacts, ItemRecord, MeetingRecord};
@@ -58,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0011_decisions.sql"),
     include_str!("0012_meetings_opened.sql"),
     include_str!("0013_ocr.sql"),
+    include_str!("0014_received.sql"),
 ];
 
 /// The migration after which [`fill_decisions`] runs.
