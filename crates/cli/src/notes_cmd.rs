@@ -214,6 +214,9 @@ pub enum ShareCommand {
         /// Koden fra kollegaens skærm (ellers spørges der).
         #[arg(long)]
         code: Option<String>,
+        /// Skriv resultatet som JSON (tilbuddet, dets indhold og hvad der blev gemt).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -581,7 +584,12 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
                 }
             }
         }
-        Command::Share(ShareCommand::Take { id, address, code }) => {
+        Command::Share(ShareCommand::Take {
+            id,
+            address,
+            code,
+            json,
+        }) => {
             let typed = match code {
                 Some(c) => c,
                 None => {
@@ -629,6 +637,10 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
                 }
             }
             let r = result.expect("at least one address")?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+                return Ok(());
+            }
             match &r.received {
                 Received::Bundle(i) => println!(
                     "Hentet «{}» fra {} ({}). Noter: {} nye, {} opdateret, {} uændrede; {} nye bilag, {} kendte.",

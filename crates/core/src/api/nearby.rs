@@ -16,6 +16,7 @@ use crate::nearby::NearbyError;
 use crate::progress::Progress;
 use crate::sharing::{BundleScope, ImportBundleReport};
 use crate::{Error, Result};
+use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -88,10 +89,12 @@ impl NearbyOffering {
 }
 
 /// What taking an offer did.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TakeReport {
     /// The offer as its manifest named it.
     pub offer: OfferInfo,
+    /// What the offer held (name, hash, size of each item).
+    pub manifest: Vec<ManifestItem>,
     /// Bytes received by this take (less than the offer after a resume).
     pub bytes: u64,
     /// What was stored.
@@ -99,7 +102,8 @@ pub struct TakeReport {
 }
 
 /// What a take stored, by the kind of offer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Received {
     /// A bundle's notes, imported like a bundle file.
     Bundle(ImportBundleReport),
@@ -221,6 +225,7 @@ impl Mappe {
         };
         Ok(TakeReport {
             offer: m.offer.clone(),
+            manifest: m.items.clone(),
             bytes: taken.bytes,
             received,
         })
