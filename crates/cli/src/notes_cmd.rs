@@ -5,9 +5,9 @@ use crate::progress::TermProgress;
 use anyhow::Result;
 use clap::Subcommand;
 use moedemappe_core::api::{
-    local_ipv4, nearby_offers, parse_address, BundleScope, ClosedPolicy, Code, Interfaces, Mappe,
-    NewNote, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility, OfferOptions, Received,
-    Scope, MAX_WRONG_CODES, OFFER_LIFETIME,
+    first_nearby_offer, local_ipv4, nearby_offers, parse_address, BundleScope, ClosedPolicy, Code,
+    Interfaces, Mappe, NewNote, NoteEdit, NoteFormat, NoteScope, NoteView, NoteVisibility,
+    OfferOptions, Received, Scope, MAX_WRONG_CODES, OFFER_LIFETIME,
 };
 use moedemappe_core::model::{AttachmentId, ItemId};
 use std::path::PathBuf;
@@ -199,6 +199,9 @@ pub enum ShareCommand {
         /// Sekunder at lytte.
         #[arg(long, default_value_t = 3)]
         seconds: u64,
+        /// Stop, så snart det første tilbud ses.
+        #[arg(long)]
+        first: bool,
         /// Som JSON.
         #[arg(long)]
         json: bool,
@@ -560,8 +563,17 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
             }
             offering.stop();
         }
-        Command::Share(ShareCommand::Nearby { seconds, json }) => {
-            let found = nearby_offers(std::time::Duration::from_secs(seconds), &Interfaces::All)?;
+        Command::Share(ShareCommand::Nearby {
+            seconds,
+            first,
+            json,
+        }) => {
+            let wait = std::time::Duration::from_secs(seconds);
+            let found = if first {
+                first_nearby_offer(wait, &Interfaces::All)?
+            } else {
+                nearby_offers(wait, &Interfaces::All)?
+            };
             if json {
                 let rows: Vec<serde_json::Value> = found
                     .iter()

@@ -18,8 +18,8 @@ mod nearby_material;
 pub use crate::nearby::discovery::{local_ipv4, Interfaces, NearbyOffer};
 pub use crate::nearby::pairing::Code;
 pub use nearby::{
-    nearby_offers, parse_address, NearbyOffering, OfferOptions, Received, TakeReport, DEFAULT_PORT,
-    MAX_WRONG_CODES, OFFER_LIFETIME,
+    first_nearby_offer, nearby_offers, parse_address, NearbyOffering, OfferOptions, Received,
+    TakeReport, DEFAULT_PORT, MAX_WRONG_CODES, OFFER_LIFETIME,
 };
 pub use nearby_material::MaterialReport;
 mod scope;

@@ -237,6 +237,11 @@ pub fn nearby_offers(timeout: Duration, on: &Interfaces) -> Result<Vec<NearbyOff
     Ok(discovery::browse(timeout, on, None)?)
 }
 
+/// Offers seen on the network until the first one shows (or `timeout`).
+pub fn first_nearby_offer(timeout: Duration, on: &Interfaces) -> Result<Vec<NearbyOffer>> {
+    Ok(discovery::browse(timeout, on, Some(""))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

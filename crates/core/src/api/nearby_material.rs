@@ -520,4 +520,74 @@ mod tests {
         assert!(matches!(e1, Error::NotFound(_)), "{e1:?}");
         assert_eq!(words(&e1), words(&e2));
     }
+
+    #[test]
+    fn a_later_portal_sync_takes_the_received_meeting_over_instead_of_doubling_it() {
+        use crate::store::PortalMeeting;
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("Møder");
+        folder(&src);
+        let mentor = Mappe::open(&dir.path().join("mentor")).unwrap();
+        mentor
+            .import(std::slice::from_ref(&src), &settings(), &Silent)
+            .unwrap();
+        let meeting = mentor
+            .session(Scope::Member)
+            .resolve_meeting("Teknisk Udvalg/2023-03-01")
+            .unwrap();
+        let offering = mentor
+            .member(Scope::Member)
+            .unwrap()
+            .offer_material(
+                &[meeting],
+                &OfferOptions {
+                    bind: Some("127.0.0.1:0".parse().unwrap()),
+                    announce: None,
+                },
+            )
+            .unwrap();
+        let mentee = Mappe::open(&dir.path().join("mentee")).unwrap();
+        take(&mentee, &offering);
+        let source = mentee
+            .member(Scope::Member)
+            .unwrap()
+            .add_portal_source("https://dagsordener.example.dk", None)
+            .unwrap();
+        let body = mentee
+            .store
+            .write(|w| w.upsert_body("Teknisk Udvalg", None))
+            .unwrap();
+        let (id, newer) = mentee
+            .store
+            .write(|w| {
+                w.upsert_portal_meeting(
+                    &PortalMeeting {
+                        source: source.id,
+                        body,
+                        date: NaiveDate::from_ymd_opt(2023, 3, 1).unwrap(),
+                        start: None,
+                        end: None,
+                        place: None,
+                        publication: Publication::Agenda,
+                        closed: false,
+                    },
+                    "Teknisk Udvalg",
+                )
+            })
+            .unwrap();
+        assert!(newer);
+        let s = mentee.session(Scope::Member);
+        let meetings = s.meetings(None, None, None).unwrap();
+        assert_eq!(meetings.len(), 1);
+        assert_eq!(meetings[0].id, id);
+        // The portal writes its own items into it; the received ones gave way.
+        let view = s.meeting(id).unwrap();
+        assert!(view.items.is_empty(), "{:?}", view.items);
+        assert!(view.received.is_none());
+        // Their index documents go with them (the sync updates the index after).
+        assert!(found(&mentee, "cykelstien") > 0);
+        ingest::update_index(&mentee.store, &mentee.index, &Silent).unwrap();
+        assert_eq!(found(&mentee, "cykelstien"), 0);
+        offering.stop();
+    }
 }

@@ -114,7 +114,8 @@ pub struct NearbyOffer {
 }
 
 /// Looks for offers for up to `timeout`, on the interfaces `on`; returns
-/// early once the offer `want` (an id) is seen.
+/// early once an offer whose id starts with `want` is seen (`Some("")`:
+/// the first offer seen).
 pub fn browse(timeout: Duration, on: &Interfaces, want: Option<&str>) -> Result<Vec<NearbyOffer>> {
     let err = |e: mdns_sd::Error| NearbyError::Discovery(e.to_string());
     let daemon = daemon(on)?;
@@ -142,7 +143,7 @@ pub fn browse(timeout: Duration, on: &Interfaces, want: Option<&str>) -> Result<
                     .map(|a| SocketAddr::new(a.to_ip_addr(), svc.get_port()))
                     .collect();
                 addrs.sort_by_key(|a| (a.is_ipv6(), *a));
-                let done = want == Some(id.as_str());
+                let done = want.is_some_and(|w| id.starts_with(w));
                 found.insert(
                     id.clone(),
                     NearbyOffer {

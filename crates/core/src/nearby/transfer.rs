@@ -442,6 +442,20 @@ fn send_item(shared: &Shared, tls: &mut OffererChannel, item: &OfferItem, from: 
     )
 }
 
+/// Feeds written bytes to a hasher.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Where taken items wait: a private folder of the taker's data directory.
 #[derive(Debug, Clone)]
 pub struct Inbox {
@@ -577,6 +591,13 @@ pub fn take(
             have = 0;
         }
         tick.bytes += have;
+        // The hash runs along as bytes arrive, from what arrived before.
+        let mut hasher = Sha256::new();
+        if have > 0 {
+            let mut earlier = File::open(&part).map_err(|e| crate::Error::io(&part, e))?;
+            std::io::copy(&mut earlier, &mut HashWriter(&mut hasher))
+                .map_err(|e| crate::Error::io(&part, e))?;
+        }
         let mut out = OpenOptions::new()
             .create(true)
             .append(true)
@@ -599,6 +620,7 @@ pub fn take(
                     }
                     out.write_all(&body)
                         .map_err(|e| crate::Error::io(&part, e))?;
+                    hasher.update(&body);
                     have += body.len() as u64;
                     received += body.len() as u64;
                     tick.bytes += body.len() as u64;
@@ -621,8 +643,7 @@ pub fn take(
         }
         out.sync_data().map_err(|e| crate::Error::io(&part, e))?;
         drop(out);
-        let (sha256, size) = hash_file(&part)?;
-        if sha256 != item.sha256 || size != item.size {
+        if hex::encode(hasher.finalize()) != item.sha256 || have != item.size {
             let _ = fs::remove_file(&part);
             return Err(NearbyError::Protocol(
                 "en del passer ikke med sin hash og er kasseret".into(),

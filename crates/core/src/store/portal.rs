@@ -83,6 +83,10 @@ impl Writer<'_> {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
+        let existing = match existing {
+            None if !m.closed => self.adopt_received(&key, body_name, m.date)?,
+            found => found,
+        };
         match existing {
             None => {
                 self.tx.execute(
@@ -105,6 +109,51 @@ impl Writer<'_> {
                 Ok((MeetingId(id), newer))
             }
         }
+    }
+
+    /// The meeting of this body and day taken from a colleague nearby, made
+    /// the portal's own under `key`: its items (numbered as the colleague's
+    /// open scope numbered them) give way to the portal's, except one a note
+    /// holds on to by the item alone, and the "received from" mark goes.
+    fn adopt_received(
+        &self,
+        key: &str,
+        body_name: &str,
+        date: NaiveDate,
+    ) -> Result<Option<(i64, String)>> {
+        let nearby = format!("nearby:{body_name}/{date}");
+        let found: Option<(i64, String)> = self
+            .tx
+            .query_row(
+                "SELECT id, publication FROM meetings WHERE source_key = ?1",
+                [&nearby],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((id, _)) = found else {
+            return Ok(None);
+        };
+        self.tx.execute(
+            "UPDATE meetings SET source_key = ?2 WHERE id = ?1",
+            params![id, key],
+        )?;
+        self.tx
+            .execute("DELETE FROM received_meetings WHERE meeting_id = ?1", [id])?;
+        let kept = "SELECT item_id FROM annotations WHERE item_id IS NOT NULL
+                      AND case_number IS NULL AND target_sha256 IS NULL";
+        self.tx.execute(
+            &format!(
+                "INSERT OR IGNORE INTO index_queue (owner)
+                 SELECT 'item:' || id FROM items WHERE meeting_id = ?1 AND id NOT IN ({kept})"
+            ),
+            [id],
+        )?;
+        self.tx.execute(
+            &format!("DELETE FROM items WHERE meeting_id = ?1 AND id NOT IN ({kept})"),
+            [id],
+        )?;
+        // As an agenda: whatever the portal's entry is, its items are written.
+        Ok(Some((id, Publication::Agenda.as_str().to_string())))
     }
 
     /// Records the portal id, decision, link and case history of an item.
