@@ -935,3 +935,128 @@ fn a_passcode_is_not_set_while_another_program_has_the_data_directory_open() {
     );
     assert!(data.join("vault.json").exists());
 }
+
+/// A running program, killed when dropped (also when a test fails).
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A `share offer` on 127.0.0.1: the running program, its code and port.
+fn offer_on_loopback(data: &Path, rt: &Path, args: &[&str]) -> (Running, String, String) {
+    use std::io::{BufRead, BufReader};
+    let mut all = vec!["share", "offer", "--no-announce", "--listen", "127.0.0.1:0"];
+    all.extend_from_slice(args);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(&all)
+        .env("XDG_RUNTIME_DIR", rt)
+        .env_remove("MOEDEMAPPE_DATA")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut code, mut address) = (None, None);
+    while code.is_none() || address.is_none() {
+        let line = lines
+            .next()
+            .expect("the offer prints its code and address")
+            .unwrap();
+        if let Some(c) = line.trim().strip_prefix("Kode: ") {
+            code = Some(c.replace(' ', ""));
+        }
+        if let Some(a) = line.split("skriv adressen: ").nth(1) {
+            address = Some(a.trim().to_string());
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    (Running(child), code.unwrap(), address.unwrap())
+}
+
+#[test]
+fn notes_taken_from_a_colleague_nearby_never_touch_the_disk_of_a_vault_in_plain_form() {
+    let scratch = tempfile::tempdir().unwrap();
+    let rt = runtime_dir();
+    let mentor = demo_data(&scratch.path().join("a"), rt.path());
+    let mentee = demo_data(&scratch.path().join("b"), rt.path());
+    ok(&mentor, rt.path(), &["me", "--name", "Mette Mentor"], "");
+    let db = mentor.join("moedemappe.sqlite");
+    let case = sql(
+        &db,
+        "SELECT case_number FROM items WHERE closed = 0 AND kind = 'regular' AND case_number IS NOT NULL
+            AND case_number NOT IN (SELECT case_number FROM items WHERE closed = 1 AND case_number IS NOT NULL)
+          LIMIT 1",
+    )[0]
+    .clone();
+    let body = "Kvartalsnotat om spildevandsledningens tracé";
+    ok(
+        &mentor,
+        rt.path(),
+        &["note", "add", "--case", &case, "--body", body, "--shared"],
+        "",
+    );
+    ok(
+        &mentee,
+        rt.path(),
+        &["passcode", "set"],
+        &format!("{PASSCODE}\n{PASSCODE}\n"),
+    );
+    ok(&mentee, rt.path(), &["lock"], "");
+    let (offer, code, address) = offer_on_loopback(&mentor, rt.path(), &["--case", &case]);
+
+    // Locked: refused before anything is fetched, and nothing changes.
+    let before = digests(&mentee);
+    let out = run(
+        &mentee,
+        rt.path(),
+        &["share", "take", "--address", &address, "--code", &code],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("låst"),
+        "{out:?}"
+    );
+    assert_eq!(digests(&mentee), before);
+
+    ok(&mentee, rt.path(), &["unlock"], &format!("{PASSCODE}\n"));
+    let taken = ok(
+        &mentee,
+        rt.path(),
+        &[
+            "share",
+            "take",
+            "--address",
+            &address,
+            "--code",
+            &code,
+            "--json",
+        ],
+        "",
+    );
+    let taken: serde_json::Value = serde_json::from_str(&taken).unwrap();
+    assert_eq!(taken["received"]["added"], 1, "{taken}");
+    let listed = ok(
+        &mentee,
+        rt.path(),
+        &["note", "list", "--case", &case, "--json"],
+        "",
+    );
+    assert!(listed.contains(body), "{listed}");
+    drop(offer);
+
+    // The bundle waited in memory, not in the data directory's inbox (where
+    // a removed file's bytes would stay on the disk).
+    assert!(!mentee.join(".nearby-inbox").exists());
+    // The note is in the vault, and nowhere on disk in plain form, unlocked or locked.
+    let found = files_with(&mentee, &[body.to_string()]);
+    assert!(found.is_empty(), "{found:?}");
+    ok(&mentee, rt.path(), &["lock"], "");
+    let found = files_with(&mentee, &[body.to_string()]);
+    assert!(found.is_empty(), "{found:?}");
+}

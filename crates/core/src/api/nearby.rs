@@ -10,7 +10,7 @@ use crate::nearby::discovery::{self, Announcement, Interfaces, NearbyOffer};
 use crate::nearby::material::MATERIAL_ITEM;
 use crate::nearby::pairing::{Code, GuardCounts};
 use crate::nearby::transfer::{
-    self, Inbox, ManifestItem, Offer, OfferInfo, OfferItem, OfferKind, Offerer,
+    Inbox, ManifestItem, Offer, OfferInfo, OfferItem, OfferKind, Offerer, Taking,
 };
 use crate::nearby::NearbyError;
 use crate::progress::Progress;
@@ -200,9 +200,21 @@ impl Mappe {
         if self.is_locked() {
             return Err(Error::Locked);
         }
-        let inbox = Inbox::new(self.dir.join(INBOX))?;
+        let taking = Taking::open(addr, offer, code)?;
+        // A bundle's notes wait in memory in a data directory with a vault
+        // (which keeps notes off the disk in plain form); material is open.
+        let scratch = match taking.manifest().offer.kind {
+            OfferKind::Bundle if self.has_own_vault() => {
+                Some(crate::vault::remember::scratch_dir()?)
+            }
+            _ => None,
+        };
+        let inbox = match &scratch {
+            Some(memory) => Inbox::new(memory.path())?,
+            None => Inbox::new(self.dir.join(INBOX))?,
+        };
         let held = |i: &ManifestItem| i.name != MATERIAL_ITEM && self.holds_file(&i.sha256);
-        let taken = transfer::take(addr, offer, code, &inbox, &held, progress, cancel)?;
+        let taken = taking.fetch(&inbox, &held, progress, cancel)?;
         let m = &taken.manifest;
         let received = match m.offer.kind {
             OfferKind::Bundle => {

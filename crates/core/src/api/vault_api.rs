@@ -59,6 +59,11 @@ impl Mappe {
         }
     }
 
+    /// Whether this data directory has a vault (locked or not).
+    pub(crate) fn has_own_vault(&self) -> bool {
+        !matches!(self.lock, Lock::NoVault)
+    }
+
     /// Whether the vault was locked, unlocked or made since this data
     /// directory was opened (by this program or another), so that a
     /// long-running program should open it again: then it holds no key it

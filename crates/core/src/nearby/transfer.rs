@@ -549,119 +549,149 @@ pub fn take(
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<Taken> {
-    let sock = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(frame::conn)?;
-    let _ = sock.set_nodelay(true);
-    let (mut tls, id) = channel::connect(sock, channel::taker_config()?, offer, code)?;
-    tls.sock
-        .set_read_timeout(Some(IDLE_TIMEOUT))
-        .map_err(frame::conn)?;
-    tls.sock
-        .set_write_timeout(Some(IDLE_TIMEOUT))
-        .map_err(frame::conn)?;
-    frame::write(&mut tls, &Msg::GetManifest, &[])?;
-    let (m, body) = frame::read(&mut tls, MAX_MANIFEST)?;
-    if m != Msg::Manifest {
-        return Err(NearbyError::Protocol(format!(
-            "ventede manifest, fik {m:?}"
-        )));
-    }
-    let manifest: Manifest = serde_json::from_slice(&body)
-        .map_err(|e| NearbyError::Protocol(format!("manifestet kan ikke læses ({e})")))?;
-    check_manifest(&manifest, &id)?;
+    Taking::open(addr, offer, code)?.fetch(inbox, held, progress, cancel)
+}
 
-    // Counted in items (the bar), with the bytes beside them.
-    progress.begin("Henter fra den anden computer", manifest.items.len() as u64);
-    let mut tick = Tick::default();
-    let mut fetched = Vec::new();
-    let mut received = 0u64;
-    for item in &manifest.items {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(NearbyError::Cancelled);
+/// A paired connection to an offer whose manifest has arrived, before any
+/// item is fetched (so the taker can choose where items go by the kind).
+pub struct Taking {
+    tls: channel::TakerChannel,
+    manifest: Manifest,
+}
+
+impl Taking {
+    /// Connects, pairs with `code` and reads the offer's manifest.
+    pub fn open(addr: SocketAddr, offer: Option<&str>, code: &Code) -> Result<Taking> {
+        let sock = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(frame::conn)?;
+        let _ = sock.set_nodelay(true);
+        let (mut tls, id) = channel::connect(sock, channel::taker_config()?, offer, code)?;
+        tls.sock
+            .set_read_timeout(Some(IDLE_TIMEOUT))
+            .map_err(frame::conn)?;
+        tls.sock
+            .set_write_timeout(Some(IDLE_TIMEOUT))
+            .map_err(frame::conn)?;
+        frame::write(&mut tls, &Msg::GetManifest, &[])?;
+        let (m, body) = frame::read(&mut tls, MAX_MANIFEST)?;
+        if m != Msg::Manifest {
+            return Err(NearbyError::Protocol(format!(
+                "ventede manifest, fik {m:?}"
+            )));
         }
-        if inbox.has(&item.sha256) || held(item) {
-            tick.done += 1;
-            tick.bytes += item.size;
-            progress.update(tick);
-            continue;
-        }
-        let part = inbox.part_of(&item.sha256);
-        let mut have = inbox.partial_len(&item.sha256);
-        if have > item.size {
-            fs::remove_file(&part).map_err(|e| crate::Error::io(&part, e))?;
-            have = 0;
-        }
-        tick.bytes += have;
-        // The hash runs along as bytes arrive, from what arrived before.
-        let mut hasher = Sha256::new();
-        if have > 0 {
-            let mut earlier = File::open(&part).map_err(|e| crate::Error::io(&part, e))?;
-            std::io::copy(&mut earlier, &mut HashWriter(&mut hasher))
+        let manifest: Manifest = serde_json::from_slice(&body)
+            .map_err(|e| NearbyError::Protocol(format!("manifestet kan ikke læses ({e})")))?;
+        check_manifest(&manifest, &id)?;
+        Ok(Taking { tls, manifest })
+    }
+
+    /// The offer's manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Fetches into `inbox` every item not there whole and not `held`.
+    pub fn fetch(
+        self,
+        inbox: &Inbox,
+        held: &dyn Fn(&ManifestItem) -> bool,
+        progress: &dyn Progress,
+        cancel: &AtomicBool,
+    ) -> Result<Taken> {
+        let Taking { mut tls, manifest } = self;
+        // Counted in items (the bar), with the bytes beside them.
+        progress.begin("Henter fra den anden computer", manifest.items.len() as u64);
+        let mut tick = Tick::default();
+        let mut fetched = Vec::new();
+        let mut received = 0u64;
+        for item in &manifest.items {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(NearbyError::Cancelled);
+            }
+            if inbox.has(&item.sha256) || held(item) {
+                tick.done += 1;
+                tick.bytes += item.size;
+                progress.update(tick);
+                continue;
+            }
+            let part = inbox.part_of(&item.sha256);
+            let mut have = inbox.partial_len(&item.sha256);
+            if have > item.size {
+                fs::remove_file(&part).map_err(|e| crate::Error::io(&part, e))?;
+                have = 0;
+            }
+            tick.bytes += have;
+            // The hash runs along as bytes arrive, from what arrived before.
+            let mut hasher = Sha256::new();
+            if have > 0 {
+                let mut earlier = File::open(&part).map_err(|e| crate::Error::io(&part, e))?;
+                std::io::copy(&mut earlier, &mut HashWriter(&mut hasher))
+                    .map_err(|e| crate::Error::io(&part, e))?;
+            }
+            let mut out = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&part)
                 .map_err(|e| crate::Error::io(&part, e))?;
-        }
-        let mut out = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&part)
-            .map_err(|e| crate::Error::io(&part, e))?;
-        frame::write(
-            &mut tls,
-            &Msg::Get {
-                sha256: item.sha256.clone(),
-                from: have,
-            },
-            &[],
-        )?;
-        loop {
-            let (m, body) = frame::read(&mut tls, frame::MAX_BODY)?;
-            match m {
-                Msg::Data { sha256, offset } if sha256 == item.sha256 && offset == have => {
-                    if have + body.len() as u64 > item.size {
-                        return Err(NearbyError::Protocol("en del er større end sagt".into()));
+            frame::write(
+                &mut tls,
+                &Msg::Get {
+                    sha256: item.sha256.clone(),
+                    from: have,
+                },
+                &[],
+            )?;
+            loop {
+                let (m, body) = frame::read(&mut tls, frame::MAX_BODY)?;
+                match m {
+                    Msg::Data { sha256, offset } if sha256 == item.sha256 && offset == have => {
+                        if have + body.len() as u64 > item.size {
+                            return Err(NearbyError::Protocol("en del er større end sagt".into()));
+                        }
+                        out.write_all(&body)
+                            .map_err(|e| crate::Error::io(&part, e))?;
+                        hasher.update(&body);
+                        have += body.len() as u64;
+                        received += body.len() as u64;
+                        tick.bytes += body.len() as u64;
+                        progress.update(tick);
+                        if cancel.load(Ordering::Relaxed) {
+                            out.sync_data().map_err(|e| crate::Error::io(&part, e))?;
+                            return Err(NearbyError::Cancelled);
+                        }
                     }
-                    out.write_all(&body)
-                        .map_err(|e| crate::Error::io(&part, e))?;
-                    hasher.update(&body);
-                    have += body.len() as u64;
-                    received += body.len() as u64;
-                    tick.bytes += body.len() as u64;
-                    progress.update(tick);
-                    if cancel.load(Ordering::Relaxed) {
-                        out.sync_data().map_err(|e| crate::Error::io(&part, e))?;
-                        return Err(NearbyError::Cancelled);
+                    Msg::End { sha256 } if sha256 == item.sha256 => break,
+                    Msg::NotOffered { .. } => {
+                        return Err(NearbyError::Protocol(
+                            "en del i manifestet tilbydes ikke".into(),
+                        ));
                     }
-                }
-                Msg::End { sha256 } if sha256 == item.sha256 => break,
-                Msg::NotOffered { .. } => {
-                    return Err(NearbyError::Protocol(
-                        "en del i manifestet tilbydes ikke".into(),
-                    ));
-                }
-                other => {
-                    return Err(NearbyError::Protocol(format!("uventet {other:?}")));
+                    other => {
+                        return Err(NearbyError::Protocol(format!("uventet {other:?}")));
+                    }
                 }
             }
+            out.sync_data().map_err(|e| crate::Error::io(&part, e))?;
+            drop(out);
+            if hex::encode(hasher.finalize()) != item.sha256 || have != item.size {
+                let _ = fs::remove_file(&part);
+                return Err(NearbyError::Protocol(
+                    "en del passer ikke med sin hash og er kasseret".into(),
+                ));
+            }
+            let dest = inbox.path_of(&item.sha256);
+            fs::rename(&part, &dest).map_err(|e| crate::Error::io(&dest, e))?;
+            fetched.push(item.sha256.clone());
+            tick.done += 1;
+            progress.update(tick);
         }
-        out.sync_data().map_err(|e| crate::Error::io(&part, e))?;
-        drop(out);
-        if hex::encode(hasher.finalize()) != item.sha256 || have != item.size {
-            let _ = fs::remove_file(&part);
-            return Err(NearbyError::Protocol(
-                "en del passer ikke med sin hash og er kasseret".into(),
-            ));
-        }
-        let dest = inbox.path_of(&item.sha256);
-        fs::rename(&part, &dest).map_err(|e| crate::Error::io(&dest, e))?;
-        fetched.push(item.sha256.clone());
-        tick.done += 1;
-        progress.update(tick);
+        progress.end();
+        frame::write(&mut tls, &Msg::Bye, &[])?;
+        tls.conn.send_close_notify();
+        let _ = tls.conn.complete_io(&mut tls.sock);
+        Ok(Taken {
+            manifest,
+            fetched,
+            bytes: received,
+        })
     }
-    progress.end();
-    frame::write(&mut tls, &Msg::Bye, &[])?;
-    tls.conn.send_close_notify();
-    let _ = tls.conn.complete_io(&mut tls.sock);
-    Ok(Taken {
-        manifest,
-        fetched,
-        bytes: received,
-    })
 }
