@@ -15,7 +15,7 @@ use crate::nearby::material::{
     Material, MaterialFile, MaterialItem, MaterialMeeting, MATERIAL_ITEM, MATERIAL_SCHEMA,
     MAX_MATERIAL_JSON,
 };
-use crate::nearby::transfer::{Inbox, Manifest, OfferItem};
+use crate::nearby::transfer::{Inbox, Manifest, OfferItem, MAX_ITEMS, MAX_TOTAL};
 use crate::nearby::NearbyError;
 use crate::progress::Progress;
 use crate::store::{AttachmentRef, ItemRecord, MeetingRecord};
@@ -165,6 +165,14 @@ impl Mappe {
             .flat_map(|i| &mut i.attachments)
         {
             f.file = f.file && hashed.contains(&(f.sha256.clone(), f.size));
+        }
+        let total: u64 = offer.iter().map(|i| i.entry().size).sum();
+        if offer.len() >= MAX_ITEMS || total > MAX_TOTAL {
+            return Err(Error::Invalid(format!(
+                "det er for meget at dele på én gang ({} bilag, {} MB); vælg færre møder",
+                offer.len(),
+                total >> 20
+            )));
         }
         let json = serde_json::to_vec(&material)
             .map_err(|e| Error::Invalid(format!("materialet kunne ikke skrives ({e})")))?;
