@@ -266,6 +266,47 @@ impl NearbyTakeState {
 }
 
 #[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_offer_request_is_a_tagged_choice_with_a_meeting_by_id_or_by_name() {
+        let by_id: NearbyOfferRequest =
+            serde_json::from_str(r#"{"kind":"bundle","meeting":123}"#).unwrap();
+        let NearbyOfferWhat::Bundle { case, meeting } = &by_id.what;
+        assert_eq!(
+            (case.as_deref(), meeting.as_ref().map(|m| m.as_text())),
+            (None, Some("123".into()))
+        );
+        assert_eq!((by_id.listen, by_id.announce), (None, None));
+        let by_case: NearbyOfferRequest = serde_json::from_str(
+            r#"{"kind":"bundle","case":"EMN-2024-000001","listen":"127.0.0.1:0","announce":false}"#,
+        )
+        .unwrap();
+        let NearbyOfferWhat::Bundle { case, meeting } = &by_case.what;
+        assert_eq!(case.as_deref(), Some("EMN-2024-000001"));
+        assert!(meeting.is_none());
+        assert_eq!(by_case.listen.as_deref(), Some("127.0.0.1:0"));
+        assert_eq!(by_case.announce, Some(false));
+        let name: NearbyOfferRequest =
+            serde_json::from_str(r#"{"kind":"bundle","meeting":"TU/2024-03-01"}"#).unwrap();
+        let NearbyOfferWhat::Bundle { meeting, .. } = &name.what;
+        assert_eq!(
+            meeting.as_ref().map(|m| m.as_text()).as_deref(),
+            Some("TU/2024-03-01")
+        );
+        // Another kind is not known (yet): refused, not taken for a bundle.
+        assert!(serde_json::from_str::<NearbyOfferRequest>(
+            r#"{"kind":"material","meetings":[1]}"#
+        )
+        .is_err());
+        assert!(
+            serde_json::from_str::<NearbyOfferRequest>(r#"{"case":"EMN-2024-000001"}"#).is_err()
+        );
+    }
+}
+
+#[cfg(test)]
 mod ts_export {
     //! The TypeScript types of these answers for the UI
     //! (`ui/src/api/nearby/*.ts`), generated with ts-rs. The test fails when
