@@ -15,6 +15,8 @@ pub struct TermProgress {
 
 struct State {
     task: String,
+    /// The task counts bytes (a transfer), not files.
+    in_bytes: bool,
     total: u64,
     last: Tick,
     bar: Option<ProgressBar>,
@@ -27,6 +29,7 @@ impl TermProgress {
         TermProgress {
             state: Mutex::new(State {
                 task: String::new(),
+                in_bytes: false,
                 total: 0,
                 last: Tick::default(),
                 bar: None,
@@ -70,6 +73,7 @@ impl Progress for TermProgress {
     fn begin(&self, task: &str, total: u64) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.task = task.to_string();
+        s.in_bytes = false;
         s.total = total;
         s.last = Tick::default();
         s.last_line = Instant::now();
@@ -94,6 +98,32 @@ impl Progress for TermProgress {
     fn update(&self, tick: Tick) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.last = tick;
+        if !s.in_bytes && tick.pages == 0 && tick.bytes > 0 && tick.done == tick.bytes {
+            // A transfer counts bytes: shown as sizes, not as a count.
+            s.in_bytes = true;
+            if let Some(bar) = &s.bar {
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{prefix} [{bar:30}] {bytes}/{total_bytes} · {bytes_per_sec} ({eta} tilbage)",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+            }
+        }
+        if s.in_bytes && s.bar.is_none() {
+            if s.last_line.elapsed() >= Duration::from_secs(5) {
+                s.last_line = Instant::now();
+                eprintln!(
+                    "{}: {:.1} af {:.1} MB{}",
+                    s.task,
+                    tick.bytes as f64 / 1e6,
+                    s.total as f64 / 1e6,
+                    time_left(s.started.elapsed(), tick.done, s.total)
+                );
+            }
+            return;
+        }
         if let Some(bar) = &s.bar {
             bar.set_position(tick.done);
             bar.set_message(counters(tick));
@@ -114,6 +144,10 @@ impl Progress for TermProgress {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(bar) = s.bar.take() {
             bar.finish_and_clear();
+        }
+        if s.in_bytes {
+            eprintln!("{}: færdig, {:.1} MB", s.task, s.last.bytes as f64 / 1e6);
+            return;
         }
         eprintln!(
             "{}: færdig, {}/{} · {}",

@@ -67,6 +67,14 @@ fn the_vaults_lock_screen_locks_and_unlocks_in_chromium() {
 }
 
 #[test]
+fn a_meeting_shared_on_the_network_is_taken_with_the_code_on_another_server_in_chromium() {
+    run_spec(
+        "nearby.spec.mjs",
+        &["del-netvaerk.png", "hent-fra-kollega.png"],
+    );
+}
+
+#[test]
 fn a_members_first_run_from_kommune_to_the_next_meeting_works_in_chromium() {
     // A fake portal with meetings still to come, as a live one has.
     let dir = tempfile::tempdir().unwrap();

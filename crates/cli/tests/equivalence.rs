@@ -136,7 +136,11 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
         | "/api/vault/lock"
         | "/api/share/candidates"
         | "/api/share/author"
+        | "/api/nearby/offer"
+        | "/api/nearby/take"
         | "/api/demo" => vec![path.into()],
+        // The member's browse listens this long (a token is refused at once).
+        "/api/nearby/offers" => vec![format!("{path}?seconds=1")],
         "/api/search" | "/api/retrieve" => words
             .iter()
             .flat_map(|w| {

@@ -38,6 +38,7 @@ mod attach;
 mod current;
 mod doc;
 use doc::{Refused, Unreadable};
+mod nearby;
 mod notes;
 mod ocr;
 mod panels;
@@ -72,6 +73,8 @@ struct App {
     in_process: bool,
     /// How text is read (sync, bundle imports).
     sync_settings: moedemappe_core::api::IngestSettings,
+    /// The offer on the local network and the take from a colleague.
+    nearby: nearby::Nearby,
 }
 
 impl App {
@@ -124,6 +127,7 @@ pub fn run(mappe: Mappe, port: u16, on_link: impl FnOnce(&str) + Send) -> Result
             sessions,
             in_process: false,
             sync_settings,
+            nearby: nearby::Nearby::default(),
         };
         // Whoever started us may stop reading stdout; that must not stop us.
         let mut out = std::io::stdout();
@@ -197,6 +201,7 @@ fn api_routes() -> OpenApiRouter<App> {
         .routes(routes!(p::share_preview))
         .routes(routes!(p::share_bundle))
         .routes(p::import_routes())
+        .merge(nearby::routes())
         .routes(routes!(p::author, p::set_author))
 }
 
@@ -265,6 +270,7 @@ fn code_of(status: StatusCode) -> &'static str {
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not_found",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::CONFLICT => "conflict",
         StatusCode::PAYLOAD_TOO_LARGE => "too_large",
         s if s.is_server_error() => "internal",
         _ => "invalid",
@@ -780,6 +786,7 @@ pub fn embedded(
         sessions: Sessions::new(0, None),
         in_process: true,
         sync_settings,
+        nearby: nearby::Nearby::default(),
     };
     let origin = HeaderValue::from_str(origin).ok();
     router(app).layer(middleware::map_request(move |mut req: Request| {

@@ -7,33 +7,33 @@ export type MaterialReport = {
 /**
  * Meetings written (new or updated from the same colleague's offer).
  */
-meetings: bigint, 
+meetings: number, 
 /**
  * Meetings left as they were: the member has that body's meeting of
  * that day from a source of their own.
  */
-already_held: bigint, 
+already_held: number, 
 /**
  * Agenda items written.
  */
-items: bigint, 
+items: number, 
 /**
  * Bilag files new to the store.
  */
-new_files: bigint, 
+new_files: number, 
 /**
  * Bilag files the store held already (not fetched).
  */
-known_files: bigint, 
+known_files: number, 
 /**
  * Bilag whose text came with them (read on the colleague's computer).
  */
-texts_received: bigint, 
+texts_received: number, 
 /**
  * Bilag whose text was read here, because none came with them.
  */
-texts_read_here: bigint, 
+texts_read_here: number, 
 /**
  * Index documents written.
  */
-indexed: bigint, };
+indexed: number, };

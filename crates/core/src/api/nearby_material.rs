@@ -30,21 +30,29 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MaterialReport {
     /// Meetings written (new or updated from the same colleague's offer).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub meetings: u64,
     /// Meetings left as they were: the member has that body's meeting of
     /// that day from a source of their own.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub already_held: u64,
     /// Agenda items written.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub items: u64,
     /// Bilag files new to the store.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub new_files: u64,
     /// Bilag files the store held already (not fetched).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub known_files: u64,
     /// Bilag whose text came with them (read on the colleague's computer).
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub texts_received: u64,
     /// Bilag whose text was read here, because none came with them.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub texts_read_here: u64,
     /// Index documents written.
+    #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub indexed: u64,
 }
 

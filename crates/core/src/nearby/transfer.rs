@@ -598,8 +598,10 @@ impl Taking {
         cancel: &AtomicBool,
     ) -> Result<Taken> {
         let Taking { mut tls, manifest } = self;
-        // Counted in items (the bar), with the bytes beside them.
-        progress.begin("Henter fra den anden computer", manifest.items.len() as u64);
+        // Counted in bytes (`done` and `bytes` alike), items held or
+        // arrived before counting as done.
+        let total: u64 = manifest.items.iter().map(|i| i.size).sum();
+        progress.begin("Henter fra den anden computer", total);
         let mut tick = Tick::default();
         let mut fetched = Vec::new();
         let mut received = 0u64;
@@ -608,7 +610,7 @@ impl Taking {
                 return Err(NearbyError::Cancelled);
             }
             if inbox.has(&item.sha256) || held(item) {
-                tick.done += 1;
+                tick.done = tick.bytes;
                 tick.bytes += item.size;
                 progress.update(tick);
                 continue;
@@ -653,6 +655,7 @@ impl Taking {
                         have += body.len() as u64;
                         received += body.len() as u64;
                         tick.bytes += body.len() as u64;
+                        tick.done = tick.bytes;
                         progress.update(tick);
                         if cancel.load(Ordering::Relaxed) {
                             out.sync_data().map_err(|e| crate::Error::io(&part, e))?;
@@ -681,7 +684,7 @@ impl Taking {
             let dest = inbox.path_of(&item.sha256);
             fs::rename(&part, &dest).map_err(|e| crate::Error::io(&dest, e))?;
             fetched.push(item.sha256.clone());
-            tick.done += 1;
+            tick.done = tick.bytes;
             progress.update(tick);
         }
         progress.end();

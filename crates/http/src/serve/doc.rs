@@ -36,7 +36,7 @@ med en dansk besked."
         (name = "Noter", description = "Noter, markeringer og læste sider: medlemmets egne"),
         (name = "Statistik", description = "Udvalgenes arbejdsbyrde"),
         (name = "Kilder", description = "Portaler, mapper og hentning"),
-        (name = "Deling", description = "Delingspakker"),
+        (name = "Deling", description = "Delingspakker, og deling på netværket med en 6-cifret kode"),
         (name = "Adgang", description = "Login, kalenderabonnement og dette dokument"),
     )
 )]
