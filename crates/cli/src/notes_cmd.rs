@@ -556,6 +556,10 @@ pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
                     println!("Tilbuddet er udløbet.");
                     break;
                 }
+                if offering.withdrawn() {
+                    println!("Delingen stoppede, fordi boksen blev låst.");
+                    break;
+                }
                 if STOP.load(Ordering::Relaxed) {
                     println!("Tilbuddet er stoppet.");
                     break;

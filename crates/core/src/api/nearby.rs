@@ -4,13 +4,13 @@
 //! [`Mappe::import_bundle_bytes`] with every check of a file import.
 
 use super::nearby_material::MaterialReport;
-use super::{IngestSettings, Mappe};
+use super::{IngestSettings, Lock, Mappe};
 use crate::model::MeetingId;
 use crate::nearby::discovery::{self, Announcement, Interfaces, NearbyOffer};
 use crate::nearby::material::MATERIAL_ITEM;
 use crate::nearby::pairing::{Code, GuardCounts};
 use crate::nearby::transfer::{
-    Inbox, ManifestItem, Offer, OfferInfo, OfferItem, OfferKind, Offerer, Taking,
+    Inbox, ManifestItem, Offer, OfferInfo, OfferItem, OfferKind, Offerer, StillOpen, Taking,
 };
 use crate::nearby::NearbyError;
 use crate::progress::Progress;
@@ -19,6 +19,7 @@ use crate::{Error, Result};
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::nearby::discovery::{parse_address, DEFAULT_PORT};
@@ -76,6 +77,10 @@ impl NearbyOffering {
     /// Whether the offer has expired.
     pub fn expired(&self) -> bool {
         self.offerer.expired()
+    }
+    /// Whether it stopped serving because the vault it came from was locked.
+    pub fn withdrawn(&self) -> bool {
+        self.offerer.stopped()
     }
     /// Whether it is announced on the network.
     pub fn announced(&self) -> bool {
@@ -155,11 +160,26 @@ impl Mappe {
         self.start_offer(offer, options)
     }
 
+    /// While this program's vault stays unlocked (with the key it has), or
+    /// always without a vault: an offer made from a vault stops when it is
+    /// locked, here or by another program, or on sleep.
+    fn still_open(&self) -> StillOpen {
+        match &self.lock {
+            Lock::Unlocked(key) => {
+                let (dir, key) = (self.dir.clone(), key.clone());
+                Arc::new(move || {
+                    crate::vault::remember::recall(&dir).is_some_and(|k| k.bytes() == key.bytes())
+                })
+            }
+            Lock::NoVault | Lock::Locked => Arc::new(|| true),
+        }
+    }
+
     fn start_offer(&self, offer: Offer, options: &OfferOptions) -> Result<NearbyOffering> {
         let mut last = None;
         let mut started = None;
         for bind in bind_default(options.bind) {
-            match Offerer::start(offer.clone(), bind) {
+            match Offerer::start(offer.clone(), bind, self.still_open()) {
                 Ok(o) => {
                     started = Some(o);
                     break;

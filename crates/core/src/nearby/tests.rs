@@ -399,3 +399,35 @@ fn a_cancelled_take_keeps_what_arrived_and_a_plain_relay_changes_nothing() {
         assert!(!passed.windows(32).any(|w| w == run), "plain bytes at {at}");
     }
 }
+
+#[test]
+fn an_offer_whose_vault_was_locked_serves_no_one_any_more() {
+    let open = std::sync::Arc::new(AtomicBool::new(true));
+    let flag = open.clone();
+    let o = offer(vec![OfferItem::bytes("a", bytes(1000, 9))]);
+    let offerer = Offerer::start_while(
+        o,
+        local(),
+        code("135790"),
+        Guard::new(),
+        std::sync::Arc::new(move || flag.load(Ordering::Relaxed)),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = Inbox::new(dir.path().join("first")).unwrap();
+    take_with(offerer.addr(), "135790", &inbox).unwrap();
+    assert!(!offerer.stopped());
+
+    // Locked: the next taker gets nothing, and the offer is withdrawn for good.
+    open.store(false, Ordering::Relaxed);
+    let later = Inbox::new(dir.path().join("later")).unwrap();
+    let err = take_with(offerer.addr(), "135790", &later).unwrap_err();
+    assert!(
+        matches!(err, NearbyError::Connection(_) | NearbyError::Protocol(_)),
+        "{err:?}"
+    );
+    assert_eq!(files_in(later.dir()), 0);
+    assert!(offerer.stopped());
+    open.store(true, Ordering::Relaxed);
+    assert!(take_with(offerer.addr(), "135790", &later).is_err());
+}

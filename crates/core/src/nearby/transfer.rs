@@ -200,8 +200,13 @@ impl Offer {
     }
 }
 
+/// Whether the offer may still be served (false once the vault it came
+/// from is locked); asked at every connection and every item.
+pub type StillOpen = Arc<dyn Fn() -> bool + Send + Sync>;
+
 /// State shared by the offerer's connections.
 struct Shared {
+    open: StillOpen,
     offer: Offer,
     code: Code,
     guard: Guard,
@@ -230,17 +235,31 @@ impl std::fmt::Debug for Offerer {
 }
 
 impl Offerer {
-    /// Starts offering on `bind` with a fresh code and the standard limits.
-    pub fn start(offer: Offer, bind: SocketAddr) -> Result<Offerer> {
-        Offerer::start_with(offer, bind, Code::generate()?, Guard::new())
+    /// Starts offering on `bind` with a fresh code and the standard limits,
+    /// for as long as `open` says yes: once it says no, the offer stops
+    /// for good (no new connection, no further item).
+    pub fn start(offer: Offer, bind: SocketAddr, open: StillOpen) -> Result<Offerer> {
+        Offerer::start_while(offer, bind, Code::generate()?, Guard::new(), open)
     }
 
     /// Starts offering with a given code and guard (tests).
     pub fn start_with(offer: Offer, bind: SocketAddr, code: Code, guard: Guard) -> Result<Offerer> {
+        Offerer::start_while(offer, bind, code, guard, Arc::new(|| true))
+    }
+
+    /// Starts offering with a given code, guard and `open` check.
+    pub fn start_while(
+        offer: Offer,
+        bind: SocketAddr,
+        code: Code,
+        guard: Guard,
+        open: StillOpen,
+    ) -> Result<Offerer> {
         let listener = TcpListener::bind(bind).map_err(frame::conn)?;
         let addr = listener.local_addr().map_err(frame::conn)?;
         listener.set_nonblocking(true).map_err(frame::conn)?;
         let shared = Arc::new(Shared {
+            open,
             offer,
             code,
             guard,
@@ -301,6 +320,11 @@ impl Offerer {
         self.shared.bytes_sent.load(Ordering::Relaxed)
     }
 
+    /// Whether it stopped serving (stopped, or withdrawn by its `open` check).
+    pub fn stopped(&self) -> bool {
+        self.shared.stop.load(Ordering::Relaxed)
+    }
+
     /// Stops listening and ends transfers under way.
     pub fn stop(&mut self) {
         self.shared.stop.store(true, Ordering::Relaxed);
@@ -319,6 +343,11 @@ impl Drop for Offerer {
 fn accept_loop(shared: &Arc<Shared>, listener: TcpListener) {
     while !shared.stop.load(Ordering::Relaxed) {
         match listener.accept() {
+            Ok(_) if !(shared.open)() => {
+                // Withdrawn (the vault was locked): the listener closes.
+                shared.stop.store(true, Ordering::Relaxed);
+                return;
+            }
             Ok((sock, _)) => {
                 if shared.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
                     continue; // dropped: the taker sees the connection closed
@@ -367,6 +396,10 @@ fn serve(shared: &Shared, sock: TcpStream) -> Result<()> {
                 let json = serde_json::to_vec(&offer.manifest())
                     .map_err(|e| NearbyError::Protocol(e.to_string()))?;
                 frame::write(&mut tls, &Msg::Manifest, &json)?;
+            }
+            Msg::Get { .. } if !(shared.open)() => {
+                shared.stop.store(true, Ordering::Relaxed);
+                return Err(NearbyError::Cancelled);
             }
             Msg::Get { sha256, from } => {
                 let Some(item) = offer.items.iter().find(|i| i.item.sha256 == sha256) else {

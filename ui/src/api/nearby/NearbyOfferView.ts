@@ -65,4 +65,8 @@ locked: boolean,
 /**
  * Expired: it takes no one any more.
  */
-expired: boolean, };
+expired: boolean, 
+/**
+ * Withdrawn because the vault was locked: it takes no one any more.
+ */
+withdrawn: boolean, };

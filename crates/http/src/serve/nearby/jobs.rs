@@ -35,7 +35,7 @@ impl Running {
 
     /// Whether it can still be taken.
     pub(crate) fn live(&self) -> bool {
-        !self.offering.expired() && !self.offering.counts().locked
+        !self.offering.expired() && !self.offering.counts().locked && !self.offering.withdrawn()
     }
 
     /// What the member's screen shows.
@@ -62,6 +62,7 @@ impl Running {
             tries_left: MAX_WRONG_CODES.saturating_sub(counts.wrong),
             locked: counts.locked,
             expired,
+            withdrawn: o.withdrawn(),
         }
     }
 }

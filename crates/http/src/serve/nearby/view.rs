@@ -134,6 +134,8 @@ pub struct NearbyOfferView {
     pub locked: bool,
     /// Expired: it takes no one any more.
     pub expired: bool,
+    /// Withdrawn because the vault was locked: it takes no one any more.
+    pub withdrawn: bool,
 }
 
 /// An offer seen on the local network.
