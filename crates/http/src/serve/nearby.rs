@@ -94,16 +94,14 @@ async fn blocking<T: Send + 'static>(
 
 #[utoipa::path(get, path = "/api/nearby/offer", tag = "Deling",
     summary = "Det, du deler på netværket lige nu: kode, adresse, forsøg tilbage og udløb (kun medlemmet)", description = "",
-    responses((status = 200, description = "Tilbuddet", body = NearbyOfferView),
-        (status = 404, description = "Du deler ikke noget på netværket", body = ErrorBody), Refused))]
+    responses((status = 200, description = "Tilbuddet, eller `null`, når du ikke deler noget på netværket", body = Option<NearbyOfferView>),
+        Refused))]
 async fn offer_state(State(app): State<App>, Extension(scope): Extension<Scope>) -> Response {
     if let Some(refused) = member_only(scope, MEMBER_ONLY) {
         return refused;
     }
-    match app.nearby.offer().as_ref() {
-        Some(running) => Json(running.view()).into_response(),
-        None => not_offering(),
-    }
+    // Nothing offered is no error: the Del screen asks every time it opens.
+    Json(app.nearby.offer().as_ref().map(|running| running.view())).into_response()
 }
 
 fn not_offering() -> Response {
@@ -114,8 +112,8 @@ fn not_offering() -> Response {
 }
 
 #[utoipa::path(post, path = "/api/nearby/offer", tag = "Deling",
-    summary = "Del en sags eller et mødes delte noter på netværket med en 6-cifret kode (kun medlemmet)",
-    description = "Ét tilbud ad gangen. Lukket materiale kommer aldrig med, som i en pakke. Tilbuddet udløber efter 30 minutter og låses efter 5 forkerte koder. Kan det ikke annonceres på netværket, deles det alligevel, og kollegaen skriver adressen (`announced` er da falsk).",
+    summary = "Del en sags eller et mødes delte noter, eller møders åbne materiale, på netværket med en 6-cifret kode (kun medlemmet)",
+    description = "Ét tilbud ad gangen. Lukket materiale kommer aldrig med: noterne som i en pakke, materialet som det åbne omfang ser det (åbne punkter nummereret uden huller, åbne bilag og deres tekst). Tilbuddet udløber efter 30 minutter og låses efter 5 forkerte koder. Kan det ikke annonceres på netværket, deles det alligevel, og kollegaen skriver adressen (`announced` er da falsk).",
     request_body = NearbyOfferRequest,
     responses((status = 201, description = "Tilbuddet kører", body = NearbyOfferView),
         (status = 404, description = "Ukendt sag eller møde", body = ErrorBody),

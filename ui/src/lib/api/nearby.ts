@@ -20,12 +20,7 @@ export async function startMaterial(meetings: string[]): Promise<NearbyOfferView
 
 /** The running offer, or null when nothing is offered. */
 export async function fetchOffer(): Promise<NearbyOfferView | null> {
-  try {
-    return (await (await get("/api/nearby/offer")).json()) as NearbyOfferView;
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  }
+  return (await (await get("/api/nearby/offer")).json()) as NearbyOfferView | null;
 }
 
 /** Stops the running offer (nothing to stop is fine). */
