@@ -17,6 +17,7 @@ mod nearby;
 mod nearby_material;
 pub use crate::nearby::discovery::{local_ipv4, Interfaces, NearbyOffer};
 pub use crate::nearby::pairing::Code;
+pub use crate::nearby::transfer::OfferKind;
 pub use nearby::{
     first_nearby_offer, nearby_offers, parse_address, NearbyOffering, OfferOptions, Received,
     TakeReport, DEFAULT_PORT, MAX_WRONG_CODES, OFFER_LIFETIME,

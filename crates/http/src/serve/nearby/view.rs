@@ -87,9 +87,9 @@ pub enum NearbyOfferKind {
     Material,
 }
 
-impl From<moedemappe_core::nearby::transfer::OfferKind> for NearbyOfferKind {
-    fn from(k: moedemappe_core::nearby::transfer::OfferKind) -> Self {
-        use moedemappe_core::nearby::transfer::OfferKind as K;
+impl From<moedemappe_core::api::OfferKind> for NearbyOfferKind {
+    fn from(k: moedemappe_core::api::OfferKind) -> Self {
+        use moedemappe_core::api::OfferKind as K;
         match k {
             K::Bundle => NearbyOfferKind::Bundle,
             K::Material => NearbyOfferKind::Material,
