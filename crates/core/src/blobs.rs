@@ -278,7 +278,7 @@ impl BlobStore {
 }
 
 /// Feeds written bytes to a hasher.
-struct HashWriter<'a>(&'a mut Sha256);
+pub(crate) struct HashWriter<'a>(pub(crate) &'a mut Sha256);
 
 impl Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

@@ -25,6 +25,17 @@ pub const DANISH_MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// A date as council texts write it: "6. marts 2023".
+pub fn danish_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!(
+        "{}. {} {}",
+        d.day(),
+        DANISH_MONTHS[d.month0() as usize],
+        d.year()
+    )
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

@@ -10,7 +10,7 @@
 
 use super::{IngestSettings, Mappe, Scope};
 use crate::ingest::{self, ImportReport};
-use crate::model::{Access, ItemFlags, MeetingId, Publication, TextStatus, DANISH_MONTHS};
+use crate::model::{danish_date, Access, ItemFlags, MeetingId, Publication, TextStatus};
 use crate::nearby::material::{
     Material, MaterialFile, MaterialItem, MaterialMeeting, MATERIAL_ITEM, MATERIAL_SCHEMA,
     MAX_MATERIAL_JSON,
@@ -20,7 +20,6 @@ use crate::nearby::NearbyError;
 use crate::progress::Progress;
 use crate::store::{AttachmentRef, ItemRecord, MeetingRecord};
 use crate::{Error, Result};
-use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -54,16 +53,6 @@ pub struct MaterialReport {
     /// Index documents written.
     #[cfg_attr(any(test, feature = "ts"), ts(type = "number"))]
     pub indexed: u64,
-}
-
-fn danish_date(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!(
-        "{}. {} {}",
-        d.day(),
-        DANISH_MONTHS[d.month0() as usize],
-        d.year()
-    )
 }
 
 fn offer_title(material: &Material) -> String {
@@ -383,14 +372,12 @@ mod tests {
             .unwrap()
     }
 
-    #[test]
-    fn open_material_arrives_renumbered_searchable_and_marked_and_nothing_closed_travels() {
-        let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("Møder");
-        folder(&src);
-        let mentor = Mappe::open(&dir.path().join("mentor")).unwrap();
+    /// The mentor's data directory with [`folder`] imported, offering that
+    /// meeting's material on 127.0.0.1.
+    fn mentor_offering(dir: &Path, src: &Path) -> (Mappe, super::super::NearbyOffering) {
+        let mentor = Mappe::open(&dir.join("mentor")).unwrap();
         mentor
-            .import(std::slice::from_ref(&src), &settings(), &Silent)
+            .import(&[src.to_path_buf()], &settings(), &Silent)
             .unwrap();
         mentor
             .member(Scope::Member)
@@ -412,6 +399,15 @@ mod tests {
                 },
             )
             .unwrap();
+        (mentor, offering)
+    }
+
+    #[test]
+    fn open_material_arrives_renumbered_searchable_and_marked_and_nothing_closed_travels() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("Møder");
+        folder(&src);
+        let (_mentor, offering) = mentor_offering(dir.path(), &src);
         assert_eq!(
             offering.info().title,
             "Materiale: Teknisk Udvalg 1. marts 2023"
@@ -540,28 +536,11 @@ mod tests {
     #[test]
     fn a_later_portal_sync_takes_the_received_meeting_over_instead_of_doubling_it() {
         use crate::store::PortalMeeting;
+        use chrono::NaiveDate;
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("Møder");
         folder(&src);
-        let mentor = Mappe::open(&dir.path().join("mentor")).unwrap();
-        mentor
-            .import(std::slice::from_ref(&src), &settings(), &Silent)
-            .unwrap();
-        let meeting = mentor
-            .session(Scope::Member)
-            .resolve_meeting("Teknisk Udvalg/2023-03-01")
-            .unwrap();
-        let offering = mentor
-            .member(Scope::Member)
-            .unwrap()
-            .offer_material(
-                &[meeting],
-                &OfferOptions {
-                    bind: Some("127.0.0.1:0".parse().unwrap()),
-                    announce: None,
-                },
-            )
-            .unwrap();
+        let (_mentor, offering) = mentor_offering(dir.path(), &src);
         let mentee = Mappe::open(&dir.path().join("mentee")).unwrap();
         take(&mentee, &offering);
         let source = mentee

@@ -720,8 +720,7 @@ const PARTIES: &[&str] = &[
 
 /// A Danish date: "15. marts 2023".
 pub fn danish_date(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{}. {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    crate::model::danish_date(d)
 }
 
 /// What a generated text is about.

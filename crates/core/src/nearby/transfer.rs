@@ -9,6 +9,7 @@ use super::channel::{self, OffererChannel};
 use super::frame::{self, Msg};
 use super::pairing::{Code, Guard, GuardCounts};
 use super::{NearbyError, Result};
+use crate::blobs::HashWriter;
 use crate::progress::{Progress, Tick};
 use rustls::ServerConfig;
 use serde::{Deserialize, Serialize};
@@ -473,20 +474,6 @@ fn send_item(shared: &Shared, tls: &mut OffererChannel, item: &OfferItem, from: 
         },
         &[],
     )
-}
-
-/// Feeds written bytes to a hasher.
-struct HashWriter<'a>(&'a mut Sha256);
-
-impl Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Where taken items wait: a private folder of the taker's data directory.
