@@ -58,6 +58,13 @@ pub mod relevance {
 pub use scope::Scope;
 pub use session::{Member, Session};
 pub(crate) mod agenda;
+mod alerts;
+#[cfg(all(test, unix))]
+mod alerts_tests;
+pub use alerts::{
+    AlertMatch, Alerts, ReleaseNotice, SavedQuery, SavedSearch, SearchNews, MAX_SEARCH_NAME,
+    RELEASE_WINDOW_DAYS,
+};
 mod browse;
 mod calendar;
 pub use agenda::{AgendaEntry, BodyChoice, Pace, DEFAULT_PACE};
@@ -290,6 +297,11 @@ impl Drop for JobTurn<'_> {
         // Best effort: what is left is sealed after the next job, or at the
         // next unlock.
         let _ = self.mappe.seal_closed_files();
+        // What the job brought, for the saved searches and release notices;
+        // what fails here stays in the journal for the next job.
+        if !std::thread::panicking() {
+            let _ = self.mappe.check_alerts();
+        }
     }
 }
 

@@ -23,8 +23,8 @@ use crate::{Error, Result};
 /// Reads in one scope. Cheap: make one per request.
 #[derive(Clone, Copy)]
 pub struct Session<'m> {
-    mappe: &'m Mappe,
-    scope: Scope,
+    pub(super) mappe: &'m Mappe,
+    pub(super) scope: Scope,
 }
 
 /// The member acting: reads in [`Scope::Member`] and every change.
@@ -478,6 +478,12 @@ member_forwards! {
     fn restore_notes(&, path: &Path, passcode: &str) -> Result<super::NotesRestored>;
     /// Pauses OCR, or lets it go on.
     fn set_ocr_paused(&, paused: bool) -> Result<()>;
+    /// Saves a search (søgeagent) under a name (its words when none); only what arrives after counts as new.
+    fn save_search(&, name: Option<&str>, query: &super::SavedQuery) -> Result<super::SavedSearch>;
+    /// Removes a saved search and what it found.
+    fn remove_search(&, name: &str) -> Result<()>;
+    /// Marks what one saved search found as seen, or everything (`None`), release notices included.
+    fn alerts_seen(&, name: Option<&str>) -> Result<()>;
     /// The tokens of this data directory.
     fn tokens(&) -> Result<Tokens>;
     /// Makes a token; returns it with its secret (shown only now).

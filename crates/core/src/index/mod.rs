@@ -23,6 +23,8 @@ mod analyzer;
 pub(crate) mod assemble;
 mod collect;
 mod compound;
+mod matching;
+pub(crate) use matching::Candidates;
 mod memo;
 #[cfg(test)]
 mod open_tests;

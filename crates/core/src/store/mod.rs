@@ -2,6 +2,7 @@
 //! every connection), append-only migrations, and the reads and writes the rest
 //! of the crate needs. The search index is derived from what is stored here.
 
+mod alerts;
 mod annotations;
 mod cases;
 mod files;
@@ -16,6 +17,7 @@ mod sources;
 mod stats;
 mod write;
 
+pub use alerts::{AlertChange, NewHit, NoticeRow};
 pub use annotations::{ItemContext, Upserted};
 pub use cases::{case_number_ending, Treatment};
 pub use files::{DiskUse, FileToFetch};
@@ -61,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("0012_meetings_opened.sql"),
     include_str!("0013_ocr.sql"),
     include_str!("0014_received.sql"),
+    include_str!("0015_alerts.sql"),
 ];
 
 /// The migration after which [`fill_decisions`] runs.

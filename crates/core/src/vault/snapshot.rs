@@ -1,6 +1,6 @@
 //! The open material's plain copy, `open.sqlite`, which a locked vault reads:
 //! the store as the open scope sees it, with no closed item, closed bilag,
-//! file only closed items use, note, reading mark or setting. It is made in
+//! file only closed items use, note, reading mark, saved search or setting. It is made in
 //! memory from the vault (SQLCipher's export), cut down there, and written with
 //! `VACUUM INTO`, so no closed byte ever reaches it, not even a freed page.
 
@@ -30,6 +30,10 @@ DELETE FROM annotations;
 DELETE FROM reading_marks;
 DELETE FROM meetings_opened;
 DELETE FROM followed_bodies;
+DELETE FROM alert_hits;
+DELETE FROM saved_searches;
+DELETE FROM release_notices;
+DELETE FROM alert_changes;
 DELETE FROM settings WHERE key NOT IN ('{LAST_SYNC}', '{PREVIOUS_SYNC}', '{pace}');
 DELETE FROM index_queue;
 DELETE FROM import_problems;
