@@ -103,11 +103,11 @@ struct SearchArgs {
     json: bool,
 }
 
-fn parse_access(s: &str) -> std::result::Result<Access, String> {
+pub(crate) fn parse_access(s: &str) -> std::result::Result<Access, String> {
     Access::parse(s).ok_or_else(|| "skriv aaben eller lukket".into())
 }
 
-fn parse_kind(s: &str) -> std::result::Result<MaterialKind, String> {
+pub(crate) fn parse_kind(s: &str) -> std::result::Result<MaterialKind, String> {
     MaterialKind::parse(s).ok_or_else(|| "skriv sag, orientering, fast eller dokument".into())
 }
 
@@ -374,6 +374,9 @@ enum Command {
     /// Noter, læsestatus og deling (notes_cmd.rs).
     #[command(flatten)]
     Notes(crate::notes_cmd::Command),
+    /// Søgeagenter (alerts_cmd.rs).
+    #[command(flatten)]
+    Alerts(crate::alerts_cmd::Command),
 }
 
 #[derive(Debug, Subcommand)]
@@ -1069,6 +1072,7 @@ pub fn run(args: Args) -> Result<()> {
             );
         }
         Command::Notes(cmd) => crate::notes_cmd::run(&mappe, cmd)?,
+        Command::Alerts(cmd) => crate::alerts_cmd::run(&mappe, cmd)?,
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! `moedemappe_core::api`. Parsing, printing and exit codes live here; every
 //! piece of behaviour lives in the core crate.
 
+mod alerts_cmd;
 mod cli;
 mod mcp;
 mod notes_cmd;

@@ -192,6 +192,7 @@ pub struct Body {
 }
 
 /// Which publication of a meeting we hold.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Publication {

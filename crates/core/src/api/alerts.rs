@@ -446,13 +446,23 @@ fn no_such_search(name: &str) -> Error {
 }
 
 impl Session<'_> {
+    /// With a locked vault the saved searches are inside it: the member is
+    /// told so ([`Error::Locked`]); other scopes see none.
+    fn saved_rows(&self) -> Result<Vec<crate::store::SavedRow>> {
+        if self.mappe.is_locked() {
+            return if self.scope.is_member() {
+                Err(Error::Locked)
+            } else {
+                Ok(Vec::new())
+            };
+        }
+        self.mappe.store.read().saved_searches()
+    }
+
     /// The saved searches, by name.
     pub fn saved_searches(&self) -> Result<Vec<SavedSearch>> {
         Ok(self
-            .mappe
-            .store
-            .read()
-            .saved_searches()?
+            .saved_rows()?
             .into_iter()
             .filter_map(|s| {
                 Some(SavedSearch {
@@ -472,7 +482,7 @@ impl Session<'_> {
         let part = part(self.scope.sees_closed());
         let mut items: HashMap<ItemId, Option<super::ItemView>> = HashMap::new();
         let mut out = Alerts::default();
-        let saved = self.mappe.store.read().saved_searches()?;
+        let saved = self.saved_rows()?;
         for s in saved {
             let Ok(query) = serde_json::from_str::<SavedQuery>(&s.query) else {
                 continue;
@@ -560,7 +570,11 @@ impl Session<'_> {
                 matches: entries,
             });
         }
-        let notices = self.mappe.store.read().release_notices(since.as_deref())?;
+        let notices = if self.mappe.is_locked() {
+            Vec::new()
+        } else {
+            self.mappe.store.read().release_notices(since.as_deref())?
+        };
         for n in notices {
             if let Some(notice) = self.release_notice(n)? {
                 out.releases.push(notice);

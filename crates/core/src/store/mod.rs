@@ -17,7 +17,7 @@ mod sources;
 mod stats;
 mod write;
 
-pub use alerts::{AlertChange, NewHit, NoticeRow};
+pub use alerts::{AlertChange, NewHit, NoticeRow, SavedRow};
 pub use annotations::{ItemContext, Upserted};
 pub use cases::{case_number_ending, Treatment};
 pub use files::{DiskUse, FileToFetch};
