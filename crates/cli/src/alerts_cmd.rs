@@ -27,6 +27,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Mål søgeagenter: gem testsættets søgninger, importér mapperne, og vis hvor længe søgeagenterne tog, ved siden af almindelige søgninger.
+    #[command(hide = true)]
+    AlertsBench {
+        /// Mapper at importere (fx 20 nye møder).
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// Så mange søgeagenter.
+        #[arg(long, default_value_t = 50)]
+        searches: usize,
+    },
 }
 
 /// `alerts seen`.
@@ -90,6 +100,7 @@ pub struct AddArgs {
 
 pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
     match cmd {
+        Command::AlertsBench { paths, searches } => bench(mappe, &paths, searches)?,
         Command::Alert(AlertCommand::Add(a)) => {
             let query = SavedQuery {
                 text: a.query.unwrap_or_default(),
@@ -246,4 +257,59 @@ fn print_alerts(a: &Alerts, since: bool) {
     if a.total > 0 && !since {
         println!("Markér det som set med `moedemappe alerts seen`.");
     }
+}
+
+/// `alerts-bench`: the saved-search benchmark (bench/alerts.sh).
+fn bench(mappe: &Mappe, paths: &[std::path::PathBuf], n: usize) -> Result<()> {
+    use moedemappe_core::api::{relevance, IngestSettings, SearchRequest, Silent, WorkerCommand};
+    let queries = relevance::test_queries()?;
+    let member = mappe.member(Scope::Member)?;
+    let texts: Vec<String> = queries.iter().cycle().take(n).cloned().collect();
+    for (i, text) in texts.iter().enumerate() {
+        let query = SavedQuery {
+            text: text.clone(),
+            ..SavedQuery::default()
+        };
+        member.save_search(Some(&format!("bench-{i:02}")), &query)?;
+    }
+    let settings = IngestSettings::new(WorkerCommand::current_exe()?);
+    let t = std::time::Instant::now();
+    let report = member.import(paths, &settings, &Silent)?;
+    let import_s = t.elapsed().as_secs_f64();
+    let check = mappe
+        .last_alerts_check()
+        .context("søgeagenterne blev ikke kørt efter importen")?;
+    // One plain search (a results page) per query, after a warm-up.
+    let session = mappe.session(Scope::Member);
+    let mut times = Vec::new();
+    for text in &texts {
+        let mut request = SearchRequest::new(text.clone(), 10);
+        request.query.group = true;
+        session.search(&request)?;
+        let t = std::time::Instant::now();
+        session.search(&request)?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let alerts = session.alerts(None)?;
+    let with_news = alerts
+        .searches
+        .iter()
+        .filter(|s| !s.matches.is_empty())
+        .count();
+    println!(
+        "import: {} møder, {} nye filer, {} sider på {import_s:.1} s",
+        report.meetings, report.new_files, report.pages
+    );
+    println!(
+        "{n} søgeagenter: {:.1} ms (indeksering af nyt medregnet), {} nye fund, {with_news} søgeagenter med nyt",
+        check.took.as_secs_f64() * 1000.0,
+        check.found.matches
+    );
+    println!(
+        "én almindelig søgning (resultatside): median {median:.1} ms, højst {:.1} ms",
+        times.last().copied().unwrap_or(0.0)
+    );
+    Ok(())
 }

@@ -8,7 +8,7 @@
 
 use crate::html;
 use anyhow::{bail, Context};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use moedemappe_core::folder::scan::{scan, ItemDir, MeetingDir};
 use moedemappe_core::model::{ItemKind, Publication};
 use sha2::{Digest, Sha256};
@@ -185,23 +185,10 @@ pub(crate) fn hash_u64(key: &str) -> u64 {
     u64::from_le_bytes(b)
 }
 
-/// Converts a local Danish wall-clock time "HH:MM" on `date` to UTC: summer
-/// time (UTC+2) from the last Sunday of March to the last Sunday of October,
-/// otherwise UTC+1.
+/// Converts a local Danish wall-clock time "HH:MM" on `date` to UTC, with
+/// the time-zone database (Europe/Copenhagen) as the product does.
 pub fn local_to_utc(date: NaiveDate, hhmm: &str) -> Option<DateTime<Utc>> {
-    let t = NaiveTime::parse_from_str(hhmm.trim(), "%H:%M").ok()?;
-    let start = last_sunday(date.year(), 3)?;
-    let end = last_sunday(date.year(), 10)?;
-    let offset = if date >= start && date < end { 2 } else { 1 };
-    Some((date.and_time(t) - Duration::hours(offset)).and_utc())
-}
-
-fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
-    let mut d = NaiveDate::from_ymd_opt(year, month + 1, 1)?.pred_opt()?;
-    while d.weekday() != Weekday::Sun {
-        d = d.pred_opt()?;
-    }
-    Some(d)
+    moedemappe_core::api::copenhagen_instant(date, hhmm.trim())
 }
 
 /// Which publication of a meeting an entry is.

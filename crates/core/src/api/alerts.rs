@@ -204,6 +204,23 @@ pub struct AlertsFound {
     pub releases: usize,
 }
 
+/// The last evaluation of this program ([`Mappe::last_alerts_check`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlertsCheck {
+    /// What it found.
+    pub found: AlertsFound,
+    /// How long it took (the index brought up to date included).
+    pub took: std::time::Duration,
+}
+
+impl Mappe {
+    /// What the last evaluation of the saved searches in this program found,
+    /// and how long it took (none before the first job ended).
+    pub fn last_alerts_check(&self) -> Option<AlertsCheck> {
+        *self.alerts_last.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }

@@ -51,6 +51,7 @@ pub use crate::watch::watch as watch_folders;
 /// The search relevance test set and its evaluation (`moedemappe relevance`).
 pub mod relevance {
     pub use crate::relevance::latency::measure as measure_latency;
+    pub use crate::relevance::latency::queries as test_queries;
     pub use crate::relevance::questions::{evaluate as evaluate_questions, RetrievalReport};
     pub use crate::relevance::seed::{find as find_seed, text_file as seed_text_file};
     pub use crate::relevance::{evaluate, evaluate_seed, RelevanceOptions, RelevanceReport};
@@ -62,8 +63,8 @@ mod alerts;
 #[cfg(all(test, unix))]
 mod alerts_tests;
 pub use alerts::{
-    AlertMatch, Alerts, ReleaseNotice, SavedQuery, SavedSearch, SearchNews, MAX_SEARCH_NAME,
-    RELEASE_WINDOW_DAYS,
+    AlertMatch, Alerts, AlertsCheck, AlertsFound, ReleaseNotice, SavedQuery, SavedSearch,
+    SearchNews, MAX_SEARCH_NAME, RELEASE_WINDOW_DAYS,
 };
 mod browse;
 mod calendar;
@@ -272,6 +273,8 @@ pub struct Mappe {
     relocked: vault_api::Relock,
     /// This program's hold on the data directory (see [`crate::in_use`]).
     _in_use: crate::in_use::InUse,
+    /// What the last evaluation of the saved searches found, and how long it took.
+    alerts_last: Mutex<Option<AlertsCheck>>,
 }
 
 /// Whether this process has the vault's key.
@@ -300,7 +303,18 @@ impl Drop for JobTurn<'_> {
         // What the job brought, for the saved searches and release notices;
         // what fails here stays in the journal for the next job.
         if !std::thread::panicking() {
-            let _ = self.mappe.check_alerts();
+            let started = std::time::Instant::now();
+            if let Ok(found) = self.mappe.check_alerts() {
+                let check = AlertsCheck {
+                    found,
+                    took: started.elapsed(),
+                };
+                *self
+                    .mappe
+                    .alerts_last
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = Some(check);
+            }
         }
     }
 }
@@ -389,6 +403,7 @@ impl Mappe {
             relocked: vault_api::Relock::new(matches!(lock, Lock::Unlocked(_))),
             lock,
             _in_use: in_use,
+            alerts_last: Mutex::new(None),
         })
     }
 

@@ -33,6 +33,11 @@ pub struct Latency {
     pub max_ms: f64,
 }
 
+/// The test set's query texts (for the saved-search benchmark).
+pub fn queries() -> Result<Vec<String>> {
+    Ok(parse(QUERIES_TSV)?.into_iter().map(|q| q.text).collect())
+}
+
 /// Times search and retrieval on `mappe`, `runs` times per query; with
 /// `closed`, as the member searches (closed material included: the index of
 /// every document, sealed in a vault), else as the open scope.
