@@ -7,6 +7,7 @@
 // No console window next to the app on Windows (release builds).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod alerts;
 mod background;
 mod protocol;
 
@@ -16,6 +17,9 @@ use std::sync::Arc;
 
 use moedemappe_core::api::{self, Mappe};
 use tauri::{WebviewUrl, WebviewWindowBuilder};
+
+/// The label of the app's one window.
+const WINDOW: &str = "main";
 
 fn main() -> ExitCode {
     // Sync and import extract PDFs in worker processes that run this same
@@ -61,28 +65,33 @@ fn run() -> Result<(), String> {
             .and_then(|m| m.demo(0.05, &settings, &api::Silent))
             .map_err(|e| format!("demodata kunne ikke lægges ind: {e}"))?;
     }
+    // What the syncs from now on find is new to the member (see [`alerts`]).
+    let started = chrono::Utc::now();
     background::start(&mappe, jobs.clone());
     // The vault is locked when the computer goes to sleep, while the window is open.
     let _sleep = api::lock_on_sleep(&dir, |line| {
         let _ = writeln!(std::io::stderr(), "{line}");
     })
     .map_err(|e| format!("kunne ikke læse boksen i {}: {e}", dir.display()))?;
-    let handler = protocol::Handler::new(mappe.clone(), jobs, settings);
+    let handler = protocol::Handler::new(mappe.clone(), jobs.clone(), settings);
     tauri::Builder::default()
+        // Notifications are sent from Rust only: the page gets no permission.
+        .plugin(tauri_plugin_notification::init())
         .register_asynchronous_uri_scheme_protocol(
             protocol::SCHEME,
             move |ctx, request, responder| handler.answer(ctx.app_handle(), request, responder),
         )
-        .setup(|app| {
+        .setup(move |app| {
             WebviewWindowBuilder::new(
                 app,
-                "main",
+                WINDOW,
                 WebviewUrl::CustomProtocol(protocol::start_url()),
             )
-            .title("Mødemappe")
+            .title(alerts::TITLE)
             .inner_size(1280.0, 860.0)
             .min_inner_size(720.0, 480.0)
             .build()?;
+            alerts::start(app.handle().clone(), WINDOW, jobs, started);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -1,13 +1,13 @@
 """Calls `moedemappe mcp` tools with the official MCP Python SDK and prints
-what came back, for crates/cli/tests/equivalence.rs.
+what came back, for crates/cli/tests/equivalence.rs and mcp.rs.
 
 Usage:
-    calls.py BINARY DATA_DIR < calls.json
+    calls.py BINARY DATA_DIR [TOKEN_FILE] < calls.json
 
 calls.json is a list of [tool name, arguments]. The output is one JSON list
 with, per call, {"error": bool, "text": the text content, "structured": the
-structured content or null}. The server runs with the data directory's local
-open-scope token.
+structured content or null}. The server runs with the token in TOKEN_FILE,
+else with the data directory's local open-scope token.
 """
 
 import json
@@ -22,8 +22,11 @@ except ImportError as e:
     sys.exit(3)
 
 
-async def run(binary, data_dir, calls):
-    params = StdioServerParameters(command=binary, args=["--data-dir", data_dir, "mcp"], env={})
+async def run(binary, data_dir, token_file, calls):
+    args = ["--data-dir", data_dir, "mcp"]
+    if token_file:
+        args += ["--token-file", token_file]
+    params = StdioServerParameters(command=binary, args=args, env={})
     out = []
     with open("/dev/null", "w") as errlog:
         async with stdio_client(params, errlog=errlog) as (read, write):
@@ -43,8 +46,9 @@ async def run(binary, data_dir, calls):
 
 def main():
     binary, data_dir = sys.argv[1], sys.argv[2]
+    token_file = sys.argv[3] if len(sys.argv) > 3 else None
     calls = json.load(sys.stdin)
-    print(json.dumps(anyio.run(run, binary, data_dir, calls), ensure_ascii=False))
+    print(json.dumps(anyio.run(run, binary, data_dir, token_file, calls), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -11,12 +11,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use moedemappe_core::api::wire::{RetrieveParams, SearchParams, StatsParams};
 use moedemappe_core::api::Scope;
+use moedemappe_core::api::{AlertMatch, Alerts, ReleaseNotice, SavedQuery, SearchNews};
 use moedemappe_core::api::{Citation, HitGroup, SearchResults};
 use moedemappe_core::api::{Mappe, SearchRequest, Session};
-use moedemappe_core::model::{Access, AttachmentId, ItemKind};
+use moedemappe_core::model::{Access, AttachmentId, ItemKind, Publication};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};
@@ -244,6 +245,36 @@ struct StatsArgs {
     by: Option<String>,
 }
 
+/// The arguments of `alerts`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+struct AlertsArgs {
+    /// Alt fundet siden denne dag (ÅÅÅÅ-MM-DD, fra midnat UTC) eller dette tidspunkt (RFC 3339), også det allerede sete; uden: kun det, medlemmet ikke har set. / Everything found since this day (YYYY-MM-DD, from midnight UTC) or time (RFC 3339), seen or not; without: only what the member has not seen.
+    #[serde(default)]
+    since: Option<String>,
+    /// Kun denne søgeagent (dens navn); så udelades udgivelserne. / Only this saved search (its name); release notices are then left out.
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// A `since` argument: a day (from its midnight, UTC, as `moedemappe alerts
+/// --since` reads it) or an RFC 3339 time; or a tool error in plain Danish.
+fn since_arg(value: &Option<String>) -> Result<Option<DateTime<Utc>>, String> {
+    let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(day) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        return Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+    }
+    DateTime::parse_from_rfc3339(v)
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .map_err(|_| {
+            format!(
+                "since skal være en dato som 2024-03-31 eller et tidspunkt som 2024-03-31T08:00:00+01:00 (fik «{v}»)"
+            )
+        })
+}
+
 /// A date argument, or a tool error in plain Danish.
 fn date_arg(name: &str, value: &Option<String>) -> Result<Option<NaiveDate>, String> {
     value
@@ -392,6 +423,152 @@ struct PageOutput {
     text: String,
 }
 
+/// Where a saved search found something new: what an answer cites.
+#[derive(Debug, Serialize)]
+struct AlertCite {
+    body: String,
+    meeting_date: NaiveDate,
+    item_number: u32,
+    item_title: String,
+    case_number: Option<String>,
+    /// None: the item's own text matched.
+    attachment_id: Option<i64>,
+    attachment_title: Option<String>,
+    /// The matching pages of the bilag.
+    pages: Vec<u32>,
+    found_at: String,
+    seen: bool,
+}
+
+impl From<AlertMatch> for AlertCite {
+    fn from(m: AlertMatch) -> Self {
+        AlertCite {
+            body: m.body,
+            meeting_date: m.date,
+            item_number: m.item_number,
+            item_title: m.item_title,
+            case_number: m.case_number,
+            attachment_id: m.attachment.map(|a| a.0),
+            attachment_title: m.attachment_title,
+            pages: m.pages,
+            found_at: m.found_at,
+            seen: m.seen,
+        }
+    }
+}
+
+/// One saved search and what it found.
+#[derive(Debug, Serialize)]
+struct SearchNewsOutput {
+    name: String,
+    /// Its words and filters.
+    query: SavedQuery,
+    matches: Vec<AlertCite>,
+}
+
+impl From<SearchNews> for SearchNewsOutput {
+    fn from(n: SearchNews) -> Self {
+        SearchNewsOutput {
+            name: n.search.name,
+            query: n.search.query,
+            matches: n.matches.into_iter().map(AlertCite::from).collect(),
+        }
+    }
+}
+
+/// A release of a followed body's agenda or minutes.
+#[derive(Debug, Serialize)]
+struct ReleaseOutput {
+    body: String,
+    meeting_date: NaiveDate,
+    publication: Publication,
+    /// The notice in words.
+    text: String,
+    items: u32,
+    pages: u32,
+    new_pages: u32,
+    found_at: String,
+    seen: bool,
+}
+
+impl From<ReleaseNotice> for ReleaseOutput {
+    fn from(r: ReleaseNotice) -> Self {
+        ReleaseOutput {
+            body: r.body,
+            meeting_date: r.date,
+            publication: r.publication,
+            text: r.text,
+            items: r.items,
+            pages: r.pages,
+            new_pages: r.new_pages,
+            found_at: r.found_at,
+            seen: r.seen,
+        }
+    }
+}
+
+/// The answer of `alerts`.
+#[derive(Debug, Serialize)]
+struct AlertsOutput {
+    /// Matches and releases listed, in all.
+    total: usize,
+    /// Listed from this time (RFC 3339), seen or not; none: only the unseen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<String>,
+    searches: Vec<SearchNewsOutput>,
+    releases: Vec<ReleaseOutput>,
+    /// Why the list is empty when it cannot be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+/// Why `alerts` lists nothing while the vault is locked.
+const LOCKED_NOTE: &str =
+    "boksen er låst: søgeagenterne kan ikke læses, før medlemmet låser den op";
+
+/// What `alerts` answers: everything, or (`name`) one saved search without
+/// the releases; an unknown name is an error.
+fn alerts_output(
+    alerts: Alerts,
+    name: Option<&str>,
+    since: Option<DateTime<Utc>>,
+) -> moedemappe_core::Result<AlertsOutput> {
+    let (searches, releases) = match name {
+        None => (alerts.searches, alerts.releases),
+        Some(name) => {
+            let names: Vec<String> = alerts
+                .searches
+                .iter()
+                .map(|n| format!("«{}»", n.search.name))
+                .collect();
+            let one: Vec<SearchNews> = alerts
+                .searches
+                .into_iter()
+                .filter(|n| n.search.name == name)
+                .collect();
+            if one.is_empty() {
+                return Err(moedemappe_core::Error::NotFound(if names.is_empty() {
+                    format!("der er ingen søgeagent ved navn «{name}» (der er ingen søgeagenter)")
+                } else {
+                    format!(
+                        "der er ingen søgeagent ved navn «{name}» (søgeagenterne hedder {})",
+                        names.join(", ")
+                    )
+                }));
+            }
+            (one, Vec::new())
+        }
+    };
+    let total = searches.iter().map(|n| n.matches.len()).sum::<usize>() + releases.len();
+    Ok(AlertsOutput {
+        total,
+        since: since.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        searches: searches.into_iter().map(SearchNewsOutput::from).collect(),
+        releases: releases.into_iter().map(ReleaseOutput::from).collect(),
+        note: None,
+    })
+}
+
 const SEARCH_DESCRIPTION: &str = "\
 Søg i byrådets og udvalgenes dagsordener, sagsfremstillinger, beslutninger og bilag. \
 Svaret er JSON: results er grupperet pr. bilag (eller punkt), hver med citation \
@@ -430,6 +607,21 @@ attachment on two items of one meeting counted once).";
 const PAGE_DESCRIPTION: &str = "\
 Den gemte tekst fra én side af et bilag (attachment_id og page fra search_agendas). \
 / The stored text of one page of an attachment (attachment_id and page from search_agendas).";
+
+const ALERTS_DESCRIPTION: &str = "\
+Det nye for medlemmets søgeagenter (gemte søgninger, der køres efter hver synkronisering og \
+import) og for de udvalg, medlemmet følger. Pr. søgeagent de nye fund med kildehenvisning \
+(udvalg, mødedato, punktnummer og -titel, sagsnummer, bilagets id og titel, sider), og \
+meddelelser om udgivne dagsordener og referater (releases, med tekst). Uden since: det, \
+medlemmet endnu ikke har set; med since (ÅÅÅÅ-MM-DD eller RFC 3339, fx en uge tilbage for \
+\"hvad er nyt om X siden sidste uge\"): alt fundet siden da. Markerer intet som set. Læs \
+siderne med get_page_text, og citér udvalg, dato, punkt og side. \
+/ What is new for the member's saved searches (run after every sync and import) and followed \
+committees: per saved search the new matches with citations (committee, meeting date, item \
+number and title, case number, attachment id and title, pages), and notices of released \
+agendas and minutes (releases, with their text). Without since: what the member has not seen; \
+with since (YYYY-MM-DD or RFC 3339): everything found since then. Marks nothing as seen. \
+Read the pages with get_page_text; cite committee, date, item and page.";
 
 #[tool_router]
 impl Server {
@@ -501,6 +693,32 @@ impl Server {
     }
 
     #[tool(
+        name = "alerts",
+        description = ALERTS_DESCRIPTION,
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn alerts(
+        &self,
+        Parameters(args): Parameters<AlertsArgs>,
+    ) -> Result<CallToolResult, String> {
+        let since = since_arg(&args.since)?;
+        let name = text_arg(&args.name);
+        let locked = self.mappe.is_locked();
+        if locked && name.is_some() {
+            // The saved searches are inside the vault.
+            return Err(LOCKED_NOTE.into());
+        }
+        self.with_mappe(move |m| {
+            let mut out = alerts_output(m.alerts(since)?, name.as_deref(), since)?;
+            if locked {
+                out.note = Some(LOCKED_NOTE.into());
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    #[tool(
         name = "get_page_text",
         description = PAGE_DESCRIPTION,
         annotations(read_only_hint = true, open_world_hint = false)
@@ -546,11 +764,13 @@ impl ServerHandler for Server {
                 "Mødemappe: en kommunes dagsordener, bilag og beslutninger, gemt lokalt. \
                  Besvar spørgsmål med retrieve_passages (tekststykker med kilde), søg med \
                  search_agendas, læs sider med get_page_text, følg en sag med \
-                 get_case_history, tal med committee_stats. {access} \
+                 get_case_history, tal med committee_stats, se det nye for søgeagenterne \
+                 med alerts. {access} \
                  / Mødemappe: a Danish municipality's agendas, attachments and decisions, \
                  stored locally. Answer questions with retrieve_passages (cited passages), \
                  search with search_agendas, read pages with get_page_text, follow a case \
-                 with get_case_history, count with committee_stats."
+                 with get_case_history, count with committee_stats, see what is new for the \
+                 saved searches with alerts."
             ))
     }
 }
@@ -565,8 +785,8 @@ mod tests {
         let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
         assert_eq!(
             names.len(),
-            5,
-            "search_agendas, retrieve_passages, get_case_history, get_page_text, committee_stats: {names:?}"
+            6,
+            "search_agendas, retrieve_passages, get_case_history, get_page_text, committee_stats, alerts: {names:?}"
         );
         for tool in &tools {
             assert_eq!(tool.input_schema.get("type").unwrap(), "object");
@@ -589,6 +809,113 @@ mod tests {
         assert_eq!(props["kind"]["enum"][0], "case");
         let required = search.input_schema["required"].as_array().unwrap();
         assert_eq!(required, &vec![serde_json::json!("query")]);
+        let alerts = tools.iter().find(|t| t.name == "alerts").unwrap();
+        let props = alerts.input_schema["properties"].as_object().unwrap();
+        let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["name", "since"]);
+        assert!(alerts
+            .input_schema
+            .get("required")
+            .and_then(|r| r.as_array())
+            .is_none_or(|r| r.is_empty()));
+        assert_eq!(
+            alerts.annotations.as_ref().and_then(|a| a.read_only_hint),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn since_is_a_day_or_a_time() {
+        let since = |v: &str| since_arg(&Some(v.to_string()));
+        assert_eq!(
+            since("2026-03-02").unwrap().unwrap().to_rfc3339(),
+            "2026-03-02T00:00:00+00:00"
+        );
+        assert_eq!(
+            since("2026-03-02T08:30:00+01:00")
+                .unwrap()
+                .unwrap()
+                .to_rfc3339(),
+            "2026-03-02T07:30:00+00:00"
+        );
+        assert_eq!(since(" ").unwrap(), None);
+        assert_eq!(since_arg(&None).unwrap(), None);
+        for bad in ["i går", "2/3-2026", "2026-02-30"] {
+            let e = since(bad).unwrap_err();
+            assert!(e.starts_with("since skal være en dato"), "{e}");
+            assert!(e.contains(bad), "{e}");
+        }
+    }
+
+    fn news(name: &str, matches: usize) -> SearchNews {
+        let m = AlertMatch {
+            meeting: moedemappe_core::model::MeetingId(1),
+            body: "Teknisk Udvalg".into(),
+            date: NaiveDate::from_ymd_opt(2026, 2, 12).unwrap(),
+            item: moedemappe_core::model::ItemId(2),
+            item_number: 4,
+            item_title: "Bassin 7".into(),
+            case_number: Some("EMN-2026-000001".into()),
+            attachment: Some(AttachmentId(9)),
+            attachment_title: Some("Notat".into()),
+            pages: vec![2, 5],
+            found_at: "2026-02-01T10:00:00.000Z".into(),
+            seen: false,
+        };
+        SearchNews {
+            search: moedemappe_core::api::SavedSearch {
+                name: name.into(),
+                query: SavedQuery {
+                    text: name.into(),
+                    ..SavedQuery::default()
+                },
+                created_at: "2026-01-01T00:00:00.000Z".into(),
+            },
+            matches: vec![m; matches],
+        }
+    }
+
+    #[test]
+    fn alerts_name_one_search_and_cite_each_match() {
+        let alerts = || Alerts {
+            searches: vec![news("Bassin 7", 2), news("Skolevej", 1)],
+            releases: Vec::new(),
+            total: 3,
+        };
+        let all = alerts_output(alerts(), None, None).unwrap();
+        assert_eq!(all.total, 3);
+        let json = serde_json::to_value(&all).unwrap();
+        assert!(json.get("since").is_none() && json.get("note").is_none());
+        let cite = &json["searches"][0]["matches"][0];
+        assert_eq!(cite["body"], "Teknisk Udvalg");
+        assert_eq!(cite["meeting_date"], "2026-02-12");
+        assert_eq!(cite["item_number"], 4);
+        assert_eq!(cite["item_title"], "Bassin 7");
+        assert_eq!(cite["case_number"], "EMN-2026-000001");
+        assert_eq!(cite["attachment_id"], 9);
+        assert_eq!(cite["attachment_title"], "Notat");
+        assert_eq!(cite["pages"], serde_json::json!([2, 5]));
+
+        let since = DateTime::parse_from_rfc3339("2026-01-26T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let one = alerts_output(alerts(), Some("Skolevej"), Some(since)).unwrap();
+        assert_eq!(one.total, 1);
+        assert_eq!(one.searches.len(), 1);
+        assert_eq!(one.since.as_deref(), Some("2026-01-26T00:00:00Z"));
+
+        let e = alerts_output(alerts(), Some("Havn"), None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "der er ingen søgeagent ved navn «Havn» (søgeagenterne hedder «Bassin 7», «Skolevej»)"
+        );
+        let e = alerts_output(Alerts::default(), Some("Havn"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("der er ingen søgeagenter"), "{e}");
     }
 
     #[test]

@@ -238,6 +238,10 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a");
     let b = dir.path().join("b");
+    // Saved searches first: all of the demo is new to them, closed or open.
+    for words in ["budget", "fortroligt", "skole"] {
+        ok(&a, &["alert", "add", words]);
+    }
     ok(&a, &["demo"]);
 
     // What to ask about: meetings with closed items, closed and open items,
@@ -521,6 +525,15 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
             "committee_stats".to_string(),
             serde_json::json!({"by": "month"}),
         ),
+        ("alerts".to_string(), serde_json::json!({})),
+        (
+            "alerts".to_string(),
+            serde_json::json!({"since": "2000-01-01"}),
+        ),
+        (
+            "alerts".to_string(),
+            serde_json::json!({"name": "fortroligt"}),
+        ),
     ])
     .collect();
     let run = |data: &Path| -> Value {
@@ -553,6 +566,12 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
         .collect();
     let called: BTreeSet<&str> = calls.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(tools, called, "every MCP tool is called");
+    // The saved searches found open material too (answers follow the tool list).
+    let alerts = &ma[calls.iter().position(|(t, _)| t == "alerts").unwrap() + 1];
+    assert!(
+        alerts["structured"]["total"].as_u64().unwrap() > 0,
+        "{alerts}"
+    );
     for (i, (x, y)) in ma
         .as_array()
         .unwrap()

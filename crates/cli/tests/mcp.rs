@@ -3,15 +3,17 @@
 //! against the demo corpus, lists the tools, searches, reads every cited page,
 //! follows a case and provokes tool errors, once with a closed-scope token and
 //! once with the local open token. Closed material must be visible to the
-//! first and absent for the second.
+//! first and absent for the second. The `alerts` tool is driven with
+//! `tests/mcp/calls.py` after an import brings something new to a saved search.
 
 mod common;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
-use common::{moedemappe, ok};
-use serde_json::Value;
+use common::{moedemappe, ok, pdf, Page};
+use serde_json::{json, Value};
 
 /// The version of the Python SDK the test is written against (also in `.ci/run`).
 const MCP_VERSION: &str = "2.3.0";
@@ -94,6 +96,7 @@ fn check_common(s: &Value) {
     assert_eq!(
         names,
         [
+            "alerts",
             "committee_stats",
             "get_case_history",
             "get_page_text",
@@ -324,4 +327,254 @@ fn the_mcp_server_answers_the_official_client_and_keeps_closed_material_closed()
         &[("MOEDEMAPPE_TOKEN", closed_token.as_str())],
     );
     assert_eq!(from_env["closed_search"], closed["closed_search"]);
+}
+
+/// Calls tools with `tests/mcp/calls.py` (the official SDK) and returns one
+/// answer per call; without a token file the server runs with the local
+/// open token.
+fn call_tools(data: &Path, token_file: Option<&Path>, calls: &Value) -> Vec<Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mcp/calls.py");
+    let mut cmd = Command::new("python3");
+    cmd.arg(script)
+        .arg(env!("CARGO_BIN_EXE_moedemappe"))
+        .arg(data)
+        .args(token_file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(calls.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "calls.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut answers: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(strings(&answers.remove(0)["tools"]).contains(&"alerts"));
+    answers
+}
+
+/// A meeting in the folder format about Bassinkajen: an open item with an
+/// open and a closed bilag, a closed item, and an open item after it (number
+/// 3 to the member, 2 to the open scope).
+fn bassin_meeting(root: &Path) {
+    let day = root.join("Teknisk Udvalg").join("2031-02-12");
+    for (item, file, lines) in [
+        (
+            "01 Badezone ved Bassinkajen",
+            "Notat.pdf",
+            vec!["Notat om en ny badezone", "En badezone ved Bassinkajen."],
+        ),
+        (
+            "01 Badezone ved Bassinkajen",
+            "Prisoverslag.pdf",
+            vec![
+                "Fortroligt prisoverslag",
+                "Trapper ved Bassinkajen: 4 mio. kr.",
+            ],
+        ),
+        (
+            "02 Køb af grund ved Bassinkajen",
+            "Fortroligt notat.pdf",
+            vec!["Fortroligt notat", "Prisen for grunden ved Bassinkajen."],
+        ),
+        (
+            "03 Vejbelysning i Hasle",
+            "Notat.pdf",
+            vec!["Notat om vejbelysning", "Nye lygtepæle langs vejen."],
+        ),
+    ] {
+        std::fs::create_dir_all(day.join(item)).unwrap();
+        std::fs::write(day.join(item).join(file), pdf(&[Page::text(&lines)], None)).unwrap();
+    }
+    std::fs::write(
+        day.join("meeting.json"),
+        json!({"schema": 1, "items": [
+            {"number": 1, "case_number": "EMN-2031-000101",
+             "attachments": [{"file": "Prisoverslag.pdf", "access": "closed"}]},
+            {"number": 2, "access": "closed", "case_number": "EMN-2031-000102"},
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_alerts_tool_cites_what_is_new_and_keeps_closed_titles_closed() {
+    require_python_sdk();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["demo", "--scale", "0.02"]);
+    ok(&data, &["follow", "Teknisk Udvalg"]);
+    ok(
+        &data,
+        &["alert", "add", "Bassinkajen", "--name", "Bassin 7"],
+    );
+    ok(&data, &["alert", "add", "lygtepæle"]);
+    let closed_token = ok(&data, &["token", "create", "--scope", "closed"]);
+    let token_file = dir.path().join("closed-token");
+    std::fs::write(&token_file, closed_token.trim()).unwrap();
+
+    // Nothing is new before the import.
+    let before = call_tools(&data, Some(&token_file), &json!([["alerts", {}]]));
+    assert_eq!(before[0]["error"], false, "{}", before[0]);
+    assert_eq!(before[0]["structured"]["total"], 0, "{}", before[0]);
+
+    let folder = dir.path().join("Møder");
+    bassin_meeting(&folder);
+    ok(&data, &["import", folder.to_str().unwrap()]);
+
+    let calls = json!([
+        ["alerts", {}],
+        ["alerts", {"name": "Bassin 7"}],
+        ["alerts", {"since": "2000-01-01"}],
+        ["alerts", {"since": "i går"}],
+        ["alerts", {"name": "Havnen"}],
+    ]);
+    let closed = call_tools(&data, Some(&token_file), &calls);
+    let open = call_tools(&data, None, &calls);
+    for answers in [&closed, &open] {
+        for a in &answers[..3] {
+            assert_eq!(a["error"], false, "{a}");
+        }
+        // Bad arguments: plain Danish tool errors.
+        assert_eq!(answers[3]["error"], true);
+        assert!(
+            answers[3]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("since skal være en dato"),
+            "{}",
+            answers[3]
+        );
+        assert_eq!(answers[4]["error"], true);
+        assert_eq!(
+            answers[4]["text"],
+            "der er ingen søgeagent ved navn «Havnen» (søgeagenterne hedder «Bassin 7», «lygtepæle»)"
+        );
+    }
+
+    // The closed scope: every new place, cited.
+    let all = &closed[0]["structured"];
+    let bassin = &all["searches"][0];
+    assert_eq!(bassin["name"], "Bassin 7");
+    assert_eq!(bassin["query"]["text"], "Bassinkajen");
+    let matches = bassin["matches"].as_array().unwrap();
+    let notat = matches
+        .iter()
+        .find(|m| m["attachment_title"] == "Notat")
+        .unwrap_or_else(|| panic!("the open bilag is cited: {all:#}"));
+    assert_eq!(notat["body"], "Teknisk Udvalg");
+    assert_eq!(notat["meeting_date"], "2031-02-12");
+    assert_eq!(notat["item_number"], 1);
+    assert_eq!(notat["item_title"], "Badezone ved Bassinkajen");
+    assert_eq!(notat["case_number"], "EMN-2031-000101");
+    assert!(notat["attachment_id"].is_i64());
+    assert_eq!(notat["pages"], json!([1]));
+    assert_eq!(notat["seen"], false);
+    let titles = |matches: &[Value]| -> Vec<String> {
+        matches
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {} / {}",
+                    m["item_number"],
+                    m["item_title"].as_str().unwrap(),
+                    m["attachment_title"].as_str().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    let found = titles(matches);
+    for cited in [
+        "1 Badezone ved Bassinkajen / Notat",
+        "1 Badezone ved Bassinkajen / Prisoverslag",
+        "2 Køb af grund ved Bassinkajen / -",
+    ] {
+        assert!(found.contains(&cited.to_string()), "{cited} in {found:?}");
+    }
+    assert!(
+        found.iter().all(|t| !t.contains("Vejbelysning")),
+        "{found:?}"
+    );
+    let lights = &all["searches"][1];
+    assert_eq!(lights["name"], "lygtepæle");
+    assert!(titles(lights["matches"].as_array().unwrap())
+        .iter()
+        .all(|t| t.starts_with("3 Vejbelysning i Hasle")));
+    // The release of the followed body's agenda, as the scope sees it.
+    let release = all["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["meeting_date"] == "2031-02-12")
+        .unwrap_or_else(|| panic!("a release notice: {all:#}"));
+    assert_eq!(release["body"], "Teknisk Udvalg");
+    let text = release["text"].as_str().unwrap();
+    assert!(
+        text.contains("Teknisk Udvalg 12. februar 2031 er udgivet: 3 punkter"),
+        "{text}"
+    );
+    let listed = all["searches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["matches"].as_array().unwrap().len())
+        .sum::<usize>()
+        + all["releases"].as_array().unwrap().len();
+    assert_eq!(all["total"], listed);
+    // One search by name: its matches, no releases.
+    let one = &closed[1]["structured"];
+    assert_eq!(one["searches"].as_array().unwrap().len(), 1);
+    assert_eq!(one["searches"][0], all["searches"][0]);
+    assert_eq!(one["releases"], json!([]));
+    assert_eq!(one["total"], matches.len());
+    // Since a day: the same, seen or not.
+    assert_eq!(closed[2]["structured"]["since"], "2000-01-01T00:00:00Z");
+    assert_eq!(closed[2]["structured"]["searches"], all["searches"]);
+
+    // The open scope: the open places, numbered as it numbers them, and
+    // never a closed title, bilag or count.
+    let open_all = &open[0]["structured"];
+    let open_found = titles(open_all["searches"][0]["matches"].as_array().unwrap());
+    assert_eq!(
+        open_found,
+        [
+            "1 Badezone ved Bassinkajen / -",
+            "1 Badezone ved Bassinkajen / Notat"
+        ],
+        "{open_all:#}"
+    );
+    assert!(
+        titles(open_all["searches"][1]["matches"].as_array().unwrap())
+            .iter()
+            .all(|t| t.starts_with("2 Vejbelysning i Hasle"))
+    );
+    let open_release = open_all["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["meeting_date"] == "2031-02-12")
+        .unwrap();
+    assert!(open_release["text"]
+        .as_str()
+        .unwrap()
+        .contains("er udgivet: 2 punkter"));
+    for answer in &open {
+        let text = answer.to_string();
+        for closed_word in [
+            "Køb af grund",
+            "Prisoverslag",
+            "Fortroligt",
+            "EMN-2031-000102",
+        ] {
+            assert!(!text.contains(closed_word), "{closed_word} in {text}");
+        }
+    }
 }

@@ -198,6 +198,12 @@ impl SyncJobs {
         *self.shared.mappe.write().unwrap_or_else(|p| p.into_inner()) = mappe;
     }
 
+    /// The data directory the next run syncs: the one it was made with, or
+    /// the one [`use_mappe`](Self::use_mappe) gave it since.
+    pub fn mappe(&self) -> Arc<Mappe> {
+        self.shared.mappe()
+    }
+
     /// The background OCR that follows every sync.
     pub fn ocr(&self) -> super::OcrJobs {
         self.shared.ocr.clone()
