@@ -470,6 +470,26 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
         .unwrap()
         .json()
         .unwrap();
+    // The open token's news: the open item and its bilag, never the closed
+    // item; the answers below compare it with the copy's.
+    let open_news: Value = client
+        .get(format!("{}/api/alerts", server_a.base))
+        .bearer_auth(token_a.trim())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let titles: Vec<&str> = open_news["searches"][0]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["item_title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Badezone ved Bassinkajen", "Badezone ved Bassinkajen"],
+        "{open_news:#}"
+    );
     let mut contract = Contract::new(doc);
     let mut broken = Vec::new();
     let mut calls = 0;
