@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { setup, checkTools, serverEnv, startServer, openBrowser, run } from "./harness.mjs";
+import { setup, checkTools, serverEnv, startServer, openBrowser, run, makePdf } from "./harness.mjs";
 
 const t = setup("panels.spec.mjs", "moedemappe-panels-", "failure-panels.png");
 const { binary, artifacts, work, data, step, problems } = t;
@@ -22,30 +22,6 @@ let page = null;
 
 function cli(args) {
   return execFileSync(binary, ["--data-dir", data, ...args], { env: serverEnv(t), encoding: "utf8" });
-}
-
-/** A small valid one-page PDF whose page shows `lines` (ASCII). */
-function makePdf(lines) {
-  const esc = (s) => s.replace(/[\\()]/g, (c) => `\\${c}`);
-  const text = lines.map((l, i) => `BT /F1 12 Tf 72 ${740 - i * 18} Td (${esc(l)}) Tj ET`).join("\n");
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-    `<< /Length ${Buffer.byteLength(text, "latin1")} >>\nstream\n${text}\nendstream`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-  ];
-  let out = "%PDF-1.4\n";
-  const offsets = [];
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(out, "latin1"));
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out, "latin1");
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) out += `${String(off).padStart(10, "0")} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
 }
 
 /** A JSON API call as the member (the page's session cookie), from the page. */

@@ -57,6 +57,11 @@ fn a_member_moves_from_hits_to_items_meetings_cases_notes_and_a_small_screen_in_
 }
 
 #[test]
+fn a_saved_search_shows_what_a_sync_brought_on_the_front_page_until_seen_in_chromium() {
+    run_spec("alerts.spec.mjs", &["nyt-til-dig.png"]);
+}
+
+#[test]
 fn the_reader_highlights_notes_marks_read_and_searches_the_document_in_chromium() {
     run_spec("reader.spec.mjs", &["laeser-note.png"]);
 }

@@ -217,9 +217,56 @@ fn requests_for(path: &str, v: &Values) -> Vec<String> {
             ids(&v.cases, &|c| format!("{path}?case={c}"))
         }
         "/api/share/import" => vec![path.into()],
+        "/api/alerts" => vec![
+            path.into(),
+            format!("{path}?since=2000-01-01"),
+            format!("{path}?since=2000-01-01T00:00:00Z"),
+            format!("{path}?since=i%20g%C3%A5r"),
+        ],
+        "/api/alerts/seen" | "/api/saved-searches" => vec![path.into()],
+        "/api/saved-searches/{name}" => vec![
+            path.replace("{name}", "Bassin"),
+            path.replace("{name}", "Ingen%20s%C3%B8geagent"),
+        ],
         "/login" => vec!["/login?kode=forkert".into(), path.into()],
         other => panic!("the equivalence test has no requests for {other}: add some"),
     }
+}
+
+/// A meeting of Teknisk Udvalg in the folder format, later than the demo's:
+/// an open item about the bathing zone at Bassinkajen, one about street
+/// lights, and a closed one about the quay.
+fn bassin_meeting(root: &Path) {
+    let day = root.join("Teknisk Udvalg").join("2031-02-12");
+    for (item, lines) in [
+        (
+            "01 Badezone ved Bassinkajen",
+            [
+                "Notat om en ny badezone",
+                "Forvaltningen foreslår en badezone ved Bassinkajen.",
+            ],
+        ),
+        (
+            "02 Vejbelysning i Hasle",
+            ["Notat om vejbelysning", "Nye lygtepæle langs vejen."],
+        ),
+        (
+            "03 Køb af grund ved Bassinkajen",
+            ["Fortroligt notat", "Prisen for grunden ved Bassinkajen."],
+        ),
+    ] {
+        std::fs::create_dir_all(day.join(item)).unwrap();
+        std::fs::write(
+            day.join(item).join("Notat.pdf"),
+            common::pdf(&[common::Page::text(&lines)], None),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        day.join("meeting.json"),
+        r#"{"schema":1,"items":[{"number":3,"access":"closed"}]}"#,
+    )
+    .unwrap();
 }
 
 /// Ids and names to ask about: open ones, closed ones and unknown ones.
@@ -323,6 +370,21 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
             .unwrap_or_else(|| "købesum".into())
     };
 
+    // Søgeagenter: a search saved before a meeting of a followed body
+    // arrives with an open and a closed item that match it (and a release
+    // notice for it).
+    ok(&a, &["follow", "TU"]);
+    ok(&a, &["alert", "add", "Bassinkajen", "--name", "Bassin"]);
+    let folder = dir.path().join("Møder");
+    bassin_meeting(&folder);
+    ok(&a, &["import", folder.to_str().unwrap()]);
+    let news: Value = serde_json::from_str(&ok(&a, &["alerts", "--json"])).unwrap();
+    assert!(
+        news["searches"][0]["matches"].as_array().unwrap().len() >= 3,
+        "the member's search found the open and the closed item: {news:#}"
+    );
+    assert_eq!(news["releases"].as_array().unwrap().len(), 1, "{news:#}");
+
     // Notes: private and shared, on open and closed material.
     ok(&a, &["me", "--name", "Test Medlem"]);
     let note_of = |args: &[&str]| -> String {
@@ -412,6 +474,26 @@ fn the_open_scope_cannot_tell_closed_material_from_none() {
         .unwrap()
         .json()
         .unwrap();
+    // The open token's news: the open item and its bilag, never the closed
+    // item; the answers below compare it with the copy's.
+    let open_news: Value = client
+        .get(format!("{}/api/alerts", server_a.base))
+        .bearer_auth(token_a.trim())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let titles: Vec<&str> = open_news["searches"][0]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["item_title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Badezone ved Bassinkajen", "Badezone ved Bassinkajen"],
+        "{open_news:#}"
+    );
     let mut contract = Contract::new(doc);
     let mut broken = Vec::new();
     let mut calls = 0;
@@ -680,6 +762,10 @@ fn body_for(method: &str, path: &str, v: &Values) -> Option<String> {
         ("post", "/api/read") => serde_json::json!({ "attachment": attachment, "pages": [1] }),
         ("put", "/api/pace") => serde_json::json!({ "pages_per_hour": 40 }),
         ("put", "/api/share/author") => serde_json::json!({ "name": "Kontrol" }),
+        ("post", "/api/saved-searches") => serde_json::json!({
+            "name": "Kontrol", "query": { "text": "budget", "body": "TU" },
+        }),
+        ("post", "/api/alerts/seen") => serde_json::json!({ "name": null }),
         _ => serde_json::json!({}),
     };
     Some(body.to_string())

@@ -34,6 +34,7 @@ use std::sync::OnceLock;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+mod alerts;
 mod attach;
 mod current;
 mod doc;
@@ -184,6 +185,7 @@ fn api_routes() -> OpenApiRouter<App> {
         .routes(routes!(agenda::following, agenda::follow, agenda::unfollow))
         .routes(routes!(agenda::pace, agenda::set_pace))
         .merge(notes::routes())
+        .merge(alerts::routes())
         .routes(routes!(p::sources, p::add_source))
         .routes(routes!(p::source, p::set_source_scope, p::remove_source))
         .routes(routes!(p::list_portal_bodies))

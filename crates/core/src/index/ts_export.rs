@@ -41,6 +41,8 @@ fn export_ts() {
     crate::api::NewNote::export_all_to(fresh.path()).unwrap();
     crate::api::NoteEdit::export_all_to(fresh.path()).unwrap();
     crate::api::ReadingProgress::export_all_to(fresh.path()).unwrap();
+    // Søgeagenter: what is new (with the saved searches and their queries).
+    crate::api::Alerts::export_all_to(fresh.path()).unwrap();
     // Statistik, Kilder and Del.
     crate::stats::Stats::export_all_to(fresh.path()).unwrap();
     crate::api::SyncState::export_all_to(fresh.path()).unwrap();

@@ -33,6 +33,7 @@ med en dansk besked."
         (name = "Søgning", description = "Søgning, tekststykker og sidetekster"),
         (name = "Møder", description = "Møder, punkter, bilag og sager"),
         (name = "Forside", description = "De næste møder, udvalg at følge, læsetempo og kalender"),
+        (name = "Søgeagenter", description = "Gemte søgninger, det nye de har fundet, og beskeder om udgivne dagsordener og referater"),
         (name = "Noter", description = "Noter, markeringer og læste sider: medlemmets egne"),
         (name = "Statistik", description = "Udvalgenes arbejdsbyrde"),
         (name = "Kilder", description = "Portaler, mapper og hentning"),
