@@ -335,14 +335,15 @@ impl Mappe {
         crate::ingest::update_index(&self.store, &self.index, &crate::progress::Silent)?;
         let changes = self.store.read().alert_changes(from, upto)?;
         let mut plan: Vec<(i64, &'static str, Vec<NewHit>)> = Vec::new();
-        for s in searches.iter().filter(|s| s.checked < upto) {
-            let among = candidates(&changes.rows, s.checked);
-            // A row this version cannot read finds nothing (and is kept).
-            let Ok(query) = serde_json::from_str::<SavedQuery>(&s.query) else {
-                continue;
-            };
-            for include_closed in [false, true] {
-                let hits = self.new_matches(&query, include_closed, &among)?;
+        for include_closed in [false, true] {
+            let mut matcher = self.index.matcher(include_closed);
+            for s in searches.iter().filter(|s| s.checked < upto) {
+                let among = candidates(&changes.rows, s.checked);
+                // A row this version cannot read finds nothing (and is kept).
+                let Ok(query) = serde_json::from_str::<SavedQuery>(&s.query) else {
+                    continue;
+                };
+                let hits = self.new_matches(&mut matcher, &query, include_closed, &among)?;
                 plan.push((s.id, part(include_closed), hits));
             }
         }
@@ -386,6 +387,7 @@ impl Mappe {
     /// of a content (citing its newest use).
     fn new_matches(
         &self,
+        matcher: &mut crate::index::Matcher<'_>,
         query: &SavedQuery,
         include_closed: bool,
         among: &Candidates,
@@ -400,7 +402,7 @@ impl Mappe {
             return Ok(Vec::new());
         }
         let mut best: BTreeMap<String, (Option<NaiveDate>, NewHit)> = BTreeMap::new();
-        for m in self.index.matches_among(&resolved, among)? {
+        for m in matcher.matches_among(&resolved, among)? {
             let Some(item) = m.cite.item_id.map(ItemId) else {
                 continue; // a document collection's page: no item to cite
             };

@@ -24,7 +24,7 @@ pub(crate) mod assemble;
 mod collect;
 mod compound;
 mod matching;
-pub(crate) use matching::Candidates;
+pub(crate) use matching::{Candidates, Matcher};
 mod memo;
 #[cfg(test)]
 mod open_tests;
