@@ -334,18 +334,17 @@ impl Mappe {
         }
         crate::ingest::update_index(&self.store, &self.index, &crate::progress::Silent)?;
         let changes = self.store.read().alert_changes(from, upto)?;
+        let mut matcher = self.index.matcher();
         let mut plan: Vec<(i64, &'static str, Vec<NewHit>)> = Vec::new();
-        for include_closed in [false, true] {
-            let mut matcher = self.index.matcher(include_closed);
-            for s in searches.iter().filter(|s| s.checked < upto) {
-                let among = candidates(&changes.rows, s.checked);
-                // A row this version cannot read finds nothing (and is kept).
-                let Ok(query) = serde_json::from_str::<SavedQuery>(&s.query) else {
-                    continue;
-                };
-                let hits = self.new_matches(&mut matcher, &query, include_closed, &among)?;
-                plan.push((s.id, part(include_closed), hits));
-            }
+        for s in searches.iter().filter(|s| s.checked < upto) {
+            // A row this version cannot read finds nothing (and is kept).
+            let Ok(query) = serde_json::from_str::<SavedQuery>(&s.query) else {
+                continue;
+            };
+            let among = candidates(&changes.rows, s.checked);
+            let (all, open) = self.new_matches(&mut matcher, &query, &among)?;
+            plan.push((s.id, part(true), all));
+            plan.push((s.id, part(false), open));
         }
         let window = (crate::clock::today() - chrono::Duration::days(RELEASE_WINDOW_DAYS))
             .format("%Y-%m-%d")
@@ -383,54 +382,64 @@ impl Mappe {
         })
     }
 
-    /// The matches of `query` among `among`, one per item document or page
-    /// of a content (citing its newest use).
+    /// The matches of `query` among `among` in the index of everything and
+    /// in the open documents' index, one per item document or page of a
+    /// content (citing its newest use).
     fn new_matches(
         &self,
         matcher: &mut crate::index::Matcher<'_>,
         query: &SavedQuery,
-        include_closed: bool,
         among: &Candidates,
-    ) -> Result<Vec<NewHit>> {
+    ) -> Result<(Vec<NewHit>, Vec<NewHit>)> {
         if among.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
-        let request = query.request(include_closed);
-        let resolved = self.resolve(&request)?;
-        if request.body.is_some() && resolved.body_ids.is_empty() {
+        let resolved = |include_closed| -> Result<Option<SearchQuery>> {
+            let request = query.request(include_closed);
+            let resolved = self.resolve(&request)?;
             // A body this scope does not know: nothing of it matches.
-            return Ok(Vec::new());
-        }
-        let mut best: BTreeMap<String, (Option<NaiveDate>, NewHit)> = BTreeMap::new();
-        for m in matcher.matches_among(&resolved, among)? {
-            let Some(item) = m.cite.item_id.map(ItemId) else {
-                continue; // a document collection's page: no item to cite
-            };
-            let hit = match (m.kind, m.cite.attachment_id, m.cite.page) {
-                (DocKind::Item, _, _) => NewHit {
-                    unit: format!("item:{}", item.0),
-                    item,
-                    attachment: None,
-                    page: None,
-                },
-                (DocKind::Page, Some(att), Some(page)) => NewHit {
-                    unit: format!("page:{att}:{page}"),
-                    item,
-                    attachment: Some(AttachmentId(att)),
-                    page: Some(page),
-                },
-                _ => continue,
-            };
-            let date = m.cite.meeting_date;
-            match best.get(&hit.unit) {
-                Some((d, h)) if (*d, h.item.0) >= (date, item.0) => {}
-                _ => {
-                    best.insert(hit.unit.clone(), (date, hit));
-                }
+            let unknown = request.body.is_some() && resolved.body_ids.is_empty();
+            Ok((!unknown).then_some(resolved))
+        };
+        let (all, open) = (resolved(true)?, resolved(false)?);
+        let found = matcher.matches_among(all.as_ref(), open.as_ref(), among)?;
+        Ok((one_per_unit(found.all), one_per_unit(found.open)))
+    }
+}
+
+/// One hit per item document or content page of `matches`, citing the
+/// content page's newest use (a document collection's page has no item to
+/// cite and is left out).
+fn one_per_unit(matches: Vec<crate::index::Match>) -> Vec<NewHit> {
+    let mut best: BTreeMap<String, (Option<NaiveDate>, NewHit)> = BTreeMap::new();
+    for m in matches {
+        let Some(item) = m.cite.item_id.map(ItemId) else {
+            continue;
+        };
+        let hit = match (m.kind, m.cite.attachment_id, m.cite.page) {
+            (DocKind::Item, _, _) => NewHit {
+                unit: format!("item:{}", item.0),
+                item,
+                attachment: None,
+                page: None,
+            },
+            (DocKind::Page, Some(att), Some(page)) => NewHit {
+                unit: format!("page:{att}:{page}"),
+                item,
+                attachment: Some(AttachmentId(att)),
+                page: Some(page),
+            },
+            _ => continue,
+        };
+        let date = m.cite.meeting_date;
+        match best.get(&hit.unit) {
+            Some((d, h)) if (*d, h.item.0) >= (date, item.0) => {}
+            _ => {
+                best.insert(hit.unit.clone(), (date, hit));
             }
         }
-        Ok(best.into_values().map(|(_, h)| h).collect())
     }
+    best.into_values().map(|(_, h)| h).collect()
 }
 
 /// The items and contents of the journal after `after`.

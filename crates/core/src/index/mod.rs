@@ -24,7 +24,7 @@ pub(crate) mod assemble;
 mod collect;
 mod compound;
 mod matching;
-pub(crate) use matching::{Candidates, Matcher};
+pub(crate) use matching::{Candidates, Match, Matcher};
 mod memo;
 #[cfg(test)]
 mod open_tests;

@@ -230,25 +230,20 @@ impl Writer<'_> {
     /// Records a search's matches (one found before stays as it was) and
     /// that it has looked up to `upto`.
     pub fn record_hits(&self, search: i64, part: &str, hits: &[NewHit], at: &str) -> Result<usize> {
+        // One statement for all of them (as a JSON array), not one per hit.
+        let rows: Vec<_> = hits
+            .iter()
+            .map(|h| serde_json::json!([h.unit, h.item.0, h.attachment.map(|a| a.0), h.page]))
+            .collect();
         let mut insert = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO alert_hits
                     (search_id, part, unit, item_id, attachment_id, page, found_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-              WHERE EXISTS (SELECT 1 FROM items WHERE id = ?4)",
+             SELECT ?1, ?2, h.value ->> 0, h.value ->> 1, h.value ->> 2, h.value ->> 3, ?3
+               FROM json_each(?4) AS h
+              WHERE EXISTS (SELECT 1 FROM items WHERE id = h.value ->> 1)",
         )?;
-        let mut added = 0;
-        for h in hits {
-            added += insert.execute(params![
-                search,
-                part,
-                h.unit,
-                h.item.0,
-                h.attachment.map(|a| a.0),
-                h.page,
-                at
-            ])?;
-        }
-        Ok(added)
+        let rows = serde_json::Value::Array(rows).to_string();
+        Ok(insert.execute(params![search, part, at, rows])?)
     }
 
     /// Records how far a search has looked.
