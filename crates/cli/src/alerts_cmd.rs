@@ -4,9 +4,7 @@
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
-use moedemappe_core::api::{
-    AlertMatch, Alerts, Mappe, MaterialKind, SavedQuery, SavedSearch, Scope,
-};
+use moedemappe_core::api::{AlertMatch, Alerts, Mappe, SavedQuery, SavedSearch, Scope};
 use moedemappe_core::model::{danish_date, Access};
 
 /// The subcommands of this file, flattened into the main command list.
@@ -75,42 +73,24 @@ pub struct AddArgs {
     /// Navn på søgeagenten (standard: søgeteksten).
     #[arg(long)]
     name: Option<String>,
-    /// Kun dette udvalg (navn, tidligere navn eller forkortelse som TU).
-    #[arg(long)]
-    body: Option<String>,
-    /// Kun dette år.
-    #[arg(long)]
-    year: Option<i32>,
-    /// Kun møder fra og med denne dag (ÅÅÅÅ-MM-DD).
-    #[arg(long)]
-    from: Option<NaiveDate>,
-    /// Kun møder til og med denne dag (ÅÅÅÅ-MM-DD).
-    #[arg(long)]
-    to: Option<NaiveDate>,
-    /// Kun åbne eller kun lukkede punkter: aaben eller lukket.
-    #[arg(long, value_parser = crate::cli::parse_access)]
-    access: Option<Access>,
-    /// Kun denne type: sag, orientering, fast eller dokument; kan gentages.
-    #[arg(long = "kind", value_parser = crate::cli::parse_kind)]
-    kinds: Vec<MaterialKind>,
-    /// Kun materiale fra denne sag (sagsnummer).
-    #[arg(long = "case")]
-    case_number: Option<String>,
+    #[command(flatten)]
+    filters: crate::cli::FilterArgs,
 }
 
 pub fn run(mappe: &Mappe, cmd: Command) -> Result<()> {
     match cmd {
         Command::AlertsBench { paths, searches } => bench(mappe, &paths, searches)?,
         Command::Alert(AlertCommand::Add(a)) => {
+            let f = a.filters;
             let query = SavedQuery {
                 text: a.query.unwrap_or_default(),
-                body: a.body,
-                year: a.year,
-                from: a.from,
-                to: a.to,
-                access: a.access,
-                kinds: a.kinds,
-                case_number: a.case_number,
+                body: f.body,
+                year: f.year,
+                from: f.from,
+                to: f.to,
+                access: f.access,
+                kinds: f.kinds,
+                case_number: f.case_number,
             };
             let saved = mappe
                 .member(Scope::Member)?

@@ -59,27 +59,8 @@ struct SearchArgs {
     /// Søgetekst: alle ord skal med (har under 10 dokumenter dem alle, følger dokumenter, der mangler ét); "…" søger en frase, -ord udelukker, OR giver alternativer.
     #[arg(required_unless_present = "like")]
     query: Option<String>,
-    /// Kun dette udvalg (navn, tidligere navn eller forkortelse som TU).
-    #[arg(long)]
-    body: Option<String>,
-    /// Kun dette år.
-    #[arg(long)]
-    year: Option<i32>,
-    /// Kun møder fra og med denne dag (ÅÅÅÅ-MM-DD).
-    #[arg(long)]
-    from: Option<NaiveDate>,
-    /// Kun møder til og med denne dag (ÅÅÅÅ-MM-DD).
-    #[arg(long)]
-    to: Option<NaiveDate>,
-    /// Kun åbne eller kun lukkede punkter: aaben eller lukket.
-    #[arg(long, value_parser = parse_access)]
-    access: Option<Access>,
-    /// Kun denne type: sag, orientering, fast (faste punkter) eller dokument; kan gentages.
-    #[arg(long = "kind", value_parser = parse_kind)]
-    kinds: Vec<MaterialKind>,
-    /// Kun materiale fra denne sag (sagsnummer).
-    #[arg(long = "case")]
-    case_number: Option<String>,
+    #[command(flatten)]
+    filters: FilterArgs,
     /// Kun dette bilags sider (id som i søgeresultaterne), én linje pr. side.
     #[arg(long)]
     attachment: Option<i64>,
@@ -103,11 +84,37 @@ struct SearchArgs {
     json: bool,
 }
 
-pub(crate) fn parse_access(s: &str) -> std::result::Result<Access, String> {
+/// The filters `search` and `alert add` share.
+#[derive(Debug, clap::Args)]
+pub(crate) struct FilterArgs {
+    /// Kun dette udvalg (navn, tidligere navn eller forkortelse som TU).
+    #[arg(long)]
+    pub body: Option<String>,
+    /// Kun dette år.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Kun møder fra og med denne dag (ÅÅÅÅ-MM-DD).
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Kun møder til og med denne dag (ÅÅÅÅ-MM-DD).
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// Kun åbne eller kun lukkede punkter: aaben eller lukket.
+    #[arg(long, value_parser = parse_access)]
+    pub access: Option<Access>,
+    /// Kun denne type: sag, orientering, fast (faste punkter) eller dokument; kan gentages.
+    #[arg(long = "kind", value_parser = parse_kind)]
+    pub kinds: Vec<MaterialKind>,
+    /// Kun materiale fra denne sag (sagsnummer).
+    #[arg(long = "case")]
+    pub case_number: Option<String>,
+}
+
+fn parse_access(s: &str) -> std::result::Result<Access, String> {
     Access::parse(s).ok_or_else(|| "skriv aaben eller lukket".into())
 }
 
-pub(crate) fn parse_kind(s: &str) -> std::result::Result<MaterialKind, String> {
+fn parse_kind(s: &str) -> std::result::Result<MaterialKind, String> {
     MaterialKind::parse(s).ok_or_else(|| "skriv sag, orientering, fast eller dokument".into())
 }
 
@@ -676,15 +683,16 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
         Command::Search(a) => {
+            let f = &a.filters;
             let request = SearchRequest {
                 query: SearchQuery {
                     text: a.query.clone().unwrap_or_default(),
-                    year: a.year,
-                    from: a.from,
-                    to: a.to,
-                    access: a.access,
-                    kinds: a.kinds.clone(),
-                    case_number: a.case_number.clone(),
+                    year: f.year,
+                    from: f.from,
+                    to: f.to,
+                    access: f.access,
+                    kinds: f.kinds.clone(),
+                    case_number: f.case_number.clone(),
                     attachment: a.attachment,
                     sort: a.sort,
                     // One document's pages are listed one by one.
@@ -692,7 +700,7 @@ pub fn run(args: Args) -> Result<()> {
                     limit: a.limit,
                     ..SearchQuery::default()
                 },
-                body: a.body.clone(),
+                body: f.body.clone(),
             };
             let results = match &a.like {
                 Some(case) => mappe

@@ -510,16 +510,22 @@ impl Session<'_> {
         let part = part(self.scope.sees_closed());
         let mut items: HashMap<ItemId, Option<super::ItemView>> = HashMap::new();
         let mut out = Alerts::default();
+        // Every search's rows from one snapshot; the reader goes back to the
+        // pool before the items are read (each takes a reader of its own).
         let saved = self.saved_rows()?;
-        for s in saved {
-            let Ok(query) = serde_json::from_str::<SavedQuery>(&s.query) else {
-                continue;
-            };
-            let rows = self
-                .mappe
-                .store
-                .read()
-                .alert_hits(s.id, part, since.as_deref())?;
+        let listed = {
+            let read = self.mappe.store.read();
+            let mut listed = Vec::new();
+            for s in saved {
+                let Ok(query) = serde_json::from_str::<SavedQuery>(&s.query) else {
+                    continue;
+                };
+                let rows = read.alert_hits(s.id, part, since.as_deref())?;
+                listed.push((s, query, rows));
+            }
+            listed
+        };
+        for (s, query, rows) in listed {
             // One entry per item's own text, and per item and bilag.
             let mut entries: Vec<AlertMatch> = Vec::new();
             let mut at: HashMap<(ItemId, Option<AttachmentId>), usize> = HashMap::new();

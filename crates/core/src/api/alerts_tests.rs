@@ -2,7 +2,7 @@
 //! revised bilag, release notices, and the open scope's equivalence.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::index_tests::{meeting_folder, settings};
 use super::{Alerts, Mappe, SavedQuery, Scope};
@@ -30,6 +30,24 @@ fn places(a: &Alerts, name: &str) -> Vec<(String, Option<String>, Vec<u32>)> {
         .collect()
 }
 
+/// An empty store and a meeting folder (see `meeting_folder`) beside it.
+fn store_and_folder() -> (tempfile::TempDir, PathBuf, Mappe) {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("Møder");
+    meeting_folder(&folder);
+    let m = Mappe::open(&dir.path().join("data")).unwrap();
+    (dir, folder, m)
+}
+
+/// A meeting folder `meeting` with an item folder per `(name, text)`, each
+/// holding one file `file` with that text.
+fn add_meeting(meeting: &Path, file: &str, items: &[(&str, &str)]) {
+    for (item, text) in items {
+        fs::create_dir_all(meeting.join(item)).unwrap();
+        fs::write(meeting.join(item).join(file), text).unwrap();
+    }
+}
+
 fn import(m: &Mappe, folder: &Path) {
     m.import(&[folder.to_path_buf()], &settings(), &Silent)
         .unwrap();
@@ -37,10 +55,7 @@ fn import(m: &Mappe, folder: &Path) {
 
 #[test]
 fn new_matches_are_reported_once_in_the_scope_that_may_see_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, folder) = (dir.path().join("data"), dir.path().join("Møder"));
-    meeting_folder(&folder);
-    let m = Mappe::open(&data).unwrap();
+    let (_dir, folder, m) = store_and_folder();
     let member = m.member(Scope::Member).unwrap();
     member.save_search(None, &query("havnen")).unwrap();
     member.save_search(Some("kaj"), &query("kajen")).unwrap();
@@ -118,10 +133,7 @@ fn new_matches_are_reported_once_in_the_scope_that_may_see_them() {
 
 #[test]
 fn a_search_saved_later_counts_only_what_arrives_after() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, folder) = (dir.path().join("data"), dir.path().join("Møder"));
-    meeting_folder(&folder);
-    let m = Mappe::open(&data).unwrap();
+    let (_dir, folder, m) = store_and_folder();
     import(&m, &folder);
     let member = m.member(Scope::Member).unwrap();
     member.save_search(None, &query("havnen")).unwrap();
@@ -131,13 +143,14 @@ fn a_search_saved_later_counts_only_what_arrives_after() {
     assert_eq!(m.session(Scope::Member).alerts(None).unwrap().total, 0);
     // A new meeting with one matching item and one that does not match.
     let next = folder.join("Teknisk Udvalg/2023-04-12");
-    for (item, text) in [
-        ("01 Ny bro over havnen", "broen ved havnen"),
-        ("02 Budget", "budgettet for skolerne"),
-    ] {
-        fs::create_dir_all(next.join(item)).unwrap();
-        fs::write(next.join(item).join("Notat.pdf"), text).unwrap();
-    }
+    add_meeting(
+        &next,
+        "Notat.pdf",
+        &[
+            ("01 Ny bro over havnen", "broen ved havnen"),
+            ("02 Budget", "budgettet for skolerne"),
+        ],
+    );
     import(&m, &folder);
     let a = m.session(Scope::Member).alerts(None).unwrap();
     let news = &a.searches[0];
@@ -159,22 +172,20 @@ fn a_search_saved_later_counts_only_what_arrives_after() {
 
 #[test]
 fn a_followed_body_gets_a_notice_when_an_agenda_is_released() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, folder) = (dir.path().join("data"), dir.path().join("Møder"));
-    meeting_folder(&folder);
-    let m = Mappe::open(&data).unwrap();
+    let (_dir, folder, m) = store_and_folder();
     import(&m, &folder);
     let member = m.member(Scope::Member).unwrap();
     member.follow("Teknisk Udvalg").unwrap();
     let day = crate::clock::today() + chrono::Duration::days(5);
     let next = folder.join(format!("Teknisk Udvalg/{day}"));
-    for (item, text) in [
-        ("01 Cykelsti", "cykelstien langs havnen"),
-        ("02 Grundkøb ved kajen", "fortroligt"),
-    ] {
-        fs::create_dir_all(next.join(item)).unwrap();
-        fs::write(next.join(item).join("Bilag.pdf"), text).unwrap();
-    }
+    add_meeting(
+        &next,
+        "Bilag.pdf",
+        &[
+            ("01 Cykelsti", "cykelstien langs havnen"),
+            ("02 Grundkøb ved kajen", "fortroligt"),
+        ],
+    );
     fs::write(
         next.join("meeting.json"),
         r#"{"schema":1,"items":[{"number":2,"access":"closed"}]}"#,

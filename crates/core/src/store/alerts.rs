@@ -281,19 +281,19 @@ impl Writer<'_> {
     }
 
     /// Marks as seen what one search found (`Some`), or everything:
-    /// every search's matches and the release notices. Returns how many.
-    pub fn mark_alerts_seen(&self, search: Option<i64>, at: &str) -> Result<usize> {
-        let mut n = self.tx.execute(
+    /// every search's matches and the release notices.
+    pub fn mark_alerts_seen(&self, search: Option<i64>, at: &str) -> Result<()> {
+        self.tx.execute(
             "UPDATE alert_hits SET seen_at = ?2
               WHERE seen_at IS NULL AND (?1 IS NULL OR search_id = ?1)",
             params![search, at],
         )?;
         if search.is_none() {
-            n += self.tx.execute(
+            self.tx.execute(
                 "UPDATE release_notices SET seen_at = ?1 WHERE seen_at IS NULL",
                 [at],
             )?;
         }
-        Ok(n)
+        Ok(())
     }
 }
